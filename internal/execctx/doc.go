@@ -1,0 +1,35 @@
+// Package execctx is the contract between package actor and package ffi: the
+// execution context of an actor as native code sees it.
+//
+// # Model
+//
+// Each actor has one [Exec]. An Exec carries an execution token, like a
+// per-actor GVL: whoever holds it may run the actor's Go code. The actor's own
+// goroutine holds it while it processes messages ([Exec.Enter]/[Exec.Leave]),
+// lends it out for the duration of a native call ([Exec.Lend]/[Exec.Reclaim]),
+// and gives it up while it waits for messages. A callback arriving on a thread
+// the runtime never created takes the token ([Exec.Acquire]), runs the
+// handler, and gives it back ([Exec.Release]). That is what lets a C function,
+// called synchronously by actor A, start a pthread that calls back into A and
+// wait for it: A lent its token when it entered C, so the pthread can take it.
+//
+// # Identity
+//
+// Every actor goroutine is locked to its OS thread for its whole life, so the
+// goroutine identity (the runtime's g pointer, read in assembly) identifies the
+// actor. [Bind] records the current goroutine's Exec; [Current] finds it again
+// in a few nanoseconds without a syscall. A synchronous callback from C runs on
+// the goroutine that made the native call (cgocallback reuses it), so Current
+// inside such a callback returns the caller's Exec, which is how ffi decides to
+// run it inline.
+//
+// # Threads and cleanup
+//
+// Bind must be called on the goroutine it describes, and the returned unbind
+// function on the same goroutine before it exits.
+//
+// # Errors
+//
+// [Exec.Acquire] returns context errors only; it never blocks past its
+// context's deadline and never spins.
+package execctx

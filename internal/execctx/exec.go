@@ -1,0 +1,193 @@
+package execctx
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Hooks are what package actor plugs into an Exec so that lower layers (ffi,
+// extension) can reach the actor without importing it. Every hook is optional.
+type Hooks struct {
+	// RunOnThread runs f on the actor's own OS thread, exclusive with the
+	// actor's other work, and waits for it or for ctx. It returns
+	// safety.ErrWouldDeadlock (wrapped) when the actor is waiting on the caller.
+	RunOnThread func(ctx context.Context, f func()) error
+
+	// Fail reports an error raised on the actor's behalf outside its own
+	// goroutine, for example a panic recovered in a callback from a foreign
+	// thread. The actor delivers it to itself or to its supervisor.
+	Fail func(err error)
+}
+
+// Exec is one actor's execution context. All methods are safe for concurrent
+// use unless they say otherwise.
+type Exec struct {
+	name  string
+	main  bool
+	hooks Hooks
+
+	g atomic.Uintptr // goroutine bound by Bind, 0 when unbound
+
+	// lendOnCall is set while the actor owns callbacks that may arrive on
+	// foreign threads; only then do native calls lend the token.
+	lendOnCall atomic.Int32
+
+	tok token
+}
+
+// New returns an Exec for an actor called name. main marks the main actor.
+// The token starts free; the actor's goroutine takes it with Enter.
+func New(name string, main bool, hooks Hooks) *Exec {
+	return &Exec{name: name, main: main, hooks: hooks}
+}
+
+// Name returns the actor's name, as used in errors.
+func (e *Exec) Name() string {
+	if e == nil {
+		return ""
+	}
+	return e.name
+}
+
+// IsMain reports whether e is the main actor's Exec.
+func (e *Exec) IsMain() bool { return e != nil && e.main }
+
+// Hooks returns the hooks the actor installed.
+func (e *Exec) Hooks() Hooks { return e.hooks }
+
+// OnOwnGoroutine reports whether the caller is the goroutine bound to e.
+func (e *Exec) OnOwnGoroutine() bool { return e != nil && e.g.Load() == getg() && getg() != 0 }
+
+// Enter takes the token for the actor's own goroutine before it runs the
+// actor's Go code, waiting while a foreign callback holds it.
+func (e *Exec) Enter() { e.tok.lock(nil) }
+
+// Leave gives the token up when the actor's goroutine stops running Go code
+// (it goes idle, or it ends).
+func (e *Exec) Leave() { e.tok.unlock() }
+
+// NeedsLend reports whether native calls made by this actor must lend the
+// token (some callback owned by it may arrive on a foreign thread). It is one
+// atomic load.
+func (e *Exec) NeedsLend() bool { return e.lendOnCall.Load() > 0 }
+
+// RetainLend and ReleaseLend count the callbacks that make NeedsLend true.
+func (e *Exec) RetainLend()  { e.lendOnCall.Add(1) }
+func (e *Exec) ReleaseLend() { e.lendOnCall.Add(-1) }
+
+// Lend gives the token up for the duration of a native call made by the
+// actor's own goroutine. Pair it with Reclaim on the same goroutine.
+func (e *Exec) Lend() { e.tok.unlock() }
+
+// Reclaim takes the token back after a native call, waiting for a callback
+// that is running on a foreign thread to finish.
+func (e *Exec) Reclaim() { e.tok.lock(nil) }
+
+// Acquire takes the token on behalf of code that is not the actor's goroutine
+// (a callback from a foreign thread). It waits while the actor runs Go code,
+// without spinning, until ctx is done.
+func (e *Exec) Acquire(ctx context.Context) error {
+	if e.tok.state.CompareAndSwap(0, 1) {
+		return nil
+	}
+	return e.tok.lockSlow(ctx)
+}
+
+// TryAcquire takes the token if it is free right now.
+func (e *Exec) TryAcquire() bool { return e.tok.state.CompareAndSwap(0, 1) }
+
+// Release gives back a token taken with Acquire or TryAcquire.
+func (e *Exec) Release() { e.tok.unlock() }
+
+// Held reports whether somebody holds the token (a diagnostic; it may be stale
+// by the time it returns).
+func (e *Exec) Held() bool { return e.tok.state.Load() != 0 }
+
+// token is a mutex with a deadline-aware slow path. The fast paths are one CAS
+// to lock and one store plus one load to unlock.
+type token struct {
+	state   atomic.Int32 // 0 free, 1 held
+	waiters atomic.Int32 // goroutines queued in q (or about to be)
+
+	mu sync.Mutex      // protects q
+	q  []chan struct{} // FIFO of parked waiters, each woken at most once
+}
+
+func (t *token) lock(ctx context.Context) {
+	if t.state.CompareAndSwap(0, 1) {
+		return
+	}
+	_ = t.lockSlow(ctx)
+}
+
+// lockSlow parks until the token is free or ctx is done (ctx may be nil:
+// wait forever).
+func (t *token) lockSlow(ctx context.Context) error {
+	var done <-chan struct{}
+	if ctx != nil {
+		done = ctx.Done()
+	}
+	for {
+		t.mu.Lock()
+		t.waiters.Add(1)
+		// Re-check after announcing ourselves: an unlock that ran before the
+		// Add saw no waiters, so its store of 0 must be visible here.
+		if t.state.CompareAndSwap(0, 1) {
+			t.waiters.Add(-1)
+			t.mu.Unlock()
+			return nil
+		}
+		ch := make(chan struct{}, 1)
+		t.q = append(t.q, ch)
+		t.mu.Unlock()
+
+		select {
+		case <-ch:
+			// Woken by an unlock (which already took us off q and decremented
+			// waiters); try again, another locker may have barged in.
+			if t.state.CompareAndSwap(0, 1) {
+				return nil
+			}
+		case <-done:
+			t.mu.Lock()
+			removed := false
+			for i, c := range t.q {
+				if c == ch {
+					t.q = append(t.q[:i], t.q[i+1:]...)
+					t.waiters.Add(-1)
+					removed = true
+					break
+				}
+			}
+			t.mu.Unlock()
+			if !removed {
+				// An unlock popped us and sent a wake-up we will not use:
+				// pass it on so no other waiter is stranded.
+				<-ch
+				t.wakeOne()
+			}
+			return ctx.Err()
+		}
+	}
+}
+
+func (t *token) unlock() {
+	if t.state.Swap(0) == 0 {
+		panic("execctx: token released while free")
+	}
+	if t.waiters.Load() > 0 {
+		t.wakeOne()
+	}
+}
+
+func (t *token) wakeOne() {
+	t.mu.Lock()
+	if len(t.q) > 0 {
+		ch := t.q[0]
+		t.q = t.q[1:]
+		t.waiters.Add(-1)
+		ch <- struct{}{}
+	}
+	t.mu.Unlock()
+}

@@ -1,0 +1,56 @@
+// Package testlib holds test helpers shared by goractor's packages: building C
+// fixtures from testdata/*.c into t.TempDir(), and reading the process's OS
+// thread count.
+package testlib
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/goractor/goractor/internal/cbuild"
+)
+
+// SharedLib compiles the C sources srcs (paths, usually testdata/x.c) into a
+// shared library in tb.TempDir() and returns its path. extra is appended to
+// the compiler command line (for example "-lm", "-lz"). It skips the test with
+// a clear message when no C compiler is installed, and fails it when the
+// compiler reports an error.
+func SharedLib(tb testing.TB, srcs []string, extra ...string) string {
+	tb.Helper()
+	if runtime.GOOS == "windows" {
+		tb.Skip("testlib: C fixtures are built for Unix systems only")
+	}
+	out := filepath.Join(tb.TempDir(), "lib"+strings.TrimSuffix(filepath.Base(srcs[0]), ".c")+".so")
+	if err := cbuild.SharedLib(out, srcs, extra...); err != nil {
+		if errors.Is(err, cbuild.ErrNoCompiler) {
+			tb.Skipf("testlib: skipping, no C compiler to build fixtures: %v", err)
+		}
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// Threads returns the number of OS threads of this process, from the
+// "Threads:" line of /proc/self/status (it counts threads Go did not create
+// too). It returns -1 where /proc is not available.
+func Threads() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
+}
