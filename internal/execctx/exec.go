@@ -73,8 +73,28 @@ func (e *Exec) Leave() { e.tok.unlock() }
 func (e *Exec) NeedsLend() bool { return e.lendOnCall.Load() > 0 }
 
 // RetainLend and ReleaseLend count the callbacks that make NeedsLend true.
-func (e *Exec) RetainLend()  { e.lendOnCall.Add(1) }
-func (e *Exec) ReleaseLend() { e.lendOnCall.Add(-1) }
+// Package ffi calls them when a callback that may arrive on a foreign thread
+// is created for this actor, and when it is closed.
+func (e *Exec) RetainLend() {
+	e.lendOnCall.Add(1)
+	lenders.Add(1)
+}
+
+// ReleaseLend undoes one RetainLend.
+func (e *Exec) ReleaseLend() {
+	if e.lendOnCall.Add(-1) < 0 {
+		panic("execctx: ReleaseLend without RetainLend")
+	}
+	lenders.Add(-1)
+}
+
+// lenders counts RetainLend calls not yet released, over all actors.
+var lenders atomic.Int64
+
+// AnyLenders reports whether any actor needs its native calls to lend the
+// token. It is one atomic load: the native call path checks it first and
+// skips the goroutine lookup entirely in the common case.
+func AnyLenders() bool { return lenders.Load() > 0 }
 
 // Lend gives the token up for the duration of a native call made by the
 // actor's own goroutine. Pair it with Reclaim on the same goroutine.
