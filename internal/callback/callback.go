@@ -1,0 +1,397 @@
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/safety"
+)
+
+// DefaultTimeout is how long a call from a foreign thread waits for its
+// owner's execution token before C gets the exceptional value.
+const DefaultTimeout = 5 * time.Second
+
+// MaxDepth bounds re-entrant nesting of synchronous callbacks on one actor's
+// goroutine (C → Go → C → Go ...). Deeper calls get the exceptional value.
+const MaxDepth = 64
+
+// ErrDepth reports re-entrant callback nesting deeper than MaxDepth.
+var ErrDepth = errors.New("callback: re-entrant nesting deeper than callback.MaxDepth")
+
+// Option configures New.
+type Option interface{ apply(*config) error }
+
+type config struct {
+	owner      *execctx.Exec
+	ownerSet   bool
+	threadSafe bool
+	timeout    time.Duration
+	exc        any
+	ref        *bool
+	ud         int
+	name       string
+}
+
+type optFunc func(*config) error
+
+func (f optFunc) apply(c *config) error { return f(c) }
+
+// Owner makes e the owning actor instead of execctx.Current() (nil: no owner;
+// the handler then runs directly on whichever thread calls it).
+func Owner(e *execctx.Exec) Option {
+	return optFunc(func(c *config) error { c.owner, c.ownerSet = e, true; return nil })
+}
+
+// ThreadSafe lets C call the callback from any thread: the call runs inside
+// the owning actor (under its execution token) and the calling thread blocks
+// until it has run, or until the timeout. Without it a callback is
+// synchronous: it runs only when C calls it on the owner's own thread during
+// the owner's native call, and any other caller gets the exceptional value.
+func ThreadSafe() Option {
+	return optFunc(func(c *config) error { c.threadSafe = true; return nil })
+}
+
+// Timeout sets how long a foreign-thread call waits for the owner's token
+// (default DefaultTimeout). It must be positive.
+func Timeout(d time.Duration) Option {
+	return optFunc(func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: timeout %v must be positive", ErrBadOption, d)
+		}
+		c.timeout = d
+		return nil
+	})
+}
+
+// Exceptional sets the value C receives when the handler cannot run or
+// panics (default: the zero value). It must be assignable to the handler's
+// result type.
+func Exceptional(v any) Option {
+	return optFunc(func(c *config) error { c.exc = v; return nil })
+}
+
+// Ref sets whether the callback starts ref'ed (it keeps its owner alive).
+// Default: thread-safe callbacks are ref'ed, synchronous ones are not.
+func Ref(on bool) Option {
+	return optFunc(func(c *config) error { c.ref = &on; return nil })
+}
+
+// UserData selects the handle form: parameter param of the handler (an
+// integer-register parameter of type uintptr, unsafe.Pointer or Handle)
+// carries the callback's Handle, which C received as user data. Callbacks of
+// this form share one trampoline per register, so they do not count against
+// MaxSlots, and a stale Handle is detected by its generation.
+func UserData(param int) Option {
+	return optFunc(func(c *config) error { c.ud = param; return nil })
+}
+
+// Name names the callback in errors (default: the handler's type).
+func Name(s string) Option {
+	return optFunc(func(c *config) error { c.name = s; return nil })
+}
+
+// Callback is a C function pointer bound to a Go handler. All methods are safe
+// for concurrent use.
+type Callback struct {
+	name       string
+	plan       *plan
+	owner      *execctx.Exec
+	ost        *ownerState
+	threadSafe bool
+	timeout    time.Duration
+	exc        uintptr
+	handle     Handle
+	slot       int // pointer-form slot, -1 for the handle form
+	ptr        uintptr
+
+	// state: bit 0 closed, bit 1 resources released, in-flight calls << 2.
+	state atomic.Int64
+	refd  bool // guarded by ost.mu
+}
+
+// New returns a callback that calls fn, a Go function whose signature C can
+// call (see the package documentation for the supported types). The owner is
+// execctx.Current() unless the Owner option says otherwise.
+func New(fn any, opts ...Option) (*Callback, error) {
+	cfg := config{timeout: DefaultTimeout, ud: -1}
+	for _, o := range opts {
+		if err := o.apply(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	p, err := compile(fn)
+	if err != nil {
+		return nil, err
+	}
+	c := &Callback{plan: p, threadSafe: cfg.threadSafe, timeout: cfg.timeout, name: cfg.name, slot: -1}
+	if c.name == "" {
+		c.name = p.typ.String()
+	}
+	if cfg.ownerSet {
+		c.owner = cfg.owner
+	} else {
+		c.owner = execctx.Current()
+	}
+	if cfg.exc != nil {
+		if c.exc, err = excBits(p, cfg.exc); err != nil {
+			return nil, err
+		}
+	}
+	udReg := -1
+	if cfg.ud >= 0 {
+		if udReg, err = udRegister(p, cfg.ud); err != nil {
+			return nil, err
+		}
+	}
+	h, err := allocHandle()
+	if err != nil {
+		return nil, err
+	}
+	c.handle = h
+	if udReg >= 0 {
+		c.slot = -1
+		i, err := udSlot(udReg)
+		if err != nil {
+			freeHandle(h)
+			return nil, err
+		}
+		c.ptr = pool.slots[i].ptr
+	} else {
+		i, err := takeSlot(h)
+		if err != nil {
+			freeHandle(h)
+			return nil, err
+		}
+		c.slot = i
+		c.ptr = pool.slots[i].ptr
+	}
+	attach(c)
+	if c.threadSafe && c.owner != nil {
+		c.owner.RetainLend()
+	}
+	ref := c.threadSafe
+	if cfg.ref != nil {
+		ref = *cfg.ref
+	}
+	if ref {
+		c.setRef(true)
+	}
+	stats.created.Add(1)
+	publish(c)
+	return c, nil
+}
+
+func excBits(p *plan, v any) (uintptr, error) {
+	if !p.hasRet {
+		return 0, fmt.Errorf("%w: Exceptional(%v) for a handler without a result", ErrBadOption, v)
+	}
+	rv := reflect.ValueOf(v)
+	if p.raw {
+		if rv.Kind() != reflect.Uintptr {
+			return 0, fmt.Errorf("%w: Exceptional(%T) for a raw handler: want uintptr", ErrBadOption, v)
+		}
+		return uintptr(rv.Uint()), nil
+	}
+	out := p.typ.Out(0)
+	if !rv.IsValid() || !rv.Type().AssignableTo(out) {
+		if rv.IsValid() && rv.CanConvert(out) && rv.Type().ConvertibleTo(out) && isIntClass(rv.Type()) && rv.Kind() != reflect.Pointer && out.Kind() != reflect.Pointer {
+			rv = rv.Convert(out)
+		} else {
+			return 0, fmt.Errorf("%w: Exceptional(%T) does not fit the result type %v", ErrBadOption, v, out)
+		}
+	}
+	return toBits(rv, out.Kind()), nil
+}
+
+func udRegister(p *plan, param int) (int, error) {
+	if p.raw {
+		if param >= MaxIntArgs {
+			return -1, fmt.Errorf("%w: UserData(%d): a raw handler has %d integer registers", ErrBadOption, param, MaxIntArgs)
+		}
+		return param, nil
+	}
+	if param >= p.typ.NumIn() {
+		return -1, fmt.Errorf("%w: UserData(%d): %v has %d parameters", ErrBadOption, param, p.typ, p.typ.NumIn())
+	}
+	switch p.typ.In(param).Kind() {
+	case reflect.Uintptr, reflect.UnsafePointer:
+		return int(p.regs[param]), nil
+	}
+	return -1, fmt.Errorf("%w: UserData(%d): parameter type %v cannot carry a Handle (want uintptr, unsafe.Pointer or callback.Handle)", ErrBadOption, param, p.typ.In(param))
+}
+
+// Ptr returns the C function pointer. It stays callable forever: after Close
+// it returns the exceptional value (until its trampoline is reused by another
+// callback; see Handle for the form that detects that).
+func (c *Callback) Ptr() uintptr { return c.ptr }
+
+// Handle returns the callback's Handle, for C APIs that pass user data back.
+func (c *Callback) Handle() Handle { return c.handle }
+
+// Owner returns the owning actor's Exec (nil when unowned).
+func (c *Callback) Owner() *execctx.Exec { return c.owner }
+
+// IsThreadSafe reports whether the callback accepts calls from any thread.
+func (c *Callback) IsThreadSafe() bool { return c.threadSafe }
+
+// Closed reports whether Close was called.
+func (c *Callback) Closed() bool { return c.state.Load()&1 != 0 }
+
+// Ref makes the callback keep its owner alive (see Refs, Idle).
+func (c *Callback) Ref() { c.setRef(true) }
+
+// Unref lets the owner end while the callback is still open.
+func (c *Callback) Unref() { c.setRef(false) }
+
+func (c *Callback) setRef(on bool) {
+	st := c.ost
+	st.mu.Lock()
+	if !c.Closed() || !on {
+		st.setRef(c, on)
+	}
+	st.mu.Unlock()
+}
+
+// Close frees the callback: from now on C calls through its pointer or Handle
+// get the exceptional value and are counted. Calls already running finish;
+// the trampoline and handle are reused only after the last one returns. A
+// second Close returns an error wrapping ErrClosed.
+func (c *Callback) Close() error {
+	for {
+		s := c.state.Load()
+		if s&1 != 0 {
+			return fmt.Errorf("%w: %s", ErrClosed, c.name)
+		}
+		if c.state.CompareAndSwap(s, s|1) {
+			break
+		}
+	}
+	if c.slot >= 0 {
+		unbindSlot(c.slot, c.exc)
+	}
+	unpublish(c)
+	detach(c)
+	stats.closed.Add(1)
+	if c.state.CompareAndSwap(1, 3) {
+		c.release()
+	}
+	return nil
+}
+
+// release returns the trampoline and the handle once no call is in flight.
+func (c *Callback) release() {
+	if c.threadSafe && c.owner != nil {
+		c.owner.ReleaseLend()
+	}
+	if c.slot >= 0 {
+		releaseSlot(c.slot)
+	}
+	freeHandle(c.handle)
+}
+
+func (c *Callback) exit() {
+	if c.state.Add(-4) == 1 && c.state.CompareAndSwap(1, 3) {
+		c.release()
+	}
+}
+
+// invoke runs one C call of c with the register image a.
+func (c *Callback) invoke(a *Args) uintptr {
+	if c.state.Add(4)&1 != 0 {
+		c.exit()
+		stats.exClosed.Add(1)
+		return c.exc
+	}
+	defer c.exit()
+	e := c.owner
+	if e == nil {
+		return c.run(a)
+	}
+	if e.OnOwnGoroutine() {
+		// Synchronous: C called back on the owner's thread, during the
+		// owner's own native call. Run inline. If the call lent the token
+		// (some thread-safe callback exists), take it back for the handler.
+		st := c.ost
+		if st.depth >= MaxDepth {
+			stats.exDepth.Add(1)
+			c.fail(fmt.Errorf("%w (%s)", ErrDepth, c.name))
+			return c.exc
+		}
+		if e.NeedsLend() && !e.TryAcquire() {
+			if err := c.acquireSlow(e); err != nil {
+				return c.exc
+			}
+		} else if !e.NeedsLend() {
+			st.depth++
+			r := c.run(a)
+			st.depth--
+			stats.inline.Add(1)
+			return r
+		}
+		st.depth++
+		r := c.run(a)
+		st.depth--
+		e.Release()
+		stats.inline.Add(1)
+		return r
+	}
+	if !c.threadSafe {
+		stats.exWrongThread.Add(1)
+		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: safety.ErrWrongThread})
+		return c.exc
+	}
+	if !e.TryAcquire() {
+		if err := c.acquireSlow(e); err != nil {
+			return c.exc
+		}
+	}
+	r := c.run(a)
+	e.Release()
+	stats.foreign.Add(1)
+	return r
+}
+
+func (c *Callback) acquireSlow(e *execctx.Exec) error {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	err := e.Acquire(ctx)
+	cancel()
+	if err != nil {
+		stats.exDeadline.Add(1)
+		c.fail(fmt.Errorf("callback: %s: actor %s did not give up its execution token within %v: %w (%w)", c.name, e.Name(), c.timeout, safety.ErrWouldDeadlock, err))
+	}
+	return err
+}
+
+// run calls the handler, turning a panic into the exceptional value.
+func (c *Callback) run(a *Args) (ret uintptr) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = c.exc
+			stats.exPanic.Add(1)
+			c.fail(&CallbackPanicError{Callback: c.name, Owner: c.owner.Name(), Value: r, Stack: debug.Stack()})
+		}
+	}()
+	ret = c.plan.call(a)
+	stats.delivered.Add(1)
+	return ret
+}
+
+// fail reports err to the owner's Fail hook, if any. A panicking hook is
+// swallowed: nothing may unwind into C.
+func (c *Callback) fail(err error) {
+	if c.owner == nil {
+		return
+	}
+	f := c.owner.Hooks().Fail
+	if f == nil {
+		return
+	}
+	defer func() { _ = recover() }()
+	f(err)
+}

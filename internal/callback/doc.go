@@ -1,0 +1,72 @@
+// Package callback is the machinery behind C function pointers that call Go
+// handlers owned by actors: a fixed pool of purego trampolines, a handle table
+// with generation counters, and the dispatch rules that run a handler inside
+// its owning actor without crashing, losing a call or deadlocking. Package ffi
+// wraps it; nothing else should import it.
+//
+// # Modes
+//
+// A callback has an owner, an *execctx.Exec (execctx.Current() when it is
+// created, or the Owner option; nil means unowned).
+//
+//   - Synchronous (the default): C calls it on the owner's own thread during
+//     the owner's native call. It runs inline on the owner's goroutine (a
+//     cgocallback reuses the goroutine that made the C call), nested up to
+//     MaxDepth. Any other caller gets the exceptional value, and the owner's
+//     Fail hook gets an error wrapping safety.ErrWrongThread.
+//   - Thread-safe (ThreadSafe option): any thread, any time until Close. The
+//     calling thread takes the owner's execution token (execctx.Exec.Acquire),
+//     runs the handler, and gives it back, so the handler never runs at the
+//     same time as the actor's other work. The owner lends its token while it
+//     waits inside a native call, which is why a C function called by actor A
+//     can start a pthread that calls back into A and wait for the answer. If
+//     the token is not free within the timeout (DefaultTimeout, or Timeout),
+//     C gets the exceptional value and Fail gets an error wrapping
+//     safety.ErrWouldDeadlock.
+//   - Unowned (Owner(nil), or created outside any actor): the handler runs
+//     directly on whichever thread calls it; it must be safe for that.
+//
+// # Forms
+//
+// The pointer form ([Callback.Ptr]) gives each live callback its own
+// trampoline out of at most MaxSlots. After Close the pointer returns the
+// exceptional value until its trampoline is reused (freed trampolines are
+// reused oldest first, behind a quarantine). The handle form (UserData
+// option) shares one trampoline per register among all its callbacks: C
+// passes the [Handle] back as an argument, and a stale Handle is detected by
+// its generation and routed to nobody, even after its slot is reused.
+//
+// # Isolation
+//
+// A thread-safe handler runs under its owner's execution token, so it may
+// touch the actor's state like a message handler does; the race detector sees
+// the token's synchronization. Inside a handler running on a foreign thread,
+// execctx.Current() is nil: the handler runs on behalf of the owner, not on
+// its goroutine.
+//
+// # Threads
+//
+// The package starts no goroutines and locks no threads. Foreign threads
+// enter Go through purego's trampoline (crosscall2). With CGO_ENABLED=1 the
+// package makes one call through a cgo //export at start-up so that foreign
+// threads keep their Go binding between callbacks (see Primed); with
+// CGO_ENABLED=0 each foreign-thread callback borrows and returns a Go M.
+//
+// # Cleanup
+//
+// Close frees a callback; calls in flight finish first, and the trampoline
+// and handle are recycled after the last of them returns. CloseOwned closes
+// every callback of an actor; package actor calls it when the actor stops.
+// Ref'ed callbacks (thread-safe ones by default) keep their owner alive:
+// package actor waits on Idle before letting an actor end by itself.
+//
+// # Errors
+//
+// New refuses what C cannot call before purego ever sees it: a
+// *SignatureError naming the parameter, wrapping ErrUnsupported. A handler's
+// panic is recovered at the trampoline and never unwinds through C frames: C
+// gets the exceptional value and the owner's execctx.Hooks.Fail gets a
+// *CallbackPanicError. Every call that returns the exceptional value is
+// counted (ReadStats); Fired == Delivered + Exceptional() when no call is in
+// flight.
+package callback

@@ -1,0 +1,68 @@
+package callback
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+)
+
+// Sentinel errors. Every error this package returns wraps one of them.
+var (
+	// ErrUnsupported reports a handler signature that cannot be called from C.
+	ErrUnsupported = errors.New("callback: unsupported signature")
+	// ErrClosed reports an operation on a closed callback.
+	ErrClosed = errors.New("callback: closed")
+	// ErrPoolExhausted reports that every trampoline of the fixed pool is in
+	// use by a live pointer-form callback (see MaxSlots).
+	ErrPoolExhausted = errors.New("callback: trampoline pool exhausted")
+	// ErrBadOption reports an option that does not fit the handler.
+	ErrBadOption = errors.New("callback: bad option")
+)
+
+// SignatureError names the parameter (or the result) of a handler signature
+// that cannot be called from C. It wraps ErrUnsupported.
+type SignatureError struct {
+	Func  reflect.Type // the handler's type
+	Param int          // index of the offending parameter; -1 for the result
+	Type  reflect.Type // the offending type, nil when the shape itself is wrong
+	Why   string
+}
+
+func (e *SignatureError) Error() string {
+	where := "result"
+	if e.Param >= 0 {
+		where = fmt.Sprintf("parameter %d", e.Param)
+	}
+	if e.Type != nil {
+		return fmt.Sprintf("callback: %v: %s (%v): %s", e.Func, where, e.Type, e.Why)
+	}
+	return fmt.Sprintf("callback: %v: %s", e.Func, e.Why)
+}
+
+func (e *SignatureError) Unwrap() error { return ErrUnsupported }
+
+// CallbackPanicError is what a handler's panic becomes. C received the
+// callback's exceptional value instead; the owning actor gets this error
+// through its execctx.Hooks.Fail.
+type CallbackPanicError struct {
+	Callback string // the callback's name (its handler's type unless named)
+	Owner    string // the owning actor's name, "" when unowned
+	Value    any    // the value passed to panic
+	Stack    []byte // the handler goroutine's stack at the panic
+}
+
+func (e *CallbackPanicError) Error() string {
+	owner := ""
+	if e.Owner != "" {
+		owner = " (actor " + e.Owner + ")"
+	}
+	return fmt.Sprintf("callback: %s%s panicked: %v", e.Callback, owner, e.Value)
+}
+
+// Unwrap returns the panic value when it is an error.
+func (e *CallbackPanicError) Unwrap() error {
+	if err, ok := e.Value.(error); ok {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package callback
+
+import (
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/ebitengine/purego"
+	"go.uber.org/goleak"
+
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(subprocEnv) != "" {
+		subprocMain()
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// fixture is the C test library, built once per test binary.
+type fixture struct {
+	lib uintptr
+	sym map[string]uintptr
+}
+
+var (
+	fixOnce sync.Once
+	fix     *fixture
+)
+
+func loadFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	if fix != nil {
+		return fix
+	}
+	path := testlib.SharedLib(tb, []string{"testdata/cbfix.c"})
+	fixOnce.Do(func() {
+
+		lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+		if err != nil {
+			tb.Fatalf("dlopen %s: %v", path, err)
+		}
+		fix = &fixture{lib: lib, sym: map[string]uintptr{}}
+	})
+	if fix == nil {
+		tb.Fatal("fixture did not load")
+	}
+	return fix
+}
+
+func (f *fixture) fn(tb testing.TB, name string) uintptr {
+	tb.Helper()
+	if p, ok := f.sym[name]; ok {
+		return p
+	}
+	p, err := purego.Dlsym(f.lib, name)
+	if err != nil {
+		tb.Fatalf("dlsym %s: %v", name, err)
+	}
+	f.sym[name] = p
+	return p
+}
+
+// call calls a fixture function from the current goroutine (no actor).
+func (f *fixture) call(tb testing.TB, name string, args ...uintptr) uintptr {
+	tb.Helper()
+	r, _, _ := purego.SyscallN(f.fn(tb, name), args...)
+	return r
+}
+
+// fakeActor simulates what package actor does: one goroutine locked to its OS
+// thread, bound to an Exec, holding the execution token while it runs a
+// message, and lending it around native calls exactly as package ffi does.
+type fakeActor struct {
+	e     *execctx.Exec
+	inbox chan func()
+	done  chan struct{}
+}
+
+func newActor(name string, hooks execctx.Hooks) *fakeActor {
+	a := &fakeActor{e: execctx.New(name, false, hooks), inbox: make(chan func()), done: make(chan struct{})}
+	ready := make(chan struct{})
+	go func() {
+		defer close(a.done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		unbind := execctx.Bind(a.e)
+		defer unbind()
+		close(ready)
+		for f := range a.inbox {
+			a.e.Enter()
+			f()
+			a.e.Leave()
+		}
+	}()
+	<-ready
+	return a
+}
+
+// do runs f as one message of the actor and waits for it.
+func (a *fakeActor) do(f func()) {
+	fin := make(chan struct{})
+	a.inbox <- func() { defer close(fin); f() }
+	<-fin
+}
+
+// post sends f as a message without waiting.
+func (a *fakeActor) post(f func()) { a.inbox <- f }
+
+func (a *fakeActor) stop() {
+	close(a.inbox)
+	<-a.done
+}
+
+// native makes a native call from the actor's goroutine the way package ffi
+// does: lend the token when a thread-safe callback may need it.
+func (a *fakeActor) native(fn uintptr, args ...uintptr) uintptr {
+	if a.e.NeedsLend() {
+		a.e.Lend()
+		defer a.e.Reclaim()
+	}
+	r, _, _ := purego.SyscallN(fn, args...)
+	return r
+}
+
+func mustNew(tb testing.TB, fn any, opts ...Option) *Callback {
+	tb.Helper()
+	c, err := New(fn, opts...)
+	if err != nil {
+		tb.Fatalf("New(%T) = %v", fn, err)
+	}
+	return c
+}
+
+func mustClose(tb testing.TB, c *Callback) {
+	tb.Helper()
+	if err := c.Close(); err != nil {
+		tb.Fatalf("Close() = %v", err)
+	}
+}
+
+// errSink collects errors delivered through Hooks.Fail.
+type errSink struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (s *errSink) fail(err error) {
+	s.mu.Lock()
+	s.errs = append(s.errs, err)
+	s.mu.Unlock()
+}
+
+func (s *errSink) all() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]error(nil), s.errs...)
+}

@@ -1,0 +1,142 @@
+package callback
+
+import (
+	"sync"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+// ownerState is what this package keeps per owning Exec (nil: unowned).
+type ownerState struct {
+	e *execctx.Exec
+
+	mu   sync.Mutex
+	refs int
+	idle chan struct{} // closed while refs == 0
+	live map[*Callback]struct{}
+	gone bool // removed from owners; a creator that finds it must retry
+
+	depth int32 // inline nesting; touched only by the owner's own goroutine
+}
+
+var owners sync.Map // *execctx.Exec -> *ownerState
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// attach registers c with its owner's state, creating it when needed.
+func attach(c *Callback) {
+	for {
+		v, _ := owners.LoadOrStore(c.owner, &ownerState{e: c.owner, idle: closedChan, live: map[*Callback]struct{}{}})
+		st := v.(*ownerState)
+		st.mu.Lock()
+		if st.gone {
+			st.mu.Unlock()
+			continue
+		}
+		st.live[c] = struct{}{}
+		c.ost = st
+		st.mu.Unlock()
+		return
+	}
+}
+
+// detach removes c (closed) from its owner's state.
+func detach(c *Callback) {
+	st := c.ost
+	st.mu.Lock()
+	st.setRef(c, false)
+	delete(st.live, c)
+	if len(st.live) == 0 && st.refs == 0 {
+		st.gone = true
+		owners.CompareAndDelete(st.e, st)
+	}
+	st.mu.Unlock()
+}
+
+// setRef changes c's ref state; st.mu must be held.
+func (st *ownerState) setRef(c *Callback, on bool) {
+	if c.refd == on {
+		return
+	}
+	c.refd = on
+	if on {
+		if st.refs == 0 {
+			st.idle = make(chan struct{})
+		}
+		st.refs++
+		return
+	}
+	st.refs--
+	if st.refs == 0 {
+		close(st.idle)
+	}
+}
+
+func stateOf(e *execctx.Exec) *ownerState {
+	v, ok := owners.Load(e)
+	if !ok {
+		return nil
+	}
+	return v.(*ownerState)
+}
+
+// Refs returns how many ref'ed callbacks e owns (e == nil: unowned callbacks).
+// A ref'ed callback keeps its owner alive: package actor does not let an
+// actor end on its own while Refs is above zero.
+func Refs(e *execctx.Exec) int {
+	st := stateOf(e)
+	if st == nil {
+		return 0
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.refs
+}
+
+// Idle returns a channel that is closed once e owns no ref'ed callback (it is
+// already closed when that is true now). Package actor waits on it before it
+// lets an actor whose work is done end by itself.
+func Idle(e *execctx.Exec) <-chan struct{} {
+	st := stateOf(e)
+	if st == nil {
+		return closedChan
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.idle
+}
+
+// Live returns how many callbacks e owns that are not closed.
+func Live(e *execctx.Exec) int {
+	st := stateOf(e)
+	if st == nil {
+		return 0
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return len(st.live)
+}
+
+// CloseOwned closes every callback e owns and returns how many it closed.
+// Package actor calls it when an actor stops: from then on a C call through
+// any of them returns its exceptional value and is counted, and never enters
+// the stopped actor.
+func CloseOwned(e *execctx.Exec) int {
+	st := stateOf(e)
+	if st == nil {
+		return 0
+	}
+	st.mu.Lock()
+	cbs := make([]*Callback, 0, len(st.live))
+	for c := range st.live {
+		cbs = append(cbs, c)
+	}
+	st.mu.Unlock()
+	n := 0
+	for _, c := range cbs {
+		if c.Close() == nil {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,102 @@
+package callback
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
+)
+
+const subprocEnv = "GORACTOR_CALLBACK_SUBPROC"
+
+// TestPanics covers D1 (a panic in a synchronous callback) and D2 (in a
+// foreign-thread callback): C gets the exceptional value and finishes, the
+// owner's Fail hook gets a *CallbackPanicError, the process survives.
+func TestPanics(t *testing.T) {
+	f := loadFixture(t)
+	var sink errSink
+	a := newActor("P", execctx.Hooks{Fail: sink.fail})
+	defer a.stop()
+	var sc, tc *Callback
+	boom := errors.New("boom")
+	a.do(func() {
+		h := func(i uintptr) uintptr {
+			if i%2 == 1 {
+				panic(boom)
+			}
+			return 10
+		}
+		sc = mustNew(t, h, Exceptional(uintptr(1)))
+		tc = mustNew(t, h, ThreadSafe(), Exceptional(uintptr(1)))
+	})
+	defer mustClose(t, sc)
+	defer mustClose(t, tc)
+	before := ReadStats()
+	var r1, r2 uintptr
+	a.do(func() {
+		r1 = a.native(f.fn(t, "call_cb_n"), sc.Ptr(), 10)
+		r2 = a.native(f.fn(t, "call_cb_n_thread"), tc.Ptr(), 10)
+	})
+	if r1 != 55 || r2 != 55 { // 5 × 10 + 5 × 1
+		t.Errorf("sums %d, %d; want 55 and 55", r1, r2)
+	}
+	if d := ReadStats().ExPanic - before.ExPanic; d != 10 {
+		t.Errorf("ExPanic grew by %d; want 10", d)
+	}
+	errs := sink.all()
+	if len(errs) != 10 {
+		t.Fatalf("Fail got %d errors; want 10", len(errs))
+	}
+	for _, err := range errs {
+		var pe *CallbackPanicError
+		if !errors.As(err, &pe) || !errors.Is(err, boom) || pe.Owner != "P" || len(pe.Stack) == 0 {
+			t.Errorf("Fail got %v; want a *CallbackPanicError of actor P wrapping boom with a stack", err)
+		}
+	}
+}
+
+// TestPanicForeignThreadSubprocess runs unowned and owned callbacks that
+// panic on foreign threads in a fresh process (a purego callback that panics
+// there kills the process): it must exit 0.
+func TestPanicForeignThreadSubprocess(t *testing.T) {
+	lib := testlib.SharedLib(t, []string{"testdata/cbfix.c"})
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), subprocEnv+"=panic", "GORACTOR_CALLBACK_LIB="+lib, "GOTRACEBACK=all")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "subproc ok") {
+		t.Fatalf("subprocess: %v\n%s", err, out)
+	}
+}
+
+func subprocMain() {
+	lib, err := purego.Dlopen(os.Getenv("GORACTOR_CALLBACK_LIB"), purego.RTLD_NOW)
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(3)
+	}
+	sym := func(n string) uintptr { p, _ := purego.Dlsym(lib, n); return p }
+	var fails atomic.Int32
+	e := execctx.New("sub", false, execctx.Hooks{Fail: func(error) { fails.Add(1) }})
+	un, _ := New(func(i uintptr) uintptr { panic("boom on a foreign thread") }, Owner(nil), Exceptional(uintptr(3)))
+	ow, _ := New(func(i uintptr) uintptr { panic("boom in the owner") }, Owner(e), ThreadSafe(), Exceptional(uintptr(4)))
+	r1, _, _ := purego.SyscallN(sym("call_cb_n_thread"), un.Ptr(), 5)
+	r2, _, _ := purego.SyscallN(sym("call_cb_n_thread"), ow.Ptr(), 5)
+	if r1 != 15 || r2 != 20 || fails.Load() != 5 {
+		fmt.Println("subproc bad", r1, r2, fails.Load())
+		os.Exit(4)
+	}
+	fmt.Println("subproc ok")
+	os.Exit(0)
+}

@@ -1,0 +1,144 @@
+package callback
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ebitengine/purego"
+)
+
+// MaxSlots bounds the purego callback trampolines this package ever creates in
+// a process (purego has 2000 and never frees one). A live pointer-form
+// callback holds one slot; handle-form callbacks share one slot per user-data
+// register (at most MaxIntArgs slots for all of them). Slots are created
+// lazily and reused, oldest freed first, after a quarantine.
+const MaxSlots = 512
+
+// slotQuarantine is how many freed slots wait in front of a freed slot before
+// it is reused: a stale C pointer keeps hitting a dead slot (and gets its
+// exceptional value) for at least that many create/close cycles.
+const slotQuarantine = 32
+
+type slot struct {
+	h    atomic.Uintptr // Handle of the callback bound to this slot; 0 when free
+	dead atomic.Uintptr // exceptional value of the last occupant
+	ud   int            // -1: pointer form; k >= 0: shared handle form reading Args.Int[k]
+	ptr  uintptr        // the C function pointer
+}
+
+var pool struct {
+	mu    sync.Mutex
+	slots [MaxSlots]slot
+	n     atomic.Int32 // slots created (purego callbacks taken)
+	free  []int        // FIFO of free pointer-form slots
+	ud    [MaxIntArgs]int
+}
+
+// slotFunc is the one Go signature every trampoline has: it receives every
+// register argument of the C call (purego reads integer and floating-point
+// registers independently, by the parameter kinds), and the dispatcher
+// decodes them by the handler's own signature.
+type slotFunc = func(a0, a1, a2, a3, a4, a5 uintptr, f0, f1, f2, f3, f4, f5, f6, f7 float64) uintptr
+
+func makeSlotFunc(i int) slotFunc {
+	return func(a0, a1, a2, a3, a4, a5 uintptr, f0, f1, f2, f3, f4, f5, f6, f7 float64) uintptr {
+		a := &Args{Int: [6]uintptr{a0, a1, a2, a3, a4, a5}, Float: [8]float64{f0, f1, f2, f3, f4, f5, f6, f7}}
+		return dispatch(i, a)
+	}
+}
+
+// newSlot creates slot number pool.n; pool.mu must be held.
+func newSlot(ud int) (i int, err error) {
+	i = int(pool.n.Load())
+	if i == MaxSlots {
+		return -1, fmt.Errorf("%w: all %d trampolines are bound to live callbacks", ErrPoolExhausted, MaxSlots)
+	}
+	defer func() {
+		if r := recover(); r != nil { // another user of purego took its 2000 slots
+			i, err = -1, fmt.Errorf("%w: purego: %v", ErrPoolExhausted, r)
+		}
+	}()
+	s := &pool.slots[i]
+	s.ud = ud
+	s.ptr = purego.NewCallback(makeSlotFunc(i))
+	pool.n.Add(1)
+	return i, nil
+}
+
+// takeSlot binds a pointer-form slot to h.
+func takeSlot(h Handle) (int, error) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	var i int
+	if len(pool.free) > slotQuarantine || (pool.n.Load() == MaxSlots && len(pool.free) > 0) {
+		i = pool.free[0]
+		pool.free = pool.free[1:]
+	} else {
+		var err error
+		if i, err = newSlot(-1); err != nil {
+			if len(pool.free) == 0 {
+				return -1, err
+			}
+			i = pool.free[0]
+			pool.free = pool.free[1:]
+		}
+	}
+	pool.slots[i].h.Store(uintptr(h))
+	return i, nil
+}
+
+// unbindSlot makes slot i dead: calls through its pointer now return exc.
+func unbindSlot(i int, exc uintptr) {
+	s := &pool.slots[i]
+	s.dead.Store(exc)
+	s.h.Store(0)
+}
+
+// releaseSlot puts slot i at the back of the reuse queue.
+func releaseSlot(i int) {
+	pool.mu.Lock()
+	pool.free = append(pool.free, i)
+	pool.mu.Unlock()
+}
+
+// udSlot returns the shared slot that reads the Handle from integer register k.
+func udSlot(k int) (int, error) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if pool.ud[k] != 0 {
+		return pool.ud[k] - 1, nil
+	}
+	i, err := newSlot(k)
+	if err != nil {
+		return -1, err
+	}
+	pool.ud[k] = i + 1
+	return i, nil
+}
+
+// dispatch is where every C call into a callback lands.
+func dispatch(i int, a *Args) uintptr {
+	stats.fired.Add(1)
+	s := &pool.slots[i]
+	var h Handle
+	if s.ud >= 0 {
+		h = Handle(a.Int[s.ud])
+	} else {
+		h = Handle(s.h.Load())
+		if h == 0 {
+			stats.exClosed.Add(1)
+			return s.dead.Load()
+		}
+	}
+	c, dead := lookup(h)
+	if c == nil {
+		if s.ud >= 0 {
+			stats.exStale.Add(1)
+		} else {
+			stats.exClosed.Add(1)
+		}
+		return dead
+	}
+	return c.invoke(a)
+}

@@ -1,0 +1,133 @@
+// C fixture for internal/callback tests and benchmarks.
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <stdatomic.h>
+
+typedef intptr_t (*cb1)(intptr_t);
+typedef intptr_t (*cb2)(intptr_t, intptr_t);
+
+// call_cb_n calls cb(i) for i in [0,n) on the calling thread and returns the sum of results.
+intptr_t call_cb_n(cb1 cb, intptr_t n) {
+	intptr_t s = 0;
+	for (intptr_t i = 0; i < n; i++) s += cb(i);
+	return s;
+}
+
+struct thr { cb1 cb; intptr_t n; intptr_t sum; };
+
+static void *thr_main(void *p) {
+	struct thr *t = p;
+	t->sum = call_cb_n(t->cb, t->n);
+	return NULL;
+}
+
+// call_cb_n_thread starts one pthread that calls cb n times, waits for it and
+// returns the sum: the caller is blocked inside this C function the whole time.
+intptr_t call_cb_n_thread(cb1 cb, intptr_t n) {
+	struct thr t = {cb, n, 0};
+	pthread_t th;
+	if (pthread_create(&th, NULL, thr_main, &t) != 0) return -1;
+	pthread_join(th, NULL);
+	return t.sum;
+}
+
+// Mixed argument layout: ints and floats interleaved, narrow types with
+// garbage in the upper bits of their registers.
+typedef intptr_t (*cbmix)(int8_t, double, uint16_t, float, int32_t, double, uint8_t, int64_t, float, void *, double, double, double, double);
+intptr_t call_cb_mix(cbmix cb) {
+	return cb(-5, 1.5, 65535, 2.25f, -100000, 3.5, 1, 1LL << 40, -0.5f, (void *)0x1234, 5.5, 6.5, 7.5, 8.5);
+}
+
+// Narrow returns: the callback returns int8; C widens.
+typedef int8_t (*cbi8)(int8_t);
+intptr_t call_cb_i8(cbi8 cb, int8_t x) { return (intptr_t)cb(x); }
+
+// Userdata form: cb(ud, x).
+intptr_t call_cb_ud(cb2 cb, intptr_t ud, intptr_t x) { return cb(ud, x); }
+
+// Many threads, each calls cb2(thread, seq) iters times and checks the result
+// is seq+thread*1000000; returns the number of mismatching returns.
+struct mt { cb2 cb; intptr_t idx, iters, bad; };
+static void *mt_main(void *p) {
+	struct mt *m = p;
+	for (intptr_t i = 0; i < m->iters; i++)
+		if (m->cb(m->idx, i) != i + m->idx * 1000000) m->bad++;
+	return NULL;
+}
+intptr_t call_cb_threads(cb2 cb, intptr_t nthreads, intptr_t iters) {
+	struct mt *ms = calloc(nthreads, sizeof *ms);
+	pthread_t *ths = calloc(nthreads, sizeof *ths);
+	intptr_t bad = 0;
+	for (intptr_t i = 0; i < nthreads; i++) {
+		ms[i] = (struct mt){cb, i, iters, 0};
+		if (pthread_create(&ths[i], NULL, mt_main, &ms[i]) != 0) { nthreads = i; bad = -1; break; }
+	}
+	for (intptr_t i = 0; i < nthreads; i++) { pthread_join(ths[i], NULL); if (bad >= 0) bad += ms[i].bad; }
+	free(ms); free(ths);
+	return bad;
+}
+
+// Detached threads that call back while Go does not wait in C.
+static atomic_long det_done, det_bad;
+static void *det_main(void *p) {
+	struct mt *m = p;
+	mt_main(m);
+	atomic_fetch_add(&det_bad, m->bad);
+	free(m);
+	atomic_fetch_add(&det_done, 1);
+	return NULL;
+}
+intptr_t spawn_detached(cb2 cb, intptr_t nthreads, intptr_t iters) {
+	atomic_store(&det_done, 0);
+	atomic_store(&det_bad, 0);
+	for (intptr_t i = 0; i < nthreads; i++) {
+		struct mt *m = malloc(sizeof *m);
+		*m = (struct mt){cb, i, iters, 0};
+		pthread_t th;
+		pthread_attr_t a;
+		pthread_attr_init(&a);
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&th, &a, det_main, m) != 0) { free(m); atomic_fetch_add(&det_done, 1); }
+		pthread_attr_destroy(&a);
+	}
+	return 0;
+}
+intptr_t detached_done(void) { return atomic_load(&det_done); }
+intptr_t detached_bad(void) { return atomic_load(&det_bad); }
+
+// Churn: total short-lived threads, at most conc alive at once, each calls cb(i) once.
+// Returns the sum of results.
+intptr_t churn(cb1 cb, intptr_t total, intptr_t conc) {
+	intptr_t s = 0;
+	struct thr *ts = calloc(conc, sizeof *ts);
+	pthread_t *ths = calloc(conc, sizeof *ths);
+	for (intptr_t done = 0; done < total; ) {
+		intptr_t k = total - done < conc ? total - done : conc;
+		for (intptr_t i = 0; i < k; i++) {
+			ts[i] = (struct thr){cb, 1, 0};
+			pthread_create(&ths[i], NULL, thr_main, &ts[i]);
+		}
+		for (intptr_t i = 0; i < k; i++) { pthread_join(ths[i], NULL); s += ts[i].sum; }
+		done += k;
+	}
+	free(ts); free(ths);
+	return s;
+}
+
+// A stored callback, called later (after the Go side closed it, say).
+static cb1 stored;
+void store_cb(cb1 cb) { stored = cb; }
+intptr_t call_stored(intptr_t x) { return stored(x); }
+intptr_t call_stored_thread(intptr_t x) {
+	struct thr t = {stored, 1, 0};
+	pthread_t th;
+	pthread_create(&th, NULL, thr_main, &t);
+	pthread_join(th, NULL);
+	(void)x;
+	return t.sum;
+}
+
+// Recursion through Go: cb(depth) is expected to call call_cb_depth again.
+intptr_t call_cb_depth(cb1 cb, intptr_t depth) { return cb(depth); }
