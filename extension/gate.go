@@ -1,0 +1,248 @@
+package extension
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/osthread"
+	"github.com/goractor/goractor/safety"
+)
+
+// Route says how the gate ran (or refused) one call.
+type Route int
+
+const (
+	// RouteDirect: the call ran on the caller's thread without a lock.
+	RouteDirect Route = iota + 1
+	// RouteRefused: the call was refused; native code was not entered.
+	RouteRefused
+	// RouteOnMain: the call was forwarded to the main actor's thread.
+	RouteOnMain
+	// RouteSerialized: the call ran on the caller's thread under the
+	// extension's lock.
+	RouteSerialized
+	// RouteDedicated: the call ran on the extension's dedicated thread.
+	RouteDedicated
+)
+
+// String returns "direct", "refused", "on-main", "serialized" or "dedicated".
+func (r Route) String() string {
+	switch r {
+	case RouteDirect:
+		return "direct"
+	case RouteRefused:
+		return "refused"
+	case RouteOnMain:
+		return "on-main"
+	case RouteSerialized:
+		return "serialized"
+	case RouteDedicated:
+		return "dedicated"
+	}
+	return "Route(?)"
+}
+
+// CallInfo describes one gated call, for a trace function installed with
+// WithTrace.
+type CallInfo struct {
+	Extension string // the extension's name
+	Function  string // the native symbol
+	Actor     string // the calling actor's name; "" outside every actor
+	Main      bool   // the caller is the main actor
+	Route     Route  // how the call was run, or RouteRefused
+	Thread    int    // kernel thread id the native code ran on; 0 when refused or not Linux
+	Err       error  // the refusal, when Route is RouteRefused or forwarding failed
+}
+
+// ErrClosed is wrapped by the error a call returns after the extension was
+// closed, when the call needed the extension's dedicated thread.
+var ErrClosed = errors.New("extension: closed")
+
+// mainExec returns the main actor's Exec, or nil when no main actor runs.
+// It is set by package actor through SetMainExecLookup; see main.go.
+func mainExec() *execctx.Exec {
+	if f := _mainLookup.Load(); f != nil {
+		return (*f)()
+	}
+	return nil
+}
+
+var _mainLookup atomic.Pointer[func() *execctx.Exec]
+
+// gate decides, for one bound function, whether and where a call may run. It
+// is immutable once built: the function's safety is fixed when it is bound.
+type gate struct {
+	x      *Extension
+	fn     string
+	safety Safety // effective, never Undeclared
+}
+
+// needsGate reports whether calls of a function with safety s in extension x
+// must go through a gate at all. Parallel-safe functions without thread
+// affinity are not gated and cost nothing.
+func needsGate(d *Declaration, s Safety) bool {
+	return d.Affinity != AnyThread || !s.IsParallelSafe()
+}
+
+// do runs call as the declaration demands for a caller with Exec caller (nil
+// outside every actor). It returns a *safety.UnsafeError when it refuses, and
+// never enters call in that case.
+func (g *gate) do(ctx context.Context, caller *execctx.Exec, call func()) error {
+	x := g.x
+	d := &x.decl
+	switch d.Affinity {
+	case DedicatedThread:
+		return g.dedicated(caller, call)
+	case MainThread:
+		if caller.IsMain() {
+			return g.direct(caller, call)
+		}
+		if d.Policy == OnMain {
+			return g.onMain(ctx, caller, call)
+		}
+		return g.refuse(caller, safety.ErrWrongThread)
+	}
+	if g.safety.IsParallelSafe() {
+		return g.direct(caller, call)
+	}
+	switch d.Policy {
+	case Serialize:
+		// Everyone takes the lock, the main actor too: otherwise a main-actor
+		// call could overlap a serialized one.
+		return g.serialized(caller, call)
+	case OnMain:
+		if caller.IsMain() {
+			return g.direct(caller, call)
+		}
+		return g.onMain(ctx, caller, call)
+	default:
+		if caller.IsMain() {
+			return g.direct(caller, call)
+		}
+		return g.refuse(caller, safety.ErrNotParallelSafe)
+	}
+}
+
+func (g *gate) info(caller *execctx.Exec, r Route, tid int, err error) CallInfo {
+	return CallInfo{Extension: g.x.decl.Name, Function: g.fn, Actor: caller.Name(), Main: caller.IsMain(), Route: r, Thread: tid, Err: err}
+}
+
+// traced wraps call so that it records the thread it ran on, when a trace
+// function is installed.
+func (g *gate) run(caller *execctx.Exec, r Route, call func()) {
+	tr := g.x.trace
+	if tr == nil {
+		call()
+		return
+	}
+	tid := osthread.Gettid()
+	call()
+	tr(g.info(caller, r, tid, nil))
+}
+
+func (g *gate) direct(caller *execctx.Exec, call func()) error {
+	g.run(caller, RouteDirect, call)
+	return nil
+}
+
+func (g *gate) refuse(caller *execctx.Exec, reason error) error {
+	err := &safety.UnsafeError{Op: "call", Extension: g.x.decl.Name, Function: g.fn, Actor: caller.Name(), Err: reason}
+	if tr := g.x.trace; tr != nil {
+		tr(g.info(caller, RouteRefused, 0, err))
+	}
+	return err
+}
+
+func (g *gate) serialized(caller *execctx.Exec, call func()) error {
+	s := &g.x.serial
+	if caller != nil && s.owner.Load() == caller && caller.OnOwnGoroutine() {
+		// Re-entered from a callback of the call that holds the lock, on the
+		// same actor goroutine: taking the lock again would deadlock.
+		g.run(caller, RouteSerialized, call)
+		return nil
+	}
+	s.mu.Lock()
+	s.owner.Store(caller)
+	defer func() {
+		s.owner.Store(nil)
+		s.mu.Unlock()
+	}()
+	g.run(caller, RouteSerialized, call)
+	return nil
+}
+
+// serialLock is the per-extension lock of the Serialize policy.
+type serialLock struct {
+	mu    sync.Mutex                   // held for the whole native call
+	owner atomic.Pointer[execctx.Exec] // the Exec holding mu, nil when free or held outside actors
+}
+
+// lendWhileWaiting gives the caller's execution token up while it waits for
+// another thread to run its call, so that a callback the call triggers can
+// enter the caller (the caller would otherwise hold its token while waiting
+// for a thread that waits for the token). It returns the function that takes
+// the token back.
+func lendWhileWaiting(caller *execctx.Exec) (reclaim func()) {
+	if caller == nil || !caller.NeedsLend() || !caller.OnOwnGoroutine() || !caller.Held() {
+		return func() {}
+	}
+	caller.Lend()
+	return caller.Reclaim
+}
+
+func (g *gate) onMain(ctx context.Context, caller *execctx.Exec, call func()) error {
+	m := mainExec()
+	if m == nil {
+		return g.refuse(caller, safety.ErrNoMainActor)
+	}
+	if m == caller {
+		return g.direct(caller, call)
+	}
+	rot := m.Hooks().RunOnThread
+	if rot == nil {
+		return g.refuse(caller, safety.ErrNoMainActor)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var p any
+	panicked := false
+	reclaim := lendWhileWaiting(caller)
+	err := rot(ctx, func() {
+		defer func() {
+			if r := recover(); r != nil {
+				p, panicked = r, true
+			}
+		}()
+		g.run(caller, RouteOnMain, call)
+	})
+	reclaim()
+	if panicked {
+		panic(p) // re-raised on the caller's goroutine, never on the main actor's
+	}
+	if err != nil {
+		return g.refuse(caller, err)
+	}
+	return nil
+}
+
+func (g *gate) dedicated(caller *execctx.Exec, call func()) error {
+	t := g.x.thread
+	if t.onThread() {
+		g.run(caller, RouteDedicated, call)
+		return nil
+	}
+	reclaim := lendWhileWaiting(caller)
+	p, panicked, err := t.do(func() { g.run(caller, RouteDedicated, call) })
+	reclaim()
+	if panicked {
+		panic(p)
+	}
+	if err != nil {
+		return g.refuse(caller, err)
+	}
+	return nil
+}
