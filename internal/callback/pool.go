@@ -15,6 +15,10 @@ import (
 // lazily and reused, oldest freed first, after a quarantine.
 const MaxSlots = 512
 
+// MaxPointerSlots bounds live pointer-form callbacks: the rest of the pool is
+// kept for the shared handle-form trampolines.
+const MaxPointerSlots = MaxSlots - MaxIntArgs
+
 // slotQuarantine is how many freed slots wait in front of a freed slot before
 // it is reused: a stale C pointer keeps hitting a dead slot (and gets its
 // exceptional value) for at least that many create/close cycles.
@@ -33,6 +37,7 @@ var pool struct {
 	n     atomic.Int32 // slots created (purego callbacks taken)
 	free  []int        // FIFO of free pointer-form slots
 	ud    [MaxIntArgs]int
+	nud   int // handle-form slots created
 }
 
 // slotFunc is the one Go signature every trampoline has: it receives every
@@ -71,9 +76,11 @@ func takeSlot(h Handle) (int, error) {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	var i int
-	if len(pool.free) > slotQuarantine || (pool.n.Load() == MaxSlots && len(pool.free) > 0) {
+	if len(pool.free) > slotQuarantine || (int(pool.n.Load())-pool.nud == MaxPointerSlots && len(pool.free) > 0) {
 		i = pool.free[0]
 		pool.free = pool.free[1:]
+	} else if int(pool.n.Load())-pool.nud == MaxPointerSlots {
+		return -1, fmt.Errorf("%w: all %d pointer-form trampolines are bound to live callbacks (the handle form, UserData, has no such limit)", ErrPoolExhausted, MaxPointerSlots)
 	} else {
 		var err error
 		if i, err = newSlot(-1); err != nil {
@@ -114,6 +121,7 @@ func udSlot(k int) (int, error) {
 		return -1, err
 	}
 	pool.ud[k] = i + 1
+	pool.nud++
 	return i, nil
 }
 
