@@ -1,0 +1,67 @@
+// Package ffi calls C functions in shared libraries without cgo: it opens
+// libraries (dlopen through purego), binds symbols to validated Go
+// signatures, and calls them through a small register trampoline entered via
+// the runtime's cgocall (on linux/amd64; purego elsewhere and for structs by
+// value and stack arguments). See docs/ffi.md for the full guide.
+//
+// # Type conversions
+//
+//	Go                                    C
+//	int8 … int64, uint8 … uint64         int8_t … uint64_t (and char, short, int, long …)
+//	int, uint, uintptr                    long, unsigned long, uintptr_t (64-bit)
+//	float32, float64                      float, double
+//	bool                                  _Bool / bool
+//	unsafe.Pointer, *T                    void *, T * (T must not contain Go pointers)
+//	string (argument)                     const char * to a NUL-terminated copy, valid for the call
+//	string (result)                       char *, copied into Go memory; NULL gives "" and ErrNull
+//	[]T (argument, T pointer-free)        T * to the first element (NULL for a nil/empty slice)
+//	struct (fields of the kinds above)    struct by value (amd64, arm64, loong64, ppc64le)
+//	...T with T an integer/pointer/any    C variadic arguments (no floats: refused)
+//	final error result                    failures: closed library, gate refusal, ErrNull, errno
+//
+// Anything else is refused at bind time with a *SignatureError wrapping
+// ErrUnsupportedSignature, before purego ever sees it.
+//
+// # Memory
+//
+// Go memory passed to C (strings, slices, pointers) stays alive and in place
+// for the duration of the call and no longer: C must not keep it. Strings are
+// copied with a terminating NUL. Memory C returns is not freed by ffi. Go
+// memory given to C must not contain Go pointers (the cgo pointer rules); ffi
+// refuses pointer and slice types whose elements contain Go pointers.
+//
+// # Threads
+//
+// A call runs on the calling goroutine's OS thread; an actor's goroutine is
+// locked to its thread, so thread-local native state (errno, OpenGL
+// contexts) stays with the actor. Calls from many goroutines run in parallel;
+// ffi takes no lock. Around a native call made by an actor that owns
+// callbacks from foreign threads, ffi lends the actor's execution token
+// (internal/execctx) so such a callback can run while the actor waits in C.
+// Async runs calls on a bounded pool of locked OS threads (Pool, Future).
+//
+// # Cleanup
+//
+// Every Open (and Retain) must be balanced by a Close. Close never unloads a
+// library while a call into it is running: it waits for those calls
+// (CloseContext bounds the wait and returns ErrBusy; the last call then
+// unloads). Pools you create must be closed.
+//
+// # Errors
+//
+// Load failures are *LoadError (library, symbol, dlerror text), refused
+// signatures *SignatureError, failed calls *CallError; all wrap the
+// package's sentinels (ErrLoad, ErrUnsupportedSignature, ErrClosed, ErrBusy,
+// ErrNull, ErrNullFunction, ErrPoolFull, ErrBadArgument) or, for errno, a
+// syscall.Errno. A Go signature without an error result cannot report a
+// refused call: the call panics with the *CallError instead.
+//
+// # What ffi cannot verify
+//
+// Nothing in a shared library describes its functions' types. A signature
+// that validates but does not match the C function (int64 for int, a missing
+// argument, a struct pointer declared as a struct) computes garbage or
+// crashes the process; a C function that keeps a pointer to Go memory after
+// the call, writes past a buffer, or crashes takes the process down. ffi
+// reports what it can name; it does not survive a segfault.
+package ffi

@@ -1,0 +1,734 @@
+package ffi
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"runtime"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+// Func is a C function bound to a validated Signature. All methods are safe
+// for concurrent use; a Func is immutable once bound.
+type Func struct {
+	lib   *Library // nil for FuncAt without a library
+	name  string
+	ptr   uintptr
+	sig   *Signature
+	gate  Gate
+	errfn uintptr // __errno_location when errno is captured
+	pool  *Pool
+
+	rawOnce sync.Once
+	raw     reflect.Value // purego-registered function (fallback engine)
+	rawErr  error
+}
+
+// Name returns the C symbol name (or "0x…" for FuncAt without a name).
+func (f *Func) Name() string { return f.name }
+
+// Library returns the library the function lives in (nil for FuncAt(nil, …)).
+func (f *Func) Library() *Library { return f.lib }
+
+// Signature returns the function's signature.
+func (f *Func) Signature() *Signature { return f.sig }
+
+// Ptr returns the C function's address.
+func (f *Func) Ptr() uintptr { return f.ptr }
+
+// Gated reports whether a Gate was attached.
+func (f *Func) Gated() bool { return f.gate != nil }
+
+// Fast reports whether calls go through ffi's register trampoline (true on
+// linux/amd64 for signatures without structs and with at most 6 integer and
+// 8 float arguments); otherwise they go through purego.
+func (f *Func) Fast() bool { return f.sig.plan.fast }
+
+func (f *Func) libName() string {
+	if f.lib == nil {
+		return ""
+	}
+	return f.lib.name
+}
+
+func (f *Func) callErr(err error) error {
+	return &CallError{Library: f.libName(), Function: f.name, Err: err}
+}
+
+// Func binds symbol to sig. A missing symbol gives a *LoadError.
+func (l *Library) Func(symbol string, sig *Signature, opts ...BindOption) (*Func, error) {
+	if sig == nil {
+		panic("ffi: Library.Func with nil Signature")
+	}
+	p, err := l.Sym(symbol)
+	if err != nil {
+		return nil, err
+	}
+	return newFunc(l, symbol, p, sig, opts)
+}
+
+// FuncString binds symbol to a signature written in Go syntax (see
+// ParseSignature).
+func (l *Library) FuncString(symbol, signature string, opts ...BindOption) (*Func, error) {
+	sig, err := ParseSignature(signature)
+	if err != nil {
+		return nil, err
+	}
+	return l.Func(symbol, sig, opts...)
+}
+
+// FuncAt binds the C function at address ptr (for example a function
+// pointer a C function returned). lib, when not nil, is the library the
+// code lives in: calls then count as calls into it. A zero ptr gives an error
+// wrapping ErrNullFunction.
+func FuncAt(lib *Library, ptr uintptr, sig *Signature, opts ...BindOption) (*Func, error) {
+	if sig == nil {
+		panic("ffi: FuncAt with nil Signature")
+	}
+	name := fmt.Sprintf("0x%x", ptr)
+	if ptr == 0 {
+		return nil, &CallError{Function: "NULL", Err: ErrNullFunction}
+	}
+	return newFunc(lib, name, ptr, sig, opts)
+}
+
+var errnoLoc = sync.OnceValues(func() (uintptr, error) { return defaultSym("__errno_location") })
+
+func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOption) (*Func, error) {
+	var cfg bindConfig
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	f := &Func{lib: l, name: name, ptr: ptr, sig: sig, gate: cfg.gate, pool: cfg.pool}
+	if cfg.errno {
+		p, err := errnoLoc()
+		if err != nil {
+			return nil, &LoadError{Library: "libc", Symbol: "__errno_location", Err: err}
+		}
+		f.errfn = p
+	}
+	if !sig.plan.fast || sig.Variadic {
+		// The fallback engine is also used for variadic calls whose
+		// arguments overflow the registers; build it now so binding, not
+		// calling, reports a shape purego would refuse.
+		if _, err := f.rawFunc(); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// ---- the fast call path ----
+
+// fastCall runs the native call described by fr (registers filled by the
+// caller) for the calling goroutine. It does not let fr escape.
+func (f *Func) fastCall(fr *frame) error {
+	fr.fn = f.ptr
+	fr.nflt = uintptr(f.sig.plan.nflt)
+	fr.errfn = f.errfn
+	l := f.lib
+	if l != nil && !l.enter() {
+		return f.callErr(ErrClosed)
+	}
+	var err error
+	if f.gate != nil {
+		err = f.gatedFrame(execctx.Current(), fr)
+	} else {
+		nativeFrame(fr)
+	}
+	if l != nil {
+		l.exit()
+	}
+	if err == nil && fr.errno != 0 {
+		err = f.callErr(syscall.Errno(fr.errno))
+	}
+	return err
+}
+
+// gatedFrame copies the frame to the heap so the gate may run the call on
+// another goroutine, then copies the results back.
+func (f *Func) gatedFrame(caller *execctx.Exec, fr *frame) error {
+	h := new(frame)
+	*h = *fr
+	ran := false
+	err := f.gate.Call(f, caller, func() {
+		ran = true
+		nativeFrame(h)
+	})
+	if err != nil {
+		return f.callErr(err)
+	}
+	if !ran {
+		return f.callErr(errors.New("ffi: gate returned nil without running the call"))
+	}
+	*fr = *h
+	return nil
+}
+
+// nativeFrame makes the call, lending the actor's execution token around it
+// when a callback from a foreign thread may need it.
+func nativeFrame(fr *frame) {
+	if execctx.AnyLenders() {
+		if e := execctx.Current(); e != nil && e.NeedsLend() && e.OnOwnGoroutine() {
+			lendCall(e, func() { callFrame(fr) })
+			return
+		}
+	}
+	callFrame(fr)
+}
+
+func lendCall(e *execctx.Exec, call func()) {
+	e.Lend()
+	defer e.Reclaim()
+	call()
+}
+
+// ---- the general call path (reflection; Bind, Call, Async) ----
+
+// invoke calls f with in (values of the parameter types; for a variadic
+// signature the variadic values follow the fixed ones, already expanded) on
+// behalf of caller. res is the zero Value for void functions. errno is the
+// captured errno (0 when not captured).
+func (f *Func) invoke(caller *execctx.Exec, in []reflect.Value) (res reflect.Value, errno syscall.Errno, err error) {
+	p := &f.sig.plan
+	var keep []any
+	words := make([]uint64, len(in))
+	nint := 0
+	for i, v := range in {
+		var c conv
+		if i < len(p.params) {
+			c = p.params[i].c
+		} else {
+			c = p.variadic.c
+		}
+		if c == cStruct {
+			continue
+		}
+		w, isFloat, k, lerr := lower(v)
+		if lerr != nil {
+			return res, 0, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, lerr))
+		}
+		if isFloat && i >= len(p.params) {
+			return res, 0, f.callErr(fmt.Errorf("%w: argument %d: float arguments to a C variadic function are not supported", ErrBadArgument, i))
+		}
+		if k != nil {
+			keep = append(keep, k)
+		}
+		if !isFloat {
+			nint++
+		}
+		words[i] = w
+	}
+	defer runtime.KeepAlive(keep)
+	defer runtime.KeepAlive(in)
+
+	l := f.lib
+	if l != nil && !l.enter() {
+		return res, 0, f.callErr(ErrClosed)
+	}
+	defer func() {
+		if l != nil {
+			l.exit()
+		}
+	}()
+
+	var r1, f1 uint64
+	var rv reflect.Value
+	call := func() {}
+	if p.fast && nint <= numIntRegs {
+		fr := new(frame)
+		fr.fn, fr.nflt, fr.errfn = f.ptr, uintptr(p.nflt), f.errfn
+		slot := p.nint
+		for i := range in {
+			if i < len(p.params) {
+				fr.regs[p.params[i].slot] = words[i]
+			} else {
+				fr.regs[slot] = words[i]
+				slot++
+			}
+		}
+		call = func() {
+			nativeFrame(fr)
+			r1, f1, errno = uint64(fr.r1), fr.f1, syscall.Errno(fr.errno)
+		}
+	} else {
+		raw, rerr := f.rawFunc()
+		if rerr != nil {
+			return res, 0, rerr
+		}
+		args := f.rawArgs(in, words)
+		call = func() {
+			var out []reflect.Value
+			if f.errfn != 0 {
+				out, errno = callWithErrno(f.errfn, func() []reflect.Value { return raw.Call(args) })
+			} else if execctx.AnyLenders() {
+				if e := execctx.Current(); e != nil && e.NeedsLend() && e.OnOwnGoroutine() {
+					lendCall(e, func() { out = raw.Call(args) })
+				} else {
+					out = raw.Call(args)
+				}
+			} else {
+				out = raw.Call(args)
+			}
+			if len(out) == 1 {
+				rv = out[0]
+			}
+		}
+	}
+	if f.gate != nil {
+		ran := false
+		if gerr := f.gate.Call(f, caller, func() { ran = true; call() }); gerr != nil {
+			return res, 0, f.callErr(gerr)
+		}
+		if !ran {
+			return res, 0, f.callErr(errors.New("ffi: gate returned nil without running the call"))
+		}
+	} else {
+		call()
+	}
+	if rv.IsValid() {
+		if rv.Kind() == reflect.Struct {
+			res = reflect.New(f.sig.Result).Elem()
+			res.Set(rv.Convert(f.sig.Result))
+			return res, errno, nil
+		}
+		r1, f1 = rawBits(rv)
+	}
+	if p.res.c == cNone {
+		return res, errno, nil
+	}
+	res, err = raise(f.sig.Result, p.res.c, r1, f1)
+	if err != nil {
+		err = f.callErr(err)
+	}
+	return res, errno, err
+}
+
+// lower converts one argument to its register bits. isFloat reports a float
+// register; keep is something that must stay alive for the call.
+func lower(v reflect.Value) (w uint64, isFloat bool, keep any, err error) {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return uint64(v.Int()), false, nil, nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint(), false, nil, nil
+	case reflect.Bool:
+		if v.Bool() {
+			return 1, false, nil, nil
+		}
+		return 0, false, nil, nil
+	case reflect.Float32:
+		return uint64(math.Float32bits(float32(v.Float()))), true, nil, nil
+	case reflect.Float64:
+		return math.Float64bits(v.Float()), true, nil, nil
+	case reflect.Pointer, reflect.UnsafePointer:
+		if v.IsNil() {
+			return 0, false, nil, nil
+		}
+		return uint64(uintptr(v.UnsafePointer())), false, v.Interface(), nil
+	case reflect.String:
+		b := make([]byte, v.Len()+1)
+		copy(b, v.String())
+		return uint64(uintptr(unsafe.Pointer(&b[0]))), false, b, nil
+	case reflect.Slice:
+		if v.IsNil() || v.Cap() == 0 {
+			return 0, false, nil, nil
+		}
+		return uint64(uintptr(v.UnsafePointer())), false, v.Interface(), nil
+	case reflect.Interface:
+		if v.IsNil() {
+			return 0, false, nil, nil
+		}
+		return lower(v.Elem())
+	}
+	return 0, false, nil, fmt.Errorf("cannot pass %s to C", v.Type())
+}
+
+// rawBits extracts register bits from a purego result value.
+func rawBits(v reflect.Value) (r1, f1 uint64) {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return uint64(v.Int()), 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint(), 0
+	case reflect.Bool:
+		if v.Bool() {
+			return 1, 0
+		}
+		return 0, 0
+	case reflect.Float32:
+		return 0, uint64(math.Float32bits(float32(v.Float())))
+	case reflect.Float64:
+		return 0, math.Float64bits(v.Float())
+	}
+	return 0, 0
+}
+
+// raise converts result register bits to a value of type t.
+func raise(t reflect.Type, c conv, r1, f1 uint64) (reflect.Value, error) {
+	v := reflect.New(t).Elem()
+	switch c {
+	case cI8:
+		v.SetInt(int64(int8(r1)))
+	case cI16:
+		v.SetInt(int64(int16(r1)))
+	case cI32:
+		v.SetInt(int64(int32(r1)))
+	case cI64:
+		v.SetInt(int64(r1))
+	case cU8:
+		v.SetUint(uint64(uint8(r1)))
+	case cU16:
+		v.SetUint(uint64(uint16(r1)))
+	case cU32:
+		v.SetUint(uint64(uint32(r1)))
+	case cU64:
+		v.SetUint(r1)
+	case cBool:
+		v.SetBool(uint8(r1) != 0)
+	case cF32:
+		v.SetFloat(float64(math.Float32frombits(uint32(f1))))
+	case cF64:
+		v.SetFloat(math.Float64frombits(f1))
+	case cPtr:
+		p := uintptr(r1)
+		up := *(*unsafe.Pointer)(unsafe.Pointer(&p))
+		if t.Kind() == reflect.UnsafePointer {
+			v.SetPointer(up)
+		} else {
+			v = reflect.NewAt(t.Elem(), up)
+			if t != v.Type() {
+				v = v.Convert(t)
+			}
+		}
+	case cString:
+		if r1 == 0 {
+			return v, ErrNull
+		}
+		v.SetString(goString(uintptr(r1)))
+	}
+	return v, nil
+}
+
+// goString copies the NUL-terminated C string at p into Go memory.
+func goString(p uintptr) string {
+	if p == 0 {
+		return ""
+	}
+	base := *(*unsafe.Pointer)(unsafe.Pointer(&p))
+	n := 0
+	for *(*byte)(unsafe.Add(base, n)) != 0 {
+		n++
+	}
+	return string(unsafe.Slice((*byte)(base), n))
+}
+
+// Call calls f with args converted by its signature and returns the result
+// (nil for void) and an error. It is the dynamic form used by tools and the
+// conformance suite; it costs reflection and allocations.
+//
+// Conversions: integers accept any Go integer or a float64 with an integral
+// value in range (JSON numbers); floats accept any number; bool; string
+// (nil gives NULL); []byte and pointer parameters accept the declared type,
+// unsafe.Pointer, uintptr or nil; a struct parameter accepts its exact type.
+// Errors (conversion, closed library, gate refusal, NULL string result,
+// errno with WithErrno) are *CallError values.
+func (f *Func) Call(args ...any) (any, error) {
+	return f.callAny(execctx.Current(), args)
+}
+
+func (f *Func) callAny(caller *execctx.Exec, args []any) (any, error) {
+	in, err := f.convertArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	res, errno, err := f.invoke(caller, in)
+	var out any
+	if res.IsValid() {
+		out = res.Interface()
+	}
+	if err == nil && errno != 0 && f.errfn != 0 {
+		err = f.callErr(errno)
+	}
+	return out, err
+}
+
+// CallErrno is Call that also returns errno as the C function left it (0
+// unless the function was bound WithErrno).
+func (f *Func) CallErrno(args ...any) (any, syscall.Errno, error) {
+	in, err := f.convertArgs(args)
+	if err != nil {
+		return nil, 0, err
+	}
+	res, errno, err := f.invoke(execctx.Current(), in)
+	var out any
+	if res.IsValid() {
+		out = res.Interface()
+	}
+	return out, errno, err
+}
+
+func (f *Func) convertArgs(args []any) ([]reflect.Value, error) {
+	s := f.sig
+	nfixed := len(s.plan.params)
+	if len(args) < nfixed || (!s.Variadic && len(args) != nfixed) {
+		want := fmt.Sprint(nfixed)
+		if s.Variadic {
+			want = "at least " + want
+		}
+		return nil, f.callErr(fmt.Errorf("%w: got %d arguments, want %s", ErrBadArgument, len(args), want))
+	}
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		t := s.plan.variadic.t
+		if i < nfixed {
+			t = s.plan.params[i].t
+		}
+		v, err := convertArg(a, t)
+		if err != nil {
+			return nil, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, err))
+		}
+		in[i] = v
+	}
+	return in, nil
+}
+
+func convertArg(a any, t reflect.Type) (reflect.Value, error) {
+	if t.Kind() == reflect.Interface {
+		if a == nil {
+			return reflect.ValueOf(uintptr(0)), nil
+		}
+		v := reflect.ValueOf(a)
+		switch v.Kind() {
+		case reflect.Float32, reflect.Float64:
+			if f := v.Float(); f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+				return reflect.ValueOf(int64(f)), nil
+			}
+			return reflect.Value{}, fmt.Errorf("float %v passed to a C variadic function", a)
+		}
+		return v, nil
+	}
+	if a == nil {
+		switch t.Kind() {
+		case reflect.String, reflect.Slice, reflect.Pointer, reflect.UnsafePointer, reflect.Uintptr:
+			return reflect.ValueOf(uintptr(0)), nil
+		}
+		return reflect.Value{}, fmt.Errorf("nil for %s", t)
+	}
+	v := reflect.ValueOf(a)
+	if v.Type() == t {
+		return v, nil
+	}
+	out := reflect.New(t).Elem()
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		var n int64
+		switch v.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			n = v.Int()
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			if v.Uint() > math.MaxInt64 {
+				return reflect.Value{}, fmt.Errorf("%v overflows %s", a, t)
+			}
+			n = int64(v.Uint())
+		case reflect.Float32, reflect.Float64:
+			fl := v.Float()
+			if fl != math.Trunc(fl) || math.Abs(fl) >= 1<<63 {
+				return reflect.Value{}, fmt.Errorf("%v is not an integer", a)
+			}
+			n = int64(fl)
+		default:
+			return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+		}
+		if out.OverflowInt(n) {
+			return reflect.Value{}, fmt.Errorf("%v overflows %s", a, t)
+		}
+		out.SetInt(n)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		var n uint64
+		switch v.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if v.Int() < 0 {
+				return reflect.Value{}, fmt.Errorf("%v is negative for %s", a, t)
+			}
+			n = uint64(v.Int())
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			n = v.Uint()
+		case reflect.Float32, reflect.Float64:
+			fl := v.Float()
+			if fl != math.Trunc(fl) || fl < 0 || fl >= 1<<64 {
+				return reflect.Value{}, fmt.Errorf("%v is not an unsigned integer", a)
+			}
+			n = uint64(fl)
+		case reflect.UnsafePointer, reflect.Pointer:
+			if t.Kind() != reflect.Uintptr {
+				return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+			}
+			return v, nil // lowered as a pointer, kept alive
+		default:
+			return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+		}
+		if out.OverflowUint(n) {
+			return reflect.Value{}, fmt.Errorf("%v overflows %s", a, t)
+		}
+		out.SetUint(n)
+	case reflect.Float32, reflect.Float64:
+		switch v.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			out.SetFloat(float64(v.Int()))
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			out.SetFloat(float64(v.Uint()))
+		case reflect.Float32, reflect.Float64:
+			out.SetFloat(v.Float())
+		default:
+			return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+		}
+	case reflect.Bool:
+		if v.Kind() != reflect.Bool {
+			return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+		}
+		out.SetBool(v.Bool())
+	case reflect.String:
+		if v.Kind() != reflect.String {
+			return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+		}
+		out.SetString(v.String())
+	case reflect.Slice, reflect.Pointer, reflect.UnsafePointer:
+		switch v.Kind() {
+		case reflect.Uintptr, reflect.UnsafePointer, reflect.Pointer:
+			return v, nil // lowered to its address
+		}
+		if v.Type().ConvertibleTo(t) {
+			return v.Convert(t), nil
+		}
+		return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+	default:
+		if v.Type().ConvertibleTo(t) {
+			return v.Convert(t), nil
+		}
+		return reflect.Value{}, fmt.Errorf("%T for %s", a, t)
+	}
+	return out, nil
+}
+
+// ---- Bind: typed Go functions through reflection ----
+
+// Bind looks symbol up in l and sets *fptr (a pointer to a variable of func
+// type) to a Go function that calls it. The func type is validated first (see
+// SignatureOf); a refused shape gives a *SignatureError and a missing symbol
+// a *LoadError, and *fptr is left unchanged.
+//
+// Common shapes (listed in docs/ffi.md) get a reflection-free function that
+// calls through the register trampoline; the others go through
+// reflect.MakeFunc. If the func type has no error result, a call that cannot
+// be made (closed library, gate refusal) panics with a *CallError.
+//
+// Bind panics if fptr is not a non-nil pointer to a func variable.
+func (l *Library) Bind(fptr any, symbol string, opts ...BindOption) error {
+	fv := checkFptr(fptr)
+	sig, err := SignatureOf(fv.Type())
+	if err != nil {
+		return err
+	}
+	f, err := l.Func(symbol, sig, opts...)
+	if err != nil {
+		return err
+	}
+	f.setFunc(fv)
+	return nil
+}
+
+// MustBind is Bind that panics on error, for package initialisation.
+func (l *Library) MustBind(fptr any, symbol string, opts ...BindOption) {
+	if err := l.Bind(fptr, symbol, opts...); err != nil {
+		panic(err)
+	}
+}
+
+// MakeFunc sets *fptr to a Go function calling f. The func type must be f's
+// signature's FuncType (named types with the same underlying types are
+// accepted). It panics on a mismatch, like reflect.MakeFunc.
+func (f *Func) MakeFunc(fptr any) {
+	fv := checkFptr(fptr)
+	want := f.sig.FuncType()
+	if !sameShape(fv.Type(), want) {
+		panic(fmt.Sprintf("ffi: MakeFunc: %s does not match signature %s", fv.Type(), want))
+	}
+	f.setFunc(fv)
+}
+
+func sameShape(a, b reflect.Type) bool {
+	if a.NumIn() != b.NumIn() || a.NumOut() != b.NumOut() || a.IsVariadic() != b.IsVariadic() {
+		return false
+	}
+	for i := range a.NumIn() {
+		if a.In(i) != b.In(i) {
+			return false
+		}
+	}
+	for i := range a.NumOut() {
+		if a.Out(i) != b.Out(i) {
+			return false
+		}
+	}
+	return true
+}
+
+func checkFptr(fptr any) reflect.Value {
+	v := reflect.ValueOf(fptr)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Func {
+		panic(fmt.Sprintf("ffi: fptr must be a non-nil pointer to a func variable, got %T", fptr))
+	}
+	return v.Elem()
+}
+
+func (f *Func) setFunc(fv reflect.Value) {
+	if fast := f.fastShape(fv); fast.IsValid() {
+		fv.Set(fast)
+		return
+	}
+	ft := fv.Type()
+	sig := f.sig
+	fv.Set(reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
+		if sig.Variadic {
+			last := in[len(in)-1]
+			flat := make([]reflect.Value, 0, len(in)-1+last.Len())
+			flat = append(flat, in[:len(in)-1]...)
+			for i := range last.Len() {
+				flat = append(flat, last.Index(i))
+			}
+			in = flat
+		}
+		res, errno, err := f.invoke(execctx.Current(), in)
+		if err == nil && errno != 0 && f.errfn != 0 {
+			err = f.callErr(errno)
+		}
+		var out []reflect.Value
+		if sig.Result != nil {
+			if !res.IsValid() {
+				res = reflect.Zero(sig.Result)
+			}
+			out = append(out, res)
+		}
+		if sig.Error {
+			ev := reflect.Zero(errorType)
+			if err != nil {
+				ev = reflect.ValueOf(&err).Elem()
+			}
+			out = append(out, ev)
+		} else if err != nil && !errors.Is(err, ErrNull) && !isErrno(err) {
+			panic(err)
+		}
+		return out
+	}))
+}
+
+func isErrno(err error) bool {
+	var e syscall.Errno
+	return errors.As(err, &e)
+}

@@ -1,0 +1,343 @@
+package ffi
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+// Pool is a bounded pool of OS threads for offloaded native calls: each
+// worker is a goroutine locked to its own thread with runtime.LockOSThread,
+// started on demand up to the pool's size. Jobs wait in a bounded queue; a
+// full queue refuses new jobs with ErrPoolFull, or (with WaitWhenFull) makes
+// the submitter wait until there is room or its context ends. Nothing spins.
+//
+// All methods are safe for concurrent use. Close a pool you created; the
+// default pool lives for the whole process.
+type Pool struct {
+	size  int
+	block bool
+	q     chan func()
+
+	mu      sync.RWMutex // protects closed and workers; held for reading while sending on q
+	closed  bool
+	workers int
+
+	idle      atomic.Int32
+	running   atomic.Int32
+	completed atomic.Uint64
+	panics    atomic.Uint64
+	onPanic   func(any)
+	wg        sync.WaitGroup
+}
+
+// PoolOption configures a Pool.
+type PoolOption interface{ applyPool(*Pool) }
+
+type poolOptionFunc func(*Pool)
+
+func (f poolOptionFunc) applyPool(p *Pool) { f(p) }
+
+// WaitWhenFull makes submissions wait (bounded by their context) instead of
+// failing with ErrPoolFull when the queue is full.
+func WaitWhenFull() PoolOption { return poolOptionFunc(func(p *Pool) { p.block = true }) }
+
+// OnPanic installs a handler for panics recovered from Future.Then
+// callbacks run by the pool's workers (the worker survives; the panic is
+// also counted in PoolStats.Panics).
+func OnPanic(h func(v any)) PoolOption { return poolOptionFunc(func(p *Pool) { p.onPanic = h }) }
+
+// DefaultPoolSize and DefaultQueueSize size the default pool.
+const (
+	DefaultPoolSize  = 64
+	DefaultQueueSize = 1024
+)
+
+// NewPool returns a pool of at most size threads (at least 1) with a queue of
+// queue jobs (at least 0 extra beyond the running ones).
+func NewPool(size, queue int, opts ...PoolOption) *Pool {
+	p := &Pool{size: max(1, size), q: make(chan func(), max(0, queue))}
+	for _, o := range opts {
+		o.applyPool(p)
+	}
+	return p
+}
+
+var defaultPool = sync.OnceValue(func() *Pool { return NewPool(DefaultPoolSize, DefaultQueueSize) })
+
+// DefaultPool returns the process-wide pool (64 threads, queue 1024) that
+// Async uses unless a function was bound WithPool.
+func DefaultPool() *Pool { return defaultPool() }
+
+// PoolStats is a snapshot of a pool's counters.
+type PoolStats struct {
+	Size      int    // maximum threads
+	Threads   int    // worker threads started and not yet ended
+	Running   int    // jobs running now
+	Queued    int    // jobs waiting
+	Completed uint64 // jobs finished
+	Panics    uint64 // panics recovered (jobs and Then callbacks)
+}
+
+// Stats returns a snapshot of p's counters.
+func (p *Pool) Stats() PoolStats {
+	p.mu.RLock()
+	w := p.workers
+	p.mu.RUnlock()
+	return PoolStats{Size: p.size, Threads: w, Running: int(p.running.Load()), Queued: len(p.q),
+		Completed: p.completed.Load(), Panics: p.panics.Load()}
+}
+
+// Close stops accepting jobs, lets the queued and running jobs finish, and
+// waits for the worker threads to end. Closing twice is harmless.
+func (p *Pool) Close() {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.q)
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+// submit queues job. It returns ErrPoolFull, ErrPoolClosed or ctx's error
+// when the job was not queued.
+func (p *Pool) submit(ctx context.Context, job func()) error {
+	p.mu.RLock()
+	if p.closed {
+		p.mu.RUnlock()
+		return ErrPoolClosed
+	}
+	select {
+	case p.q <- job:
+	default:
+		if !p.block {
+			p.mu.RUnlock()
+			return ErrPoolFull
+		}
+		select {
+		case p.q <- job:
+		case <-ctx.Done():
+			p.mu.RUnlock()
+			return ctx.Err()
+		}
+	}
+	grow := int(p.idle.Load()) < len(p.q)
+	p.mu.RUnlock()
+	if grow {
+		p.grow()
+	}
+	return nil
+}
+
+func (p *Pool) grow() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.workers >= p.size {
+		return
+	}
+	p.workers++
+	p.wg.Add(1)
+	go p.worker()
+}
+
+func (p *Pool) worker() {
+	defer p.wg.Done()
+	// The worker keeps its thread for its whole life; when it ends while
+	// still locked the runtime terminates the thread, so thread-local native
+	// state is never handed to other goroutines.
+	runtime.LockOSThread()
+	for {
+		p.idle.Add(1)
+		job, ok := <-p.q
+		p.idle.Add(-1)
+		if !ok {
+			p.mu.Lock()
+			p.workers--
+			p.mu.Unlock()
+			return
+		}
+		p.running.Add(1)
+		job()
+		p.running.Add(-1)
+		p.completed.Add(1)
+	}
+}
+
+func (p *Pool) reportPanic(v any) {
+	p.panics.Add(1)
+	if p.onPanic != nil {
+		func() {
+			defer func() { _ = recover() }()
+			p.onPanic(v)
+		}()
+	}
+}
+
+// Future is the result of an offloaded call. It resolves exactly once, with
+// the call's value and error, or earlier with the context's error when the
+// context given to Go or Async ends first (the native call still runs to
+// completion and its result is then discarded). All methods are safe for
+// concurrent use.
+type Future[T any] struct {
+	done chan struct{}
+	pool *Pool
+
+	mu       sync.Mutex // protects resolved, val, err, thens
+	resolved bool
+	val      T
+	err      error
+	thens    []func(T, error)
+}
+
+func newFuture[T any](p *Pool) *Future[T] { return &Future[T]{done: make(chan struct{}), pool: p} }
+
+// resolve settles the future; only the first call has an effect.
+func (f *Future[T]) resolve(v T, err error) bool {
+	f.mu.Lock()
+	if f.resolved {
+		f.mu.Unlock()
+		return false
+	}
+	f.resolved, f.val, f.err = true, v, err
+	thens := f.thens
+	f.thens = nil
+	close(f.done)
+	f.mu.Unlock()
+	for _, fn := range thens {
+		f.runThen(fn, v, err)
+	}
+	return true
+}
+
+func (f *Future[T]) runThen(fn func(T, error), v T, err error) {
+	defer func() {
+		if r := recover(); r != nil && f.pool != nil {
+			f.pool.reportPanic(r)
+		}
+	}()
+	fn(v, err)
+}
+
+// Done returns a channel closed when the future resolves.
+func (f *Future[T]) Done() <-chan struct{} { return f.done }
+
+// Wait blocks until the future resolves or ctx ends; in the latter case it
+// returns ctx's error and the future stays pending.
+func (f *Future[T]) Wait(ctx context.Context) (T, error) {
+	select {
+	case <-f.done:
+		return f.val, f.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// Result returns the value and error and whether the future has resolved,
+// without blocking.
+func (f *Future[T]) Result() (T, error, bool) {
+	select {
+	case <-f.done:
+		return f.val, f.err, true
+	default:
+		var zero T
+		return zero, nil, false
+	}
+}
+
+// Then arranges for fn to run once with the result: at once on the calling
+// goroutine if the future has resolved, otherwise on the goroutine that
+// resolves it (a pool worker, or the context's AfterFunc goroutine). fn must
+// not block for long. A panic in fn is recovered and reported to the pool
+// (see OnPanic); it never kills a worker. Package actor uses Then to turn a
+// result into a message.
+func (f *Future[T]) Then(fn func(T, error)) {
+	f.mu.Lock()
+	if !f.resolved {
+		f.thens = append(f.thens, fn)
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	f.runThen(fn, f.val, f.err)
+}
+
+// Go runs fn on a thread of pool p (DefaultPool when p is nil) and returns a
+// Future for its result. The arguments fn captures stay alive until fn
+// returns, whatever happens to the future. If ctx ends first, the future
+// resolves with ctx's error at once and fn's result is discarded when it
+// arrives; fn is not interrupted. A panic in fn resolves the future with a
+// *PanicError.
+func Go[T any](ctx context.Context, p *Pool, fn func() (T, error)) *Future[T] {
+	if p == nil {
+		p = DefaultPool()
+	}
+	fut := newFuture[T](p)
+	if err := ctx.Err(); err != nil {
+		var zero T
+		fut.resolve(zero, err)
+		return fut
+	}
+	stop := context.AfterFunc(ctx, func() {
+		var zero T
+		fut.resolve(zero, ctx.Err())
+	})
+	job := func() {
+		var (
+			v   T
+			err error
+		)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					p.panics.Add(1)
+					err = &PanicError{Value: r}
+				}
+			}()
+			v, err = fn()
+		}()
+		stop()
+		fut.resolve(v, err)
+	}
+	if err := p.submit(ctx, job); err != nil {
+		stop()
+		var zero T
+		fut.resolve(zero, err)
+	}
+	return fut
+}
+
+// Async calls f with args (converted as by Call) on a thread of f's pool
+// (WithPool, or DefaultPool) and returns a Future. The gate, if any, is asked
+// on behalf of the actor that called Async. String and []byte arguments are
+// owned by the job until the native call returns, so the caller may drop
+// them at once. Errors that prevent the job from being queued (ErrPoolFull,
+// ErrPoolClosed, ctx's error) resolve the future immediately.
+func (f *Func) Async(ctx context.Context, args ...any) *Future[any] {
+	caller := execctx.Current()
+	p := f.pool
+	if p == nil {
+		p = DefaultPool()
+	}
+	in, err := f.convertArgs(args)
+	if err != nil {
+		fut := newFuture[any](p)
+		fut.resolve(nil, err)
+		return fut
+	}
+	return Go(ctx, p, func() (any, error) {
+		res, errno, err := f.invoke(caller, in)
+		var out any
+		if res.IsValid() {
+			out = res.Interface()
+		}
+		if err == nil && errno != 0 && f.errfn != 0 {
+			err = f.callErr(errno)
+		}
+		return out, err
+	})
+}

@@ -1,0 +1,103 @@
+/* ffi's test fixture: every supported type, structs by value, variadic,
+ * errno, NULL returns, buffers, and a concurrency gauge for pool tests.
+ * It includes bench.c so the benchmark ABI is the same library. */
+#include "bench.c"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+#include <stdlib.h>
+
+int8_t id_i8(int8_t v) { return v; }
+int16_t id_i16(int16_t v) { return v; }
+int32_t id_i32(int32_t v) { return v; }
+int64_t id_i64(int64_t v) { return v; }
+uint8_t id_u8(uint8_t v) { return v; }
+uint16_t id_u16(uint16_t v) { return v; }
+uint32_t id_u32(uint32_t v) { return v; }
+uint64_t id_u64(uint64_t v) { return v; }
+uintptr_t id_uptr(uintptr_t v) { return v; }
+float id_f32(float v) { return v; }
+double id_f64(double v) { return v; }
+bool id_bool(bool v) { return v; }
+void *id_ptr(void *v) { return v; }
+bool not_bool(bool v) { return !v; }
+
+/* sign extension: the callee sees a negative small int */
+int64_t widen_i8(int8_t v) { return v; }
+int64_t widen_i16(int16_t v) { return v; }
+uint64_t widen_u8(uint8_t v) { return v; }
+
+/* mixed int and float registers */
+double mixed(int a, double b, int c, float d) { return a + b + c + d; }
+double many(int a, int b, int c, int d, int e, int f, int g, int h, double x, double y) {
+	return a + b + c + d + e + f + g + h + x + y;
+}
+int64_t six(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) {
+	return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f;
+}
+
+size_t my_strlen(const char *s) { return s ? strlen(s) : (size_t)-1; }
+const char *greeting(void) { return "hello, world"; }
+const char *null_str(void) { return 0; }
+void *null_ptr(void) { return 0; }
+const char *echo(const char *s) { return s; }
+int is_null(const void *p) { return p == 0; }
+
+/* buffers */
+long sum_bytes(const unsigned char *b, int n) {
+	long s = 0;
+	for (int i = 0; i < n; i++) s += b[i];
+	return s;
+}
+void fill_bytes(unsigned char *b, int n, int v) { memset(b, v, n); }
+/* sleeps, then sums: for offload tests that GC during the call */
+long slow_sum_bytes(const unsigned char *b, int n, int ms) {
+	sleep_ms(ms);
+	return sum_bytes(b, n);
+}
+void out_int(int *p, int v) { *p = v; }
+
+/* structs by value */
+typedef struct { int32_t x, y; } Point;
+typedef struct { double x, y; } Vec2;
+typedef struct { int64_t a, b, c; } Big;
+Point point_add(Point p, Point q) { Point r = { p.x + q.x, p.y + q.y }; return r; }
+Vec2 vec_scale(Vec2 v, double k) { Vec2 r = { v.x * k, v.y * k }; return r; }
+Big big_add(Big p, Big q) { Big r = { p.a + q.a, p.b + q.b, p.c + q.c }; return r; }
+
+/* variadic */
+long sum_ints(int n, ...) {
+	va_list ap;
+	va_start(ap, n);
+	long s = 0;
+	for (int i = 0; i < n; i++) s += va_arg(ap, int);
+	va_end(ap);
+	return s;
+}
+
+/* errno */
+int set_errno(int e) { errno = e; return -1; }
+int keep_errno(void) { return 0; }
+
+/* concurrency gauge */
+static int cur_conc, max_conc, started, finished;
+static pthread_mutex_t conc_mu = PTHREAD_MUTEX_INITIALIZER;
+int conc_sleep_ms(int ms) {
+	pthread_mutex_lock(&conc_mu);
+	started++;
+	if (++cur_conc > max_conc) max_conc = cur_conc;
+	pthread_mutex_unlock(&conc_mu);
+	sleep_ms(ms);
+	pthread_mutex_lock(&conc_mu);
+	cur_conc--;
+	finished++;
+	pthread_mutex_unlock(&conc_mu);
+	return ms;
+}
+int max_concurrency(void) { pthread_mutex_lock(&conc_mu); int m = max_conc; pthread_mutex_unlock(&conc_mu); return m; }
+int conc_finished(void) { pthread_mutex_lock(&conc_mu); int m = finished; pthread_mutex_unlock(&conc_mu); return m; }
+void conc_reset(void) { pthread_mutex_lock(&conc_mu); cur_conc = max_conc = started = finished = 0; pthread_mutex_unlock(&conc_mu); }
+
+long tid(void) { return (long)pthread_self(); }
