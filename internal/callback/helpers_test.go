@@ -30,6 +30,7 @@ type fixture struct {
 var (
 	fixOnce sync.Once
 	fix     *fixture
+	libPath string
 )
 
 func loadFixture(tb testing.TB) *fixture {
@@ -39,6 +40,7 @@ func loadFixture(tb testing.TB) *fixture {
 	}
 	path := testlib.SharedLib(tb, []string{"testdata/cbfix.c"})
 	fixOnce.Do(func() {
+		libPath = path
 
 		lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
 		if err != nil {
@@ -50,6 +52,11 @@ func loadFixture(tb testing.TB) *fixture {
 		tb.Fatal("fixture did not load")
 	}
 	return fix
+}
+
+func testlibPath(tb testing.TB) string {
+	loadFixture(tb)
+	return libPath
 }
 
 func (f *fixture) fn(tb testing.TB, name string) uintptr {

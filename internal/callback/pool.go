@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-
-	"github.com/ebitengine/purego"
 )
 
-// MaxSlots bounds the purego callback trampolines this package ever creates in
-// a process (purego has 2000 and never frees one). A live pointer-form
+// MaxSlots bounds the trampolines this package ever creates in a process. On
+// amd64 they are this package's own (no purego slot is used); elsewhere each
+// is a purego.NewCallback (purego has 2000 and never frees one). A live pointer-form
 // callback holds one slot; handle-form callbacks share one slot per user-data
 // register (at most MaxIntArgs slots for all of them). Slots are created
 // lazily and reused, oldest freed first, after a quarantine.
@@ -40,19 +39,6 @@ var pool struct {
 	nud   int // handle-form slots created
 }
 
-// slotFunc is the one Go signature every trampoline has: it receives every
-// register argument of the C call (purego reads integer and floating-point
-// registers independently, by the parameter kinds), and the dispatcher
-// decodes them by the handler's own signature.
-type slotFunc = func(a0, a1, a2, a3, a4, a5 uintptr, f0, f1, f2, f3, f4, f5, f6, f7 float64) uintptr
-
-func makeSlotFunc(i int) slotFunc {
-	return func(a0, a1, a2, a3, a4, a5 uintptr, f0, f1, f2, f3, f4, f5, f6, f7 float64) uintptr {
-		a := &Args{Int: [6]uintptr{a0, a1, a2, a3, a4, a5}, Float: [8]float64{f0, f1, f2, f3, f4, f5, f6, f7}}
-		return dispatch(i, a)
-	}
-}
-
 // newSlot creates slot number pool.n; pool.mu must be held.
 func newSlot(ud int) (i int, err error) {
 	i = int(pool.n.Load())
@@ -60,13 +46,13 @@ func newSlot(ud int) (i int, err error) {
 		return -1, fmt.Errorf("%w: all %d trampolines are bound to live callbacks", ErrPoolExhausted, MaxSlots)
 	}
 	defer func() {
-		if r := recover(); r != nil { // another user of purego took its 2000 slots
+		if r := recover(); r != nil { // purego: another user took its 2000 slots
 			i, err = -1, fmt.Errorf("%w: purego: %v", ErrPoolExhausted, r)
 		}
 	}()
 	s := &pool.slots[i]
 	s.ud = ud
-	s.ptr = purego.NewCallback(makeSlotFunc(i))
+	s.ptr = newTrampoline(i)
 	pool.n.Add(1)
 	return i, nil
 }

@@ -20,8 +20,8 @@ const (
 // bits of its register; the upper bits are unspecified. A float32 sits in the
 // low 32 bits of its Float slot (use [Args.Float32]).
 type Args struct {
+	Float [MaxFloatArgs]float64 // first: the amd64 trampoline's register image has this layout
 	Int   [MaxIntArgs]uintptr
-	Float [MaxFloatArgs]float64
 }
 
 // Float32 returns floating-point register i read as a C float.

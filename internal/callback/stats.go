@@ -16,21 +16,22 @@ var stats struct {
 // Stats is a snapshot of the process-wide callback counters. The invariant
 // Fired == Delivered + Exceptional() holds whenever no call is in flight.
 type Stats struct {
-	Slots      int // purego trampolines created (never more than MaxSlots)
-	SlotsFree  int // pointer-form trampolines waiting for reuse
-	Live       int // callbacks created and not yet closed
-	Created    int64
-	Closed     int64
-	Fired      int64 // C calls that entered a trampoline
-	Delivered  int64 // calls whose handler returned normally
-	Inline     int64 // delivered on the owner's own goroutine (synchronous)
-	Foreign    int64 // delivered from another thread under the owner's token
-	ExClosed   int64 // exceptional: the callback was closed (or its owner stopped)
-	ExStale    int64 // exceptional: a stale Handle (generation mismatch)
-	ExDeadline int64 // exceptional: the owner's token was not free before the deadline
-	ExPanic    int64 // exceptional: the handler panicked
-	ExWrong    int64 // exceptional: a synchronous-only callback was called from another thread
-	ExDepth    int64 // exceptional: re-entrant nesting deeper than MaxDepth
+	Slots       int // trampolines created (never more than MaxSlots)
+	PuregoSlots int // of which purego.NewCallback slots (0 on amd64: own trampolines)
+	SlotsFree   int // pointer-form trampolines waiting for reuse
+	Live        int // callbacks created and not yet closed
+	Created     int64
+	Closed      int64
+	Fired       int64 // C calls that entered a trampoline
+	Delivered   int64 // calls whose handler returned normally
+	Inline      int64 // delivered on the owner's own goroutine (synchronous)
+	Foreign     int64 // delivered from another thread under the owner's token
+	ExClosed    int64 // exceptional: the callback was closed (or its owner stopped)
+	ExStale     int64 // exceptional: a stale Handle (generation mismatch)
+	ExDeadline  int64 // exceptional: the owner's token was not free before the deadline
+	ExPanic     int64 // exceptional: the handler panicked
+	ExWrong     int64 // exceptional: a synchronous-only callback was called from another thread
+	ExDepth     int64 // exceptional: re-entrant nesting deeper than MaxDepth
 }
 
 // Exceptional is the number of calls that returned the exceptional value.
@@ -44,23 +45,31 @@ func ReadStats() Stats {
 	free := len(pool.free)
 	pool.mu.Unlock()
 	return Stats{
-		Slots:      int(pool.n.Load()),
-		SlotsFree:  free,
-		Live:       int(stats.created.Load() - stats.closed.Load()),
-		Created:    stats.created.Load(),
-		Closed:     stats.closed.Load(),
-		Fired:      stats.fired.Load(),
-		Delivered:  stats.delivered.Load(),
-		Inline:     stats.inline.Load(),
-		Foreign:    stats.foreign.Load(),
-		ExClosed:   stats.exClosed.Load(),
-		ExStale:    stats.exStale.Load(),
-		ExDeadline: stats.exDeadline.Load(),
-		ExPanic:    stats.exPanic.Load(),
-		ExWrong:    stats.exWrongThread.Load(),
-		ExDepth:    stats.exDepth.Load(),
+		Slots:       int(pool.n.Load()),
+		PuregoSlots: puregoSlots(),
+		SlotsFree:   free,
+		Live:        int(stats.created.Load() - stats.closed.Load()),
+		Created:     stats.created.Load(),
+		Closed:      stats.closed.Load(),
+		Fired:       stats.fired.Load(),
+		Delivered:   stats.delivered.Load(),
+		Inline:      stats.inline.Load(),
+		Foreign:     stats.foreign.Load(),
+		ExClosed:    stats.exClosed.Load(),
+		ExStale:     stats.exStale.Load(),
+		ExDeadline:  stats.exDeadline.Load(),
+		ExPanic:     stats.exPanic.Load(),
+		ExWrong:     stats.exWrongThread.Load(),
+		ExDepth:     stats.exDepth.Load(),
 	}
 }
 
-// Slots returns how many purego trampolines this package has created.
+// Slots returns how many trampolines this package has created.
 func Slots() int { return int(pool.n.Load()) }
+
+func puregoSlots() int {
+	if usesPurego {
+		return Slots()
+	}
+	return 0
+}

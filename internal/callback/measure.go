@@ -1,0 +1,123 @@
+package callback
+
+import (
+	_ "embed"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+// FixtureC is the C source of the callback fixture (call_cb_n,
+// call_cb_n_thread, ...). Tests build it with testlib.SharedLib; `goractor
+// bench` builds it with cbuild and passes the library to the Measure
+// functions.
+//
+//go:embed testdata/cbfix.c
+var FixtureC string
+
+// Measurement names, shared with `goractor bench`.
+const (
+	BenchSync          = "goractor.callback.sync"
+	BenchForeignThread = "goractor.callback.foreign_thread"
+	BenchRawSync       = "purego.callback.sync"
+	BenchRawForeign    = "purego.callback.foreign_thread"
+)
+
+// Measure runs n callbacks of the named measurement against the fixture
+// library at libPath and returns nanoseconds per callback:
+//
+//   - BenchSync: an actor (a goroutine locked to its thread, bound to an
+//     Exec, holding its token) calls call_cb_n, which calls an actor-owned
+//     synchronous callback n times on the same thread (inline dispatch).
+//   - BenchForeignThread: the actor calls call_cb_n_thread, lending its token
+//     as package ffi does; a pthread calls the actor's thread-safe callback n
+//     times, each one taking the token, running the handler, giving it back.
+//   - BenchRawSync, BenchRawForeign: the same C loops through a bare
+//     purego.NewCallback (the baseline; uses one purego slot each, once).
+func Measure(libPath, name string, n int) (float64, error) {
+	lib, err := purego.Dlopen(libPath, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	if err != nil {
+		return 0, fmt.Errorf("callback: measure: %w", err)
+	}
+	sym := "call_cb_n"
+	if name == BenchForeignThread || name == BenchRawForeign {
+		sym = "call_cb_n_thread"
+	}
+	fn, err := purego.Dlsym(lib, sym)
+	if err != nil {
+		return 0, fmt.Errorf("callback: measure: %w", err)
+	}
+	switch name {
+	case BenchRawSync, BenchRawForeign:
+		ptr := rawCallback()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		start := time.Now()
+		r, _, _ := purego.SyscallN(fn, ptr, uintptr(n))
+		d := time.Since(start)
+		if r != uintptr(n)*uintptr(n+1)/2 {
+			return 0, fmt.Errorf("callback: measure %s: C returned %d", name, r)
+		}
+		return float64(d.Nanoseconds()) / float64(n), nil
+	case BenchSync, BenchForeignThread:
+	default:
+		return 0, fmt.Errorf("callback: measure: unknown measurement %q", name)
+	}
+	type result struct {
+		d   time.Duration
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		e := execctx.New("bench", false, execctx.Hooks{})
+		defer execctx.Bind(e)()
+		e.Enter()
+		defer e.Leave()
+		var opts []Option
+		if name == BenchForeignThread {
+			opts = append(opts, ThreadSafe())
+		}
+		var state uintptr // actor state, touched under the token
+		c, err := New(func(i uintptr) uintptr { state++; return i + 1 }, opts...)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer c.Close()
+		start := time.Now()
+		if e.NeedsLend() {
+			e.Lend()
+		}
+		r, _, _ := purego.SyscallN(fn, c.Ptr(), uintptr(n))
+		if e.NeedsLend() {
+			e.Reclaim()
+		}
+		d := time.Since(start)
+		if r != uintptr(n)*uintptr(n+1)/2 || state != uintptr(n) {
+			done <- result{err: fmt.Errorf("callback: measure %s: C returned %d, handler ran %d times", name, r, state)}
+			return
+		}
+		done <- result{d: d}
+	}()
+	res := <-done
+	if res.err != nil {
+		return 0, res.err
+	}
+	return float64(res.d.Nanoseconds()) / float64(n), nil
+}
+
+var rawCallback = func() func() uintptr {
+	var ptr uintptr
+	return func() uintptr {
+		if ptr == 0 {
+			ptr = purego.NewCallback(func(i uintptr) uintptr { return i + 1 })
+		}
+		return ptr
+	}
+}()
