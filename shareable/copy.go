@@ -1,0 +1,296 @@
+package shareable
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// Copy returns a deep copy of v that shares no mutable memory with it: new
+// backing arrays, new maps and new pointees. Aliasing is kept (two pointers to
+// one object point to one copy; two slices starting at the same element of one
+// backing array stay aliased) and so are cycles. Unexported fields are copied.
+// Parts that may be shared by reference (see Check) are shared, not copied:
+// strings, chans of shareable values, declared and registered types, frozen
+// values, and error values whose graph is immutable, so errors.Is keeps
+// working on the copy.
+//
+// If v holds something that cannot be copied (a func, an unsafe.Pointer, a
+// chan of a non-shareable element, a sync or sync/atomic value, an os.File, a
+// net connection, a reflect.Value...), Copy returns the zero T and an error of
+// type *IsolationError naming the part. Copy never modifies v, whether it
+// succeeds or fails, and never calls v's methods.
+func Copy[T any](v T) (T, error) {
+	ti := infoOf(reflect.TypeFor[T]())
+	if ti.verdict == vShare {
+		return v, nil
+	}
+	out := v // shallow; the copier replaces every reference to mutable memory
+	var c copier
+	if !c.run(ti, unsafe.Pointer(&out)) {
+		var zero T
+		return zero, crossError(ti, unsafe.Pointer(&v), c.bad)
+	}
+	return out, nil
+}
+
+// CopyAny is Copy for a value held in an interface: it copies the dynamic
+// value and returns it in a new interface.
+func CopyAny(v any) (any, error) { return Copy(v) }
+
+// crossError builds the *IsolationError for a value that may not cross,
+// found by a walk that keeps paths.
+func crossError(ti *tinfo, p unsafe.Pointer, bad *tinfo) error {
+	if err := checkAt(ti, p, modeCross); err != nil {
+		return err
+	}
+	// The walk found nothing the copier refused: report what the copier saw.
+	root := ti.t
+	if ti.kind == reflect.Interface {
+		if rt := dynamicRtype(p, ti.empty); rt != nil {
+			root = typeOfRtype(rt)
+		}
+	}
+	e := &IsolationError{Root: root, Reason: "value is not shareable"}
+	if bad != nil {
+		e.Type, e.Reason = bad.badType, bad.reason
+	}
+	return e
+}
+
+// copier deep-copies in place: the memory it is given holds a shallow copy
+// whose references still point into the original graph, and fix replaces
+// each reference to mutable memory with a reference to a fresh copy. Fresh
+// memory is itself a shallow copy and is queued for fixing. The original is
+// only read, so a failed copy changes nothing.
+type copier struct {
+	stack []cframe
+	// alias maps an original object (address and type) to its copy. The
+	// first entry lives inline so that copying one slice allocates no map.
+	one      aliasKey
+	oneVal   aliasVal
+	hasOne   bool
+	alias    map[aliasKey]aliasVal
+	sizeHint int
+	pending  []mapInsert
+	bad      *tinfo // the type that made the copy fail
+}
+
+type aliasKey struct {
+	p  unsafe.Pointer
+	ti *tinfo
+}
+
+type aliasVal struct {
+	p   unsafe.Pointer
+	cap int
+}
+
+// cframe is either "fix the value of type ti at p" or, when ins >= 0,
+// "insert pending[ins] into its map" (queued below the fixes of its key and
+// value, so it runs after them).
+type cframe struct {
+	p   unsafe.Pointer
+	ti  *tinfo
+	ins int
+}
+
+type mapInsert struct {
+	m, k, v reflect.Value
+}
+
+func (c *copier) lookup(k aliasKey) (aliasVal, bool) {
+	if c.hasOne && c.one == k {
+		return c.oneVal, true
+	}
+	if c.alias != nil {
+		v, ok := c.alias[k]
+		return v, ok
+	}
+	return aliasVal{}, false
+}
+
+func (c *copier) record(k aliasKey, v aliasVal) {
+	if !c.hasOne || c.one == k {
+		c.one, c.oneVal, c.hasOne = k, v, true
+		return
+	}
+	if c.alias == nil {
+		c.alias = make(map[aliasKey]aliasVal, max(8, c.sizeHint))
+	}
+	c.alias[k] = v
+}
+
+func (c *copier) run(ti *tinfo, p unsafe.Pointer) bool {
+	if !c.fix(ti, p) {
+		return false
+	}
+	for len(c.stack) > 0 {
+		f := c.stack[len(c.stack)-1]
+		c.stack = c.stack[:len(c.stack)-1]
+		if f.ti == nil {
+			in := c.pending[f.ins]
+			in.m.SetMapIndex(in.k, in.v)
+			c.pending[f.ins] = mapInsert{}
+			continue
+		}
+		if !c.fix(f.ti, f.p) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *copier) fail(ti *tinfo) bool {
+	c.bad = ti
+	return false
+}
+
+// fix makes the value of type ti at p independent of the original. It
+// recurses only into values stored inline (struct fields, array elements), so
+// its depth is bounded by the type's nesting; memory reached through
+// references is queued.
+func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
+	switch ti.verdict {
+	case vShare:
+		return true
+	case vForbid:
+		return c.fail(ti)
+	}
+	if ti.isErr && errShareable(ti, p) {
+		return true
+	}
+	switch ti.kind {
+	case reflect.Struct:
+		for i := range ti.fields {
+			fi := &ti.fields[i]
+			if !c.fix(fi.ti, unsafe.Add(p, fi.off)) {
+				return false
+			}
+		}
+	case reflect.Array:
+		for i := range ti.length {
+			if !c.fix(ti.elem, unsafe.Add(p, uintptr(i)*ti.elem.size)) {
+				return false
+			}
+		}
+	case reflect.Pointer:
+		q := *(*unsafe.Pointer)(p)
+		if q == nil {
+			return true
+		}
+		et := ti.elem
+		if et.verdict == vForbid {
+			return c.fail(et)
+		}
+		k := aliasKey{q, et}
+		if v, ok := c.lookup(k); ok {
+			*(*unsafe.Pointer)(p) = v.p
+			return true
+		}
+		n := unsafe_New(et.rt)
+		typedmemmove(et.rt, n, q)
+		c.record(k, aliasVal{p: n})
+		*(*unsafe.Pointer)(p) = n
+		if et.verdict != vShare {
+			c.stack = append(c.stack, cframe{p: n, ti: et})
+		}
+	case reflect.Slice:
+		h := (*sliceHeader)(p)
+		if h.data == nil || h.cap == 0 {
+			return true
+		}
+		et := ti.elem
+		if et.verdict == vForbid {
+			return c.fail(et)
+		}
+		k := aliasKey{h.data, et}
+		if v, ok := c.lookup(k); ok && v.cap >= h.cap {
+			h.data = v.p
+			return true
+		}
+		n := unsafe_NewArray(et.rt, h.cap)
+		typedslicecopy(et.rt, sliceHeader{n, h.cap, h.cap}, sliceHeader{h.data, h.cap, h.cap})
+		c.record(k, aliasVal{p: n, cap: h.cap})
+		h.data = n
+		if et.verdict != vShare {
+			c.sizeHint += h.cap
+			for i := h.cap - 1; i >= 0; i-- {
+				c.stack = append(c.stack, cframe{p: unsafe.Add(n, uintptr(i)*et.size), ti: et})
+			}
+		}
+	case reflect.Map:
+		m := *(*unsafe.Pointer)(p)
+		if m == nil {
+			return true
+		}
+		k := aliasKey{m, ti}
+		if v, ok := c.lookup(k); ok {
+			*(*unsafe.Pointer)(p) = v.p
+			return true
+		}
+		if ti.key.verdict == vForbid {
+			return c.fail(ti.key)
+		}
+		if ti.elem.verdict == vForbid {
+			return c.fail(ti.elem)
+		}
+		orig := reflect.NewAt(ti.t, p).Elem()
+		nm := reflect.MakeMapWithSize(ti.t, orig.Len())
+		it := orig.MapRange()
+		simple := ti.key.verdict == vShare && ti.elem.verdict == vShare
+		kt, vt := ti.key.t, ti.elem.t
+		var kv, vv reflect.Value
+		if simple {
+			kv, vv = reflect.New(kt).Elem(), reflect.New(vt).Elem()
+		}
+		for it.Next() {
+			if simple {
+				kv.SetIterKey(it)
+				vv.SetIterValue(it)
+				nm.SetMapIndex(kv, vv)
+				continue
+			}
+			kn, vn := reflect.New(kt), reflect.New(vt)
+			kn.Elem().SetIterKey(it)
+			vn.Elem().SetIterValue(it)
+			c.pending = append(c.pending, mapInsert{nm, kn.Elem(), vn.Elem()})
+			c.stack = append(c.stack, cframe{ins: len(c.pending) - 1})
+			if ti.key.verdict != vShare {
+				c.stack = append(c.stack, cframe{p: kn.UnsafePointer(), ti: ti.key})
+			}
+			if ti.elem.verdict != vShare {
+				c.stack = append(c.stack, cframe{p: vn.UnsafePointer(), ti: ti.elem})
+			}
+		}
+		np := nm.UnsafePointer()
+		c.record(k, aliasVal{p: np})
+		*(*unsafe.Pointer)(p) = np
+	case reflect.Interface:
+		rt := dynamicRtype(p, ti.empty)
+		if rt == nil {
+			return true
+		}
+		dti := infoOf(typeOfRtype(rt))
+		switch dti.verdict {
+		case vShare:
+			return true
+		case vForbid:
+			return c.fail(dti)
+		}
+		data := unsafe.Add(p, unsafe.Sizeof(uintptr(0)))
+		if dti.direct {
+			// The data word is the (pointer-shaped) value itself.
+			return c.fix(dti, data)
+		}
+		if dti.isErr && errShareable(dti, *(*unsafe.Pointer)(data)) {
+			return true
+		}
+		// Interface boxes are immutable and may be shared: give the copy its
+		// own box before fixing the value inside it.
+		n := unsafe_New(dti.rt)
+		typedmemmove(dti.rt, n, *(*unsafe.Pointer)(data))
+		*(*unsafe.Pointer)(data) = n
+		c.stack = append(c.stack, cframe{p: n, ti: dti})
+	}
+	return true
+}

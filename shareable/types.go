@@ -1,0 +1,352 @@
+package shareable
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"go.uber.org/zap"
+)
+
+// verdict is what the type alone says about its values.
+type verdict uint8
+
+const (
+	vWalk   verdict = iota // depends on the value: walk it
+	vShare                 // every value of the type may be shared by reference
+	vForbid                // no value of the type may cross (a non-empty array/struct of it, or itself)
+)
+
+// tinfo is the cached, immutable description of one type. It is built once
+// under buildMu and published through infoCache; after publication it is only
+// read.
+type tinfo struct {
+	t       reflect.Type
+	rt      unsafe.Pointer // runtime type descriptor
+	kind    reflect.Kind
+	size    uintptr
+	verdict verdict
+	isErr   bool // a concrete type that implements error
+	direct  bool // stored directly in an interface's data word
+	empty   bool // an interface type with no methods
+
+	// For vForbid: the part of the type that is not shareable.
+	badPath string       // Go-expression path from this type to the part, e.g. ".Notify" or "[0]"
+	badType reflect.Type // the part's type
+	reason  string
+
+	elem   *tinfo // pointer, slice, array, map value, chan
+	key    *tinfo // map key
+	length int    // array length
+	fields []fieldInfo
+}
+
+// fieldInfo is one struct field whose values need a walk (verdict vWalk).
+type fieldInfo struct {
+	off  uintptr
+	name string
+	ti   *tinfo
+}
+
+var (
+	infoCache sync.Map // reflect.Type -> *tinfo
+
+	buildMu  sync.Mutex // protects registry; serializes builds
+	registry = map[reflect.Type]bool{}
+)
+
+var (
+	errorType  = reflect.TypeFor[error]()
+	markerType = reflect.TypeFor[Declared]()
+)
+
+// Declared is implemented by types that declare themselves shareable by
+// reference. See the package documentation, section "Declaring a type
+// shareable".
+type Declared interface {
+	// ShareableByReference is a marker. Implementing it asserts that every
+	// value of the type is immutable or safe for concurrent use, so it may be
+	// shared between actors without copying. The method is never called.
+	ShareableByReference()
+}
+
+func init() {
+	for _, t := range []reflect.Type{
+		reflect.TypeFor[*regexp.Regexp](),
+		reflect.TypeFor[*zap.Logger](),
+		reflect.TypeFor[*zap.SugaredLogger](),
+		reflect.TypeFor[*slog.Logger](),
+		reflect.TypeFor[*strings.Replacer](),
+		reflect.TypeFor[reflect.Type](),
+		reflect.TypeOf(reflect.TypeOf(0)), // *reflect.rtype
+		reflect.TypeFor[*time.Location](),
+		reflect.TypeFor[time.Time](),
+		reflect.TypeFor[netip.Addr](),
+		reflect.TypeFor[netip.AddrPort](),
+		reflect.TypeFor[netip.Prefix](),
+		reflect.TypeFor[context.Context](),
+	} {
+		registry[t] = true
+	}
+}
+
+// Register records t as shareable by reference: its values are immutable or
+// safe for concurrent use, so they cross between actors without being copied
+// or checked. It is the counterpart of Ruby's RUBY_TYPED_FROZEN_SHAREABLE and
+// Rust's unsafe impl Sync, and the author of the call vouches for it.
+//
+// Register is meant for package initialization. It panics if t is nil.
+// Registering an interface type makes every value stored in a field or
+// element of that static type shareable, whatever its dynamic type.
+func Register(t reflect.Type) {
+	if t == nil {
+		panic("shareable: Register of nil type")
+	}
+	buildMu.Lock()
+	registry[t] = true
+	infoCache.Clear() // verdicts of types containing t may change
+	buildMu.Unlock()
+}
+
+// RegisterType is Register(reflect.TypeFor[T]()).
+func RegisterType[T any]() { Register(reflect.TypeFor[T]()) }
+
+// Registered reports whether t was registered with Register (or is one of the
+// types registered by this package).
+func Registered(t reflect.Type) bool {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	return registry[t]
+}
+
+// infoOf returns the cached description of t.
+func infoOf(t reflect.Type) *tinfo {
+	if v, ok := infoCache.Load(t); ok {
+		return v.(*tinfo)
+	}
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if v, ok := infoCache.Load(t); ok {
+		return v.(*tinfo)
+	}
+	b := builder{m: map[reflect.Type]*tinfo{}}
+	ti := b.build(t)
+	for t, ti := range b.m {
+		infoCache.LoadOrStore(t, ti)
+	}
+	return ti
+}
+
+type builder struct {
+	m map[reflect.Type]*tinfo
+}
+
+// build computes the description of t. Types may recurse through pointers,
+// slices, maps and chans; the in-progress entry in b.m breaks the cycle. Only
+// chans need their element's verdict, and an in-progress element counts as not
+// shareable (conservative).
+func (b *builder) build(t reflect.Type) *tinfo {
+	if ti, ok := b.m[t]; ok {
+		return ti
+	}
+	if v, ok := infoCache.Load(t); ok {
+		return v.(*tinfo)
+	}
+	ti := &tinfo{t: t, rt: rtypeOf(t), kind: t.Kind(), size: t.Size(), verdict: vWalk}
+	b.m[t] = ti
+	ti.direct = isDirectIface(t)
+	ti.empty = ti.kind == reflect.Interface && t.NumMethod() == 0
+	ti.isErr = ti.kind != reflect.Interface && t.Implements(errorType)
+
+	if registry[t] || declares(t) {
+		ti.verdict = vShare
+		return ti
+	}
+	if reason := forbiddenNamed(t); reason != "" {
+		ti.forbid("", t, reason)
+		return ti
+	}
+	switch ti.kind {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+		ti.verdict = vShare
+	case reflect.Func:
+		ti.forbid("", t, "func is not shareable")
+	case reflect.UnsafePointer:
+		ti.forbid("", t, "unsafe.Pointer is not shareable")
+	case reflect.Chan:
+		ti.elem = b.build(t.Elem())
+		if ti.elem.verdict == vShare {
+			ti.verdict = vShare
+		} else {
+			ti.forbid("", t, "chan of "+t.Elem().String()+" is not shareable: its element type is not shareable")
+		}
+	case reflect.Array:
+		ti.elem = b.build(t.Elem())
+		ti.length = t.Len()
+		switch {
+		case ti.length == 0 || ti.elem.verdict == vShare:
+			ti.verdict = vShare
+		case ti.elem.verdict == vForbid:
+			ti.forbid("[0]"+ti.elem.badPath, ti.elem.badType, ti.elem.reason)
+		}
+	case reflect.Struct:
+		ti.verdict = vShare
+		for i := range t.NumField() {
+			f := t.Field(i)
+			fi := b.build(f.Type)
+			switch fi.verdict {
+			case vForbid:
+				ti.forbid("."+f.Name+fi.badPath, fi.badType, fi.reason)
+				ti.fields = nil
+				return ti
+			case vWalk:
+				ti.verdict = vWalk
+				ti.fields = append(ti.fields, fieldInfo{off: f.Offset, name: f.Name, ti: fi})
+			}
+		}
+	case reflect.Pointer, reflect.Slice:
+		ti.elem = b.build(t.Elem())
+	case reflect.Map:
+		ti.key = b.build(t.Key())
+		ti.elem = b.build(t.Elem())
+	case reflect.Interface:
+		// judged by the dynamic value
+	}
+	if ti.isErr && ti.verdict == vWalk && errStatic(t, map[reflect.Type]bool{}) {
+		// An error value whose whole graph, following pointers, is immutable
+		// data: shared by reference so that errors.Is keeps working.
+		ti.verdict = vShare
+	}
+	return ti
+}
+
+func (ti *tinfo) forbid(path string, part reflect.Type, reason string) {
+	ti.verdict = vForbid
+	ti.badPath = path
+	ti.badType = part
+	ti.reason = reason
+}
+
+// declares reports whether t declares itself shareable through the marker
+// method. A method promoted from an embedded field does not count: embedding
+// a shareable type in a struct does not make the struct shareable.
+func declares(t reflect.Type) bool {
+	if t.Kind() == reflect.Interface || !t.Implements(markerType) {
+		return false
+	}
+	s := t
+	if s.Kind() == reflect.Pointer {
+		s = s.Elem()
+	}
+	if s.Kind() == reflect.Struct {
+		for i := range s.NumField() {
+			f := s.Field(i)
+			if !f.Anonymous {
+				continue
+			}
+			ft := f.Type
+			if ft.Implements(markerType) || (ft.Kind() != reflect.Pointer && ft.Kind() != reflect.Interface && reflect.PointerTo(ft).Implements(markerType)) {
+				return false // promoted, or indistinguishable from promoted
+			}
+		}
+	}
+	return true
+}
+
+type namedType struct{ pkg, name string }
+
+// osResources are types that stand for operating-system resources or runtime
+// machinery: copying them duplicates a handle, sharing them shares a
+// descriptor that is not checked for concurrent use.
+var osResources = map[namedType]string{
+	{"os", "File"}:           "it is an OS resource",
+	{"os", "Process"}:        "it is an OS resource",
+	{"os", "Root"}:           "it is an OS resource",
+	{"internal/poll", "FD"}:  "it is an OS resource",
+	{"net", "netFD"}:         "it is an OS resource",
+	{"net", "conn"}:          "it is an OS resource",
+	{"net", "TCPConn"}:       "it is an OS resource",
+	{"net", "UDPConn"}:       "it is an OS resource",
+	{"net", "UnixConn"}:      "it is an OS resource",
+	{"net", "IPConn"}:        "it is an OS resource",
+	{"net", "TCPListener"}:   "it is an OS resource",
+	{"net", "UnixListener"}:  "it is an OS resource",
+	{"reflect", "Value"}:     "it can reach any memory",
+	{"runtime", "Pinner"}:    "it pins memory for one owner",
+	{"weak", "Pointer"}:      "it is a weak reference",
+	{"crypto/tls", "Conn"}:   "it is an OS resource",
+	{"database/sql", "DB"}:   "it is an OS resource",
+	{"database/sql", "Conn"}: "it is an OS resource",
+	{"database/sql", "Tx"}:   "it is an OS resource",
+	{"database/sql", "Stmt"}: "it is an OS resource",
+	{"database/sql", "Rows"}: "it is an OS resource",
+	{"os/exec", "Cmd"}:       "it owns an OS process",
+	{"testing", "T"}:         "it belongs to one test goroutine",
+	{"testing", "B"}:         "it belongs to one test goroutine",
+	{"testing", "F"}:         "it belongs to one test goroutine",
+}
+
+// forbiddenNamed returns why the named type t may never cross, or "".
+func forbiddenNamed(t reflect.Type) string {
+	if t.Name() == "" || t.Kind() == reflect.Interface {
+		return ""
+	}
+	switch pkg := t.PkgPath(); pkg {
+	case "sync":
+		return t.String() + " is not shareable: it must not be copied"
+	case "sync/atomic":
+		return t.String() + " is not shareable: atomics must not be copied"
+	default:
+		name := t.Name()
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i] // generic instantiation
+		}
+		if why := osResources[namedType{pkg, name}]; why != "" {
+			return t.String() + " is not shareable: " + why
+		}
+	}
+	return ""
+}
+
+// errStatic reports whether every value of the error type t is deeply
+// immutable when pointers are followed: only scalars, strings, pointers and
+// structs/arrays of them, without interfaces, slices, maps, funcs or chans.
+func errStatic(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+		return true
+	case reflect.Pointer, reflect.Array:
+		if t.Kind() == reflect.Pointer && (registry[t] || declares(t)) {
+			return true
+		}
+		return errStatic(t.Elem(), seen)
+	case reflect.Struct:
+		if registry[t] || declares(t) {
+			return true
+		}
+		if forbiddenNamed(t) != "" {
+			return false
+		}
+		for i := range t.NumField() {
+			if !errStatic(t.Field(i).Type, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
