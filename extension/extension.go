@@ -1,9 +1,17 @@
 package extension
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"go.uber.org/zap"
+
+	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/execctx"
 )
 
 // Extension is a loaded extension: its declaration, its library, and the
@@ -16,12 +24,18 @@ type Extension struct {
 	serial  serialLock
 	thread  *dedicatedThread // nil unless Affinity is DedicatedThread
 	signals *SignalError     // what the load's signal audit found; nil when clean
+	lib     *ffi.Library
+	policy  SignalPolicy
+
+	mu    sync.Mutex              // protects extra
+	extra map[string]*ffi.Library // libraries opened for functions that name their own
 
 	closeOnce sync.Once
+	closeErr  error
 }
 
 func newExtension(d Declaration, cfg *loadConfig) *Extension {
-	x := &Extension{decl: d.clone(), trace: cfg.trace, logger: cfg.logger}
+	x := &Extension{decl: d.clone(), trace: cfg.trace, logger: cfg.logger, policy: cfg.signals}
 	if x.logger == nil {
 		x.logger = zap.NewNop()
 	}
@@ -96,15 +110,241 @@ func WithRegistry(r *Registry) LoadOption {
 	return loadOptionFunc(func(c *loadConfig) { c.registry = r })
 }
 
+// Load looks the extension called name up in the default registry (or the
+// one given with WithRegistry), opens the first of its libraries that loads,
+// auditing the signal handlers the library installs, and returns it. Every
+// Load should be balanced by Close.
+//
+// A name nobody registered gives an error wrapping ErrNotRegistered; a library
+// that does not load, an *ffi.LoadError; a refused signal audit
+// (SignalsRefuse), a *SignalError.
+func Load(name string, opts ...LoadOption) (*Extension, error) {
+	var cfg loadConfig
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	r := cfg.registry
+	if r == nil {
+		r = defaultRegistry()
+	}
+	d, err := r.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return open(d, &cfg)
+}
+
+// Open is Load for a declaration that is not registered (tools that read a
+// Manifest use it). The declaration is validated like Register does.
+func Open(d Declaration, opts ...LoadOption) (*Extension, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	var cfg loadConfig
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	return open(d, &cfg)
+}
+
+func open(d Declaration, cfg *loadConfig) (*Extension, error) {
+	x := newExtension(d, cfg)
+	lib, se, err := x.openLibrary(x.decl.Libraries)
+	if err != nil {
+		x.Close()
+		return nil, err
+	}
+	x.lib, x.signals = lib, se
+	return x, nil
+}
+
+func (x *Extension) openLibrary(names []string) (*ffi.Library, *SignalError, error) {
+	var lib *ffi.Library
+	se, err := auditedOpen(strings.Join(names, ", "), x.policy, x.logger, func() error {
+		var err error
+		lib, err = ffi.Open(names...)
+		return err
+	}, func() {
+		if lib != nil {
+			_ = lib.Close()
+		}
+	})
+	if se != nil && lib != nil {
+		se.Library = lib.Name()
+	}
+	if err != nil {
+		return nil, se, err
+	}
+	return lib, se, nil
+}
+
+// Library returns the extension's library.
+func (x *Extension) Library() *ffi.Library { return x.lib }
+
+// SafetyOf returns the safety a function named symbol gets when it is bound
+// through x without WithSafety: its override in the declaration or the
+// extension's own (Undeclared resolves to NotParallelSafe).
+func (x *Extension) SafetyOf(symbol string) Safety { return x.decl.SafetyOf(symbol) }
+
+// FuncOption configures a function bound through an Extension.
+type FuncOption interface{ applyFunc(*funcConfig) }
+
+type funcConfig struct {
+	safety  Safety
+	libs    []string
+	ffiOpts []ffi.BindOption
+}
+
+type funcOptionFunc func(*funcConfig)
+
+func (f funcOptionFunc) applyFunc(c *funcConfig) { f(c) }
+
+// WithSafety overrides the declared safety for this one binding. Undeclared
+// is ignored (the declaration applies).
+func WithSafety(s Safety) FuncOption {
+	return funcOptionFunc(func(c *funcConfig) { c.safety = s })
+}
+
+// FromLibrary binds the function from the first of names that loads instead
+// of the extension's library (opened once per extension, with the same
+// signal audit, and closed by Close). The function still follows the
+// extension's declaration.
+func FromLibrary(names ...string) FuncOption {
+	return funcOptionFunc(func(c *funcConfig) { c.libs = slices.Clone(names) })
+}
+
+// WithBindOptions passes options through to ffi (for example ffi.WithErrno).
+// A gate given here is replaced by the extension's. Repeated use is additive.
+func WithBindOptions(opts ...ffi.BindOption) FuncOption {
+	return funcOptionFunc(func(c *funcConfig) { c.ffiOpts = append(c.ffiOpts, opts...) })
+}
+
+// bindSetup resolves the library and the ffi options for symbol: the gate is
+// attached only when the function's safety and the extension's affinity need
+// it, so parallel-safe functions pay nothing.
+func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, []ffi.BindOption, error) {
+	var c funcConfig
+	for _, o := range opts {
+		o.applyFunc(&c)
+	}
+	s := x.decl.SafetyOf(symbol)
+	if c.safety != Undeclared {
+		if !c.safety.valid() {
+			return nil, nil, fmt.Errorf("extension: bind %q: invalid safety %v", symbol, c.safety)
+		}
+		s = c.safety
+	}
+	lib := x.lib
+	if len(c.libs) > 0 {
+		var err error
+		if lib, err = x.extraLibrary(c.libs); err != nil {
+			return nil, nil, err
+		}
+	}
+	fopts := append(slices.Clone(c.ffiOpts), ffi.WithGate(nil))
+	if needsGate(&x.decl, s) {
+		fopts[len(fopts)-1] = ffi.WithGate(&gate{x: x, fn: symbol, safety: s})
+	}
+	return lib, fopts, nil
+}
+
+func (x *Extension) extraLibrary(names []string) (*ffi.Library, error) {
+	key := strings.Join(names, "\x00")
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if l, ok := x.extra[key]; ok {
+		return l, nil
+	}
+	l, se, err := x.openLibrary(names)
+	if err != nil {
+		return nil, err
+	}
+	if se != nil && x.signals == nil {
+		x.signals = se
+	}
+	if x.extra == nil {
+		x.extra = map[string]*ffi.Library{}
+	}
+	x.extra[key] = l
+	return l, nil
+}
+
+// Func binds symbol to sig through the extension's gate: the function takes
+// its safety from the declaration now, at bind time. See ffi.Library.Func.
+func (x *Extension) Func(symbol string, sig *ffi.Signature, opts ...FuncOption) (*ffi.Func, error) {
+	lib, fopts, err := x.bindSetup(symbol, opts)
+	if err != nil {
+		return nil, err
+	}
+	return lib.Func(symbol, sig, fopts...)
+}
+
+// FuncString is Func with the signature written in Go syntax.
+func (x *Extension) FuncString(symbol, signature string, opts ...FuncOption) (*ffi.Func, error) {
+	sig, err := ffi.ParseSignature(signature)
+	if err != nil {
+		return nil, err
+	}
+	return x.Func(symbol, sig, opts...)
+}
+
+// Bind sets *fptr to a Go function calling symbol through the extension's
+// gate (see ffi.Library.Bind). A refused call returns its *safety.UnsafeError
+// (inside an *ffi.CallError) through the function's error result, or panics
+// with it when the func type has no error result.
+func (x *Extension) Bind(fptr any, symbol string, opts ...FuncOption) error {
+	lib, fopts, err := x.bindSetup(symbol, opts)
+	if err != nil {
+		return err
+	}
+	return lib.Bind(fptr, symbol, fopts...)
+}
+
+// MustBind is Bind that panics on error.
+func (x *Extension) MustBind(fptr any, symbol string, opts ...FuncOption) {
+	if err := x.Bind(fptr, symbol, opts...); err != nil {
+		panic(err)
+	}
+}
+
+// Call implements ffi.Gate for gate; ffi calls it before every call of a
+// gated function.
+func (g *gate) Call(_ *ffi.Func, caller *execctx.Exec, call func()) error {
+	return g.do(context.Background(), caller, call)
+}
+
+var _ ffi.Gate = (*gate)(nil)
+
 // Close stops the extension's dedicated thread, if it has one, after the call
-// in progress. Later calls that need it fail with an error wrapping ErrClosed.
-// It does not unload the library (see the ffi package for that). Close is
-// idempotent.
+// in progress (later calls that need it fail with an error wrapping
+// ErrClosed), and closes its libraries (ffi waits for calls in flight).
+// Close is idempotent.
 func (x *Extension) Close() error {
 	x.closeOnce.Do(func() {
 		if x.thread != nil {
 			x.thread.close()
 		}
+		var errs []error
+		if x.lib != nil {
+			errs = append(errs, x.lib.Close())
+		}
+		x.mu.Lock()
+		for _, l := range x.extra {
+			errs = append(errs, l.Close())
+		}
+		x.extra = nil
+		x.mu.Unlock()
+		x.closeErr = errors.Join(errs...)
 	})
-	return nil
+	return x.closeErr
+}
+
+// SetMainExec records e as the main actor's Exec, the target of the OnMain
+// policy and of MainThread affinity forwarding, and returns a function that
+// restores the previous one. Package actor calls it when the main actor
+// starts and the restore function when it ends; nothing else should.
+func SetMainExec(e *execctx.Exec) (restore func()) {
+	f := func() *execctx.Exec { return e }
+	old := _mainLookup.Swap(&f)
+	return func() { _mainLookup.CompareAndSwap(&f, old) }
 }
