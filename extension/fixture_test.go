@@ -314,4 +314,3 @@ func TestUnsafeExt_HandleSmuggling(t *testing.T) {
 		t.Errorf("fired = %d; want 0", c.fired())
 	}
 }
-
