@@ -1,0 +1,219 @@
+package ffi_test
+
+import (
+	"runtime"
+	"testing"
+	"unsafe"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+var (
+	sink32 int32
+	sink64 uint64
+	sinkF  float64
+)
+
+// asActor runs fn on a goroutine locked to its thread and bound to an
+// actor's Exec holding its token, as an actor's message handler would.
+func asActor(b *testing.B, fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		e := execctx.New("bench", false, execctx.Hooks{})
+		unbind := execctx.Bind(e)
+		defer unbind()
+		e.Enter()
+		defer e.Leave()
+		fn()
+	}()
+	<-done
+}
+
+type pt struct{ X, Y int32 }
+
+// Benchmarks: the same operations the peers were measured on, with purego
+// and (when CGO_ENABLED=1) cgo baselines in the same run.
+//
+//	go test -run '^$' -bench . -benchmem -count 5 ./ffi/
+func BenchmarkCall(b *testing.B) {
+	if fixturePath == "" {
+		b.Skip("no C compiler")
+	}
+	l, err := ffi.Open(fixturePath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	h, _ := purego.Dlopen(fixturePath, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	defer purego.Dlclose(h)
+	sym := func(s string) uintptr {
+		p, err := purego.Dlsym(h, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+
+	add, _ := ffi.Fn2[int32, int32, int32](l, "add")
+	hyp, _ := ffi.Fn2[float64, float64, float64](l, "hypot2")
+	noop, _ := ffi.Fn0[ffi.Void](l, "noop")
+	var bAdd func(int32, int32) int32
+	var bHyp func(float64, float64) float64
+	var bNoop func()
+	var bStrlen func(string) uint64
+	var bPoint func(pt, pt) pt
+	if err := l.BindAll(ffi.Binding{Symbol: "add", Target: &bAdd}, ffi.Binding{Symbol: "hypot2", Target: &bHyp},
+		ffi.Binding{Symbol: "noop", Target: &bNoop}, ffi.Binding{Symbol: "my_strlen", Target: &bStrlen},
+		ffi.Binding{Symbol: "point_add", Target: &bPoint}); err != nil {
+		b.Fatal(err)
+	}
+	dAdd, _ := l.FuncString("add", "func(int32, int32) int32")
+	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
+
+	var pAdd func(int32, int32) int32
+	var pHyp func(float64, float64) float64
+	var pNoop func()
+	var pStrlen func(string) uint64
+	var pPoint func(pt, pt) pt
+	purego.RegisterLibFunc(&pAdd, h, "add")
+	purego.RegisterLibFunc(&pHyp, h, "hypot2")
+	purego.RegisterLibFunc(&pNoop, h, "noop")
+	purego.RegisterLibFunc(&pStrlen, h, "my_strlen")
+	purego.RegisterLibFunc(&pPoint, h, "point_add")
+	addSym, noopSym := sym("add"), sym("noop")
+	nul := []byte("hello, world\x00")
+
+	run := map[string]map[string]func(b *testing.B){
+		"add": {
+			"ffi-typed": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					r, _ := add(int32(i), 1)
+					sink32 += r
+				}
+			},
+			"ffi-typed-actor": func(b *testing.B) {
+				asActor(b, func() {
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						r, _ := add(int32(i), 1)
+						sink32 += r
+					}
+				})
+			},
+			"ffi-bind": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink32 += bAdd(int32(i), 1)
+				}
+			},
+			"ffi-dynamic": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					r, _ := dAdd.Call(int32(i), int32(1))
+					sink32 += r.(int32)
+				}
+			},
+			"purego-syscalln": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					r, _, _ := purego.SyscallN(addSym, uintptr(i), 1)
+					sink32 += int32(r)
+				}
+			},
+			"purego-registerlibfunc": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink32 += pAdd(int32(i), 1)
+				}
+			},
+		},
+		"hypot2": {
+			"ffi-typed": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sinkF, _ = hyp(3, 4)
+				}
+			},
+			"ffi-bind": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sinkF = bHyp(3, 4)
+				}
+			},
+			"purego-registerlibfunc": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sinkF = pHyp(3, 4)
+				}
+			},
+		},
+		"noop": {
+			"ffi-typed": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					_, _ = noop()
+				}
+			},
+			"ffi-bind": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					bNoop()
+				}
+			},
+			"purego-syscalln": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					purego.SyscallN(noopSym)
+				}
+			},
+			"purego-registerlibfunc": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					pNoop()
+				}
+			},
+		},
+		"strlen": {
+			"ffi-bind-string": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink64 = bStrlen("hello, world")
+				}
+			},
+			"ffi-typed-nulbytes": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink64, _ = slenTyped(unsafe.Pointer(&nul[0]))
+				}
+			},
+			"purego-registerlibfunc": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink64 = pStrlen("hello, world")
+				}
+			},
+		},
+		"struct": {
+			"ffi-bind": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					p := bPoint(pt{1, 2}, pt{3, 4})
+					sinkP.X = p.X
+				}
+			},
+			"purego-registerlibfunc": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					p := pPoint(pt{1, 2}, pt{3, 4})
+					sinkP.X = p.X
+				}
+			},
+		},
+	}
+	for name, f := range cgoBaselines() {
+		run[name]["cgo"] = f
+	}
+	for _, op := range []string{"add", "hypot2", "noop", "strlen", "struct"} {
+		b.Run(op, func(b *testing.B) {
+			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-nulbytes", "ffi-bind", "ffi-bind-string",
+				"ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "cgo"} {
+				if f, ok := run[op][impl]; ok {
+					b.Run(impl, func(b *testing.B) {
+						b.ReportAllocs()
+						f(b)
+					})
+				}
+			}
+		})
+	}
+}

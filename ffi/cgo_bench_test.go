@@ -1,0 +1,44 @@
+//go:build cgo
+
+package ffi_test
+
+import (
+	"testing"
+
+	"github.com/goractor/goractor/ffi/internal/cgobase"
+)
+
+func cgoBaselines() map[string]func(b *testing.B) {
+	nul := []byte("hello, world\x00")
+	return map[string]func(b *testing.B){
+		"add": func(b *testing.B) {
+			s := int32(0)
+			for i := 0; i < b.N; i++ {
+				s += cgobase.Add(int32(i), 1)
+			}
+			sink32 = s
+		},
+		"hypot2": func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				sinkF = cgobase.Hypot2(3, 4)
+			}
+		},
+		"noop": func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				cgobase.Noop()
+			}
+		},
+		"strlen": func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				sink64 = cgobase.Strlen(nul)
+			}
+		},
+		"struct": func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				sinkP = cgobase.PointAdd(cgobase.Point{X: 1, Y: 2}, cgobase.Point{X: 3, Y: 4})
+			}
+		},
+	}
+}
+
+var sinkP cgobase.Point
