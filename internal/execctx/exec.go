@@ -33,6 +33,10 @@ type Exec struct {
 	// foreign threads; only then do native calls lend the token.
 	lendOnCall atomic.Int32
 
+	// lent is true between Lend and Reclaim. Only the owner goroutine reads
+	// or writes it (an inline callback runs on that goroutine too).
+	lent bool
+
 	tok token
 }
 
@@ -98,11 +102,22 @@ func AnyLenders() bool { return lenders.Load() > 0 }
 
 // Lend gives the token up for the duration of a native call made by the
 // actor's own goroutine. Pair it with Reclaim on the same goroutine.
-func (e *Exec) Lend() { e.tok.unlock() }
+func (e *Exec) Lend() {
+	e.lent = true
+	e.tok.unlock()
+}
 
 // Reclaim takes the token back after a native call, waiting for a callback
 // that is running on a foreign thread to finish.
-func (e *Exec) Reclaim() { e.tok.lock(nil) }
+func (e *Exec) Reclaim() {
+	e.tok.lock(nil)
+	e.lent = false
+}
+
+// Lent reports whether the owner goroutine is inside a native call that lent
+// the token (between Lend and Reclaim). Call it only on the owner goroutine,
+// for example from a callback running inline in that call.
+func (e *Exec) Lent() bool { return e.lent }
 
 // Acquire takes the token on behalf of code that is not the actor's goroutine
 // (a callback from a foreign thread). It waits while the actor runs Go code,
