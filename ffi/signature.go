@@ -477,9 +477,13 @@ func structProblem(t reflect.Type) string {
 				if r := walk(f); r != "" {
 					return r
 				}
+			case reflect.Pointer:
+				if hasGoPointers(f.Elem()) {
+					return fmt.Sprintf("struct field %s points to Go pointers, which C must not receive (cgo pointer rules)", t.Field(i).Name)
+				}
 			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-				reflect.Uintptr, reflect.Pointer, reflect.UnsafePointer, reflect.Float64, reflect.Float32, reflect.Bool:
+				reflect.Uintptr, reflect.UnsafePointer, reflect.Float64, reflect.Float32, reflect.Bool:
 			default:
 				return fmt.Sprintf("struct field %s of type %s cannot be passed to C by value", t.Field(i).Name, t.Field(i).Type)
 			}

@@ -330,3 +330,12 @@ func TestNullReturns(t *testing.T) {
 		t.Errorf("FuncAt(NULL) = %v, want ErrNullFunction", err)
 	}
 }
+
+func mustFunc(t testing.TB, l *ffi.Library, sym, sig string) *ffi.Func {
+	t.Helper()
+	f, err := l.FuncString(sym, sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}

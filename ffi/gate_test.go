@@ -1,0 +1,212 @@
+package ffi_test
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"unsafe"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+var errRefused = errors.New("refused by test gate")
+
+// testGate refuses callers that are not the main actor, unless forward is
+// set, in which case it runs the call on its own locked "main" goroutine.
+type testGate struct {
+	mu      sync.Mutex
+	seen    []*execctx.Exec
+	forward chan func()
+}
+
+func (g *testGate) Call(f *ffi.Func, caller *execctx.Exec, call func()) error {
+	g.mu.Lock()
+	g.seen = append(g.seen, caller)
+	g.mu.Unlock()
+	if caller.IsMain() {
+		call()
+		return nil
+	}
+	if g.forward != nil {
+		done := make(chan struct{})
+		g.forward <- func() { call(); close(done) }
+		<-done
+		return nil
+	}
+	return errRefused
+}
+
+// onActor runs fn on a locked goroutine bound to e (holding its token).
+func onActor(e *execctx.Exec, fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		unbind := execctx.Bind(e)
+		defer unbind()
+		e.Enter()
+		defer e.Leave()
+		fn()
+	}()
+	<-done
+}
+
+func TestGate(t *testing.T) {
+	l := fixture(t)
+	g := &testGate{}
+	add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithGate(g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound func(int32, int32) (int32, error)
+	l.MustBind(&bound, "add", ffi.WithGate(g))
+	dyn, _ := l.FuncString("add", "func(int32, int32) int32", ffi.WithGate(g))
+
+	main := execctx.New("main", true, execctx.Hooks{})
+	worker := execctx.New("worker", false, execctx.Hooks{})
+	onActor(main, func() {
+		if r, err := add(1, 2); err != nil || r != 3 {
+			t.Errorf("main: add = %v, %v", r, err)
+		}
+		if r, err := dyn.Call(1, 2); err != nil || r != int32(3) {
+			t.Errorf("main: dyn = %v, %v", r, err)
+		}
+	})
+	onActor(worker, func() {
+		if _, err := add(1, 2); !errors.Is(err, errRefused) {
+			t.Errorf("worker: typed add = %v, want the gate's refusal", err)
+		}
+		if _, err := bound(1, 2); !errors.Is(err, errRefused) {
+			t.Errorf("worker: bound add = %v, want the gate's refusal", err)
+		}
+		var ce *ffi.CallError
+		if _, err := dyn.Call(1, 2); !errors.As(err, &ce) || ce.Function != "add" || !errors.Is(err, errRefused) {
+			t.Errorf("worker: dyn add = %v, want a *CallError wrapping the refusal", err)
+		}
+	})
+	if _, err := add(1, 2); !errors.Is(err, errRefused) { // no actor: caller nil
+		t.Errorf("outside actors: %v", err)
+	}
+	g.mu.Lock()
+	if len(g.seen) != 6 || g.seen[0] != main || g.seen[2] != worker || g.seen[5] != nil {
+		t.Errorf("gate saw callers %v", g.seen)
+	}
+	g.mu.Unlock()
+
+	// Forwarding: the gate runs the call on another thread.
+	g.forward = make(chan func())
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for {
+			select {
+			case f := <-g.forward:
+				f()
+			case <-stop:
+				return
+			}
+		}
+	}()
+	tid, _ := ffi.Fn0[int64](l, "tid", ffi.WithGate(g))
+	ownTid, _ := ffi.Fn0[int64](l, "tid")
+	onActor(worker, func() {
+		r, err := add(20, 22)
+		if err != nil || r != 42 {
+			t.Errorf("forwarded add = %v, %v", r, err)
+		}
+		there, err := tid()
+		here, _ := ownTid()
+		if err != nil || there == here {
+			t.Errorf("forwarded call ran on the caller's thread (%x == %x, %v)", there, here, err)
+		}
+	})
+	close(stop)
+	wg.Wait()
+}
+
+// TestTokenLending checks that a native call made by an actor that owns a
+// foreign-thread callback lends its token for the call, so the callback,
+// running on a C thread, can take it; and that the actor has it back after.
+func TestTokenLending(t *testing.T) {
+	l := fixture(t)
+	e := execctx.New("lender", false, execctx.Hooks{})
+	var tookToken atomic.Int32
+	cb := purego.NewCallback(func(i int32) int32 {
+		if e.TryAcquire() {
+			tookToken.Add(1)
+			e.Release()
+		}
+		return i
+	})
+	callThread, err := ffi.Fn2[unsafe.Pointer, int32, int64](l, "call_cb_n_thread")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cbp := *(*unsafe.Pointer)(unsafe.Pointer(&cb))
+	onActor(e, func() {
+		// Without RetainLend the token stays with the actor during the call.
+		if s, err := callThread(cbp, 4); err != nil || s != 6 {
+			t.Errorf("call_cb_n_thread = %v, %v", s, err)
+		}
+		if got := tookToken.Load(); got != 0 {
+			t.Errorf("callback took the token %d times while the actor held it", got)
+		}
+		e.RetainLend()
+		defer e.ReleaseLend()
+		if s, err := callThread(cbp, 4); err != nil || s != 6 {
+			t.Errorf("call_cb_n_thread = %v, %v", s, err)
+		}
+		if got := tookToken.Load(); got != 4 {
+			t.Errorf("callback took the lent token %d times, want 4", got)
+		}
+		if e.TryAcquire() {
+			t.Error("the actor did not reclaim its token after the call")
+			e.Release()
+		}
+	})
+}
+
+// TestStackMovesDuringCall makes a callback into Go grow the calling
+// goroutine's stack (so the runtime copies it) while the trampoline's frame
+// lives on that stack; the results must land in the moved frame.
+func TestStackMovesDuringCall(t *testing.T) {
+	l := fixture(t)
+	var depth func(n int) int
+	depth = func(n int) int {
+		var pad [256]byte
+		pad[n%256] = byte(n)
+		if n == 0 {
+			return int(pad[0])
+		}
+		return depth(n-1) + int(pad[n%256]&1)
+	}
+	cb := purego.NewCallback(func(i int32) int32 {
+		_ = depth(2000) // ~600 KB of stack: forces copies
+		return i * 2
+	})
+	callN, err := ffi.Fn2[uintptr, int32, int64](l, "call_cb_n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 5 {
+		done := make(chan struct{})
+		go func() { // a fresh goroutine has a small stack
+			defer close(done)
+			s, err := callN(cb, 10)
+			if err != nil || s != 90 {
+				t.Errorf("round %d: call_cb_n = %v, %v; want 90", round, s, err)
+			}
+		}()
+		<-done
+	}
+}
