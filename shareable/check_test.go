@@ -168,8 +168,8 @@ func TestCheckVerdicts(t *testing.T) {
 		{"struct holding interface of int", Item{"a", 3}, true},
 		{"struct holding interface of slice", Item{"a", []int{1}}, false},
 		{"struct holding interface of func", Item{"a", func() {}}, false},
-		// FROZEN {"frozen", shareable.MustFreeze(map[string][]int{"a": {1}}), true},
-		// FROZEN {"list", shareable.MustList(1, 2, 3), true},
+		{"frozen", shareable.MustFreeze(map[string][]int{"a": {1}}), true},
+		{"list", shareable.MustList(1, 2, 3), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,7 +44,8 @@ type tinfo struct {
 	elem   *tinfo // pointer, slice, array, map value, chan
 	key    *tinfo // map key
 	length int    // array length
-	fields []fieldInfo
+	fields []fieldInfo // struct fields that need a walk
+	all    []fieldInfo // every struct field, for Freeze
 }
 
 // fieldInfo is one struct field whose values need a walk (verdict vWalk).
@@ -202,10 +203,11 @@ func (b *builder) build(t reflect.Type) *tinfo {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			fi := b.build(f.Type)
+			ti.all = append(ti.all, fieldInfo{off: f.Offset, name: f.Name, ti: fi})
 			switch fi.verdict {
 			case vForbid:
 				ti.forbid("."+f.Name+fi.badPath, fi.badType, fi.reason)
-				ti.fields = nil
+				ti.fields, ti.all = nil, nil
 				return ti
 			case vWalk:
 				ti.verdict = vWalk
