@@ -1,0 +1,253 @@
+package actor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/goractor/goractor/internal/osthread"
+)
+
+// Context is a body actor's view of itself: its inbox, arguments, ports and
+// the means to spawn. It belongs to the actor: call its methods only from the
+// actor's own body (the goroutine Spawn or Run started for it).
+type Context struct {
+	c    *core
+	args []any
+}
+
+// Name returns the actor's name.
+func (cx *Context) Name() string { return cx.c.name }
+
+// Self returns the actor's own Ref.
+func (cx *Context) Self() *Ref { return cx.c.ref }
+
+// IsMain reports whether this is the main actor (the one Run started).
+func (cx *Context) IsMain() bool { return cx.c.main }
+
+// Args returns the arguments passed with WithArgs, as they came through the
+// isolation gate (shared or copied).
+func (cx *Context) Args() []any { return cx.args }
+
+// System returns the actor's system.
+func (cx *Context) System() *System { return cx.c.sys }
+
+// Logger returns the system's logger with the actor's name attached.
+func (cx *Context) Logger() *zap.Logger { return cx.c.sys.log.With(zap.String("actor", cx.c.name)) }
+
+// Done is closed when the actor is asked to stop (system shutdown or
+// Ref.Stop). A body that loops without calling Receive should watch it.
+func (cx *Context) Done() <-chan struct{} { return cx.c.ctx.Done() }
+
+// Context returns a context.Context that is cancelled when the actor is
+// asked to stop.
+func (cx *Context) Context() context.Context { return cx.c.ctx }
+
+// ThreadID returns the kernel id of the OS thread the actor owns (0 for an
+// unpinned actor, or where thread ids are not available).
+func (cx *Context) ThreadID() int { return int(cx.c.tid.Load()) }
+
+// Receive waits for the next message in the actor's inbox. It returns an
+// error wrapping ErrClosed once the actor has been asked to stop, and
+// returns an error raised on the actor's behalf by another thread (for
+// example a panic in a native callback, execctx.Hooks.Fail) in place of a
+// message, once.
+func (cx *Context) Receive() (any, error) {
+	c := cx.c
+	if !c.hasFail.Load() {
+		if v, ok := c.in.pop(); ok {
+			c.gotMessage()
+			return v, nil
+		}
+	}
+	return cx.receiveSlow(context.Background())
+}
+
+// ReceiveContext is Receive that also gives up when ctx is done, returning
+// ctx's error.
+func (cx *Context) ReceiveContext(ctx context.Context) (any, error) {
+	c := cx.c
+	if !c.hasFail.Load() {
+		if v, ok := c.in.pop(); ok {
+			c.gotMessage()
+			return v, nil
+		}
+	}
+	return cx.receiveSlow(ctx)
+}
+
+func (c *core) gotMessage() {
+	c.sys.stats.received.Add(1)
+	c.release()
+}
+
+func (cx *Context) receiveSlow(ctx context.Context) (any, error) {
+	c := cx.c
+	var stop func() bool
+	defer func() {
+		if stop != nil {
+			stop()
+		}
+	}()
+	c.exec.Leave()
+	defer c.exec.Enter()
+	for {
+		if c.hasFail.Load() {
+			if err := c.takeFail(); err != nil {
+				return nil, err
+			}
+		}
+		if v, ok := c.in.pop(); ok {
+			c.gotMessage()
+			return v, nil
+		}
+		if c.in.isClosed() {
+			return nil, errClosedActor(c.name)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if stop == nil && ctx.Done() != nil {
+			stop = context.AfterFunc(ctx, c.ev.Signal)
+		}
+		c.serviceCalls(false)
+		c.ev.Wait()
+	}
+}
+
+// Spawn starts a body actor, like Ruby's Ractor.new: body runs on a new OS
+// thread that the actor owns for its whole life (unless Unpinned), with a
+// Context of its own. Arguments given with WithArgs cross through the
+// isolation gate; if one cannot, Spawn returns its *shareable.IsolationError
+// (wrapped) and starts nothing. body's result crosses the gate when it
+// returns and is delivered by Ref.Value. Spawn fails with ErrStopping once
+// the system is shutting down.
+func (cx *Context) Spawn(body func(ctx *Context) (any, error), opts ...SpawnOption) (*Ref, error) {
+	return cx.c.sys.spawnBody(body, opts)
+}
+
+func (s *System) spawnBody(body func(*Context) (any, error), opts []SpawnOption) (*Ref, error) {
+	if body == nil {
+		panic("actor: Spawn with nil body")
+	}
+	cfg := newSpawnConfig(opts)
+	args := make([]any, len(cfg.args))
+	for i, a := range cfg.args {
+		v, err := pass(a)
+		if err != nil {
+			return nil, fmt.Errorf("actor: spawn %q: argument %d: %w", cfg.name, i, err)
+		}
+		args[i] = v
+	}
+	c := s.newCore(cfg.name, kindBody, !cfg.unpinned, false)
+	c.configure(&cfg)
+	if err := s.add(c); err != nil {
+		return nil, err
+	}
+	cx := &Context{c: c, args: args}
+	run := func() {
+		c.exec.Enter()
+		res, err := runBody(c, body, cx)
+		c.exec.Leave()
+		c.finish(res, err)
+	}
+	if c.pinned {
+		c.startPinned(run)
+	} else {
+		go func() {
+			defer close(c.exited)
+			run()
+		}()
+	}
+	return c.ref, nil
+}
+
+// runBody runs body, turning a panic into a *PanicError, and sends the
+// result through the gate. A failure is wrapped in a *RemoteError.
+func runBody(c *core, body func(*Context) (any, error), cx *Context) (res any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, &RemoteError{Actor: c.name, Cause: newPanicError(r, debug.Stack())}
+		}
+	}()
+	res, err = body(cx)
+	if err == nil {
+		err = c.takeFail()
+	}
+	if err != nil {
+		return nil, &RemoteError{Actor: c.name, Cause: err}
+	}
+	if res != nil {
+		if res, err = pass(res); err != nil {
+			return nil, &RemoteError{Actor: c.name, Cause: err}
+		}
+	}
+	return res, nil
+}
+
+// Run starts an actor system, runs main as its main actor, and when main
+// returns stops every other actor and waits for their threads to be released
+// before it returns.
+//
+// Called from the program's main goroutine, the main actor runs on the
+// process's main OS thread (package actor locks it in its init, as
+// golang.design/x/mainthread does), where native libraries that insist on
+// the main thread can be called. Called from anywhere else (a test), main
+// runs on a dedicated locked thread, and is still the main actor.
+//
+// Run returns main's error; a panic in main is returned as a *RemoteError
+// wrapping a *PanicError. If actors are still running when the shutdown
+// timeout (WithShutdownTimeout) passes, the error also holds a
+// *ShutdownError naming them.
+func Run(main func(ctx *Context) error, opts ...Option) error {
+	if main == nil {
+		panic("actor: Run with nil main")
+	}
+	s := newSystem(opts)
+	c := s.newCore("main", kindBody, true, true)
+	_ = s.add(c)
+	cx := &Context{c: c}
+	var mainErr, stopErr error
+	body := func() {
+		c.exec.Enter()
+		_, mainErr = runBody(c, func(cx *Context) (any, error) { return nil, main(cx) }, cx)
+		var re *RemoteError
+		if errors.As(mainErr, &re) && re.Actor == c.name {
+			if _, ok := re.Cause.(*PanicError); !ok {
+				mainErr = re.Cause // main's own error, returned as is
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
+		stopErr = s.Stop(ctx)
+		cancel()
+		c.exec.Leave()
+		c.finish(nil, mainErr)
+		s.proto.Shutdown()
+	}
+	if osthread.OnMainThread() {
+		// We are the main goroutine (init locked it to this thread).
+		runtime.LockOSThread()
+		c.enterThread()
+		body()
+		c.leaveThread()
+		close(c.exited)
+		runtime.UnlockOSThread()
+	} else {
+		c.startPinned(body)
+		<-c.exited
+	}
+	if stopErr != nil {
+		return errors.Join(mainErr, stopErr)
+	}
+	return mainErr
+}
+
+// timeoutCtx returns a context for a blocking send under OverflowBlock.
+func timeoutCtx(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}

@@ -1,0 +1,433 @@
+package actor
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/osthread"
+)
+
+type kind uint8
+
+const (
+	kindBody kind = iota + 1
+	kindHandler
+)
+
+// core is one actor: its thread, inbox, pending cross-thread calls and
+// termination state. Fields without a comment are set before the actor's
+// goroutine starts and never change.
+type core struct {
+	sys    *System
+	id     uint64
+	name   string
+	kind   kind
+	pinned bool
+	main   bool
+	exec   *execctx.Exec
+	ref    *Ref
+
+	// ev wakes the actor's goroutine: messages, calls, stop requests and
+	// everything it waits for signal it. Only that goroutine waits on it.
+	ev osthread.Event
+
+	tid    atomic.Int64 // OS thread id of a pinned actor, 0 before it starts
+	unbind func()       // set and used by the actor's goroutine only
+
+	ctx    context.Context // done when the actor is asked to stop
+	cancel context.CancelFunc
+
+	// Mailbox bound (0: unbounded) and what a full mailbox does.
+	capacity     int64
+	overflow     Overflow
+	blockTimeout time.Duration
+	queued       atomic.Int64 // messages accepted and not yet taken out
+
+	spaceMu      sync.Mutex // protects spaceWaiters
+	spaceWaiters []*osthread.Event
+	nSpace       atomic.Int32 // len(spaceWaiters), read without the lock
+
+	in  inbox    // body actors
+	mb  *mailbox // handler actors
+	pid *proto.PID
+
+	callMu sync.Mutex // protects calls
+	calls  []*call
+	nCalls atomic.Int32 // len(calls), read without the lock
+
+	failMu  sync.Mutex  // protects failErr
+	failErr error       // raised through Hooks.Fail, not yet surfaced
+	hasFail atomic.Bool // failErr != nil, read without the lock
+
+	waitingOn atomic.Pointer[core] // the actor this one is blocked on, if any
+
+	portMu sync.Mutex // protects ports
+	ports  []*Port
+
+	// Termination. result and err are written once before done is closed
+	// and read only after.
+	done   chan struct{}
+	exited chan struct{} // closed when the goroutine has exited
+	result any
+	err    error
+	taken  atomic.Bool
+
+	watchMu  sync.Mutex // protects watchers
+	watchers map[*osthread.Event]struct{}
+
+	// Supervision of handler actors.
+	maxRestarts int
+	within      time.Duration
+	lastFailure atomic.Pointer[error] // set on failure, cleared on Started
+	stopped     atomic.Bool           // the handler saw Stopped
+}
+
+func (s *System) newCore(name string, k kind, pinned, main bool) *core {
+	id := s.nextID.Add(1)
+	if name == "" {
+		name = fmt.Sprintf("actor-%d", id)
+	}
+	c := &core{
+		sys:    s,
+		id:     id,
+		name:   name,
+		kind:   k,
+		pinned: pinned,
+		main:   main,
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.ref = &Ref{c: c}
+	if pinned {
+		c.ev.SetSpin(s.spin)
+	} else {
+		c.ev.InitChan()
+	}
+	c.exec = execctx.New(name, main, execctx.Hooks{RunOnThread: c.runOnThread, Fail: c.fail})
+	return c
+}
+
+// startPinned runs fn on a new goroutine locked to its own OS thread, bound
+// to the actor's Exec. The goroutine exits still locked, so the runtime
+// terminates the thread and no thread-local native state outlives the actor.
+func (c *core) startPinned(fn func()) {
+	go func() {
+		runtime.LockOSThread()
+		// No UnlockOSThread, on purpose: see the comment above.
+		c.enterThread()
+		defer close(c.exited)
+		defer c.leaveThread()
+		fn()
+	}()
+}
+
+func (c *core) enterThread() func() {
+	c.tid.Store(int64(osthread.Gettid()))
+	coreOf.Store(c.exec, c)
+	unbind := execctx.Bind(c.exec)
+	c.unbind = unbind
+	return unbind
+}
+
+func (c *core) leaveThread() {
+	if c.unbind != nil {
+		c.unbind()
+	}
+	coreOf.Delete(c.exec)
+}
+
+// requestStop asks the actor to stop: body actors see their inbox close and
+// their context cancelled; handler actors get a Stop system message.
+func (c *core) requestStop() {
+	c.cancel()
+	switch c.kind {
+	case kindBody:
+		c.in.close()
+		c.closePorts()
+		c.ev.Signal()
+	case kindHandler:
+		c.sys.proto.Root.Stop(c.pid)
+	}
+}
+
+// finish records the result and wakes everything that waits for the actor.
+// It runs on the actor's goroutine.
+func (c *core) finish(result any, err error) {
+	c.result, c.err = result, err
+	c.cancel()
+	// Messages still queued will never be received.
+	switch c.kind {
+	case kindBody:
+		c.sys.stats.deadLetters.Add(uint64(c.in.close() + c.in.drain()))
+	case kindHandler:
+		c.sys.stats.deadLetters.Add(uint64(c.mb.close()))
+	}
+	c.closePorts()
+	c.failCalls()
+	c.wakeSpaceWaiters(true)
+	close(c.done)
+	c.watchMu.Lock()
+	for ev := range c.watchers {
+		ev.Signal()
+	}
+	c.watchMu.Unlock()
+	c.sys.remove(c)
+}
+
+func (c *core) isDone() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// watch registers ev to be signalled when the actor finishes.
+func (c *core) watch(ev *osthread.Event) func() {
+	c.watchMu.Lock()
+	if c.watchers == nil {
+		c.watchers = make(map[*osthread.Event]struct{})
+	}
+	c.watchers[ev] = struct{}{}
+	c.watchMu.Unlock()
+	if c.isDone() {
+		ev.Signal()
+	}
+	return func() {
+		c.watchMu.Lock()
+		delete(c.watchers, ev)
+		c.watchMu.Unlock()
+	}
+}
+
+// awaitExit waits until the actor's goroutine has exited.
+func (c *core) awaitExit(ctx context.Context, self *core) error {
+	return await(ctx, self, c, func() bool {
+		select {
+		case <-c.exited:
+			return true
+		default:
+			return false
+		}
+	}, func(ev *osthread.Event) func() {
+		unwatch := c.watch(ev)
+		// done closes just before exited: poll the short gap.
+		stop := make(chan struct{})
+		go func() {
+			select {
+			case <-c.exited:
+				ev.Signal()
+			case <-stop:
+			}
+		}()
+		return func() { close(stop); unwatch() }
+	})
+}
+
+// await blocks until ready() reports true or ctx is done. self is the
+// calling actor (nil for a plain goroutine): it waits on its own event,
+// gives its execution token up while waiting, and keeps running the calls
+// that other threads queue for it (execctx.Hooks.RunOnThread). target is the
+// actor waited for, if any, for deadlock detection. watch registers the
+// event to signal when ready may have become true and returns the
+// unregistration.
+func await(ctx context.Context, self, target *core, ready func() bool, watch func(*osthread.Event) func()) error {
+	if ready() {
+		return nil
+	}
+	var ev *osthread.Event
+	if self != nil {
+		ev = &self.ev
+	} else {
+		ev = eventPool.Get().(*osthread.Event)
+		defer eventPool.Put(ev)
+	}
+	if watch != nil {
+		defer watch(ev)()
+	}
+	if ctx.Done() != nil {
+		defer context.AfterFunc(ctx, ev.Signal)()
+	}
+	if self != nil {
+		if target != nil {
+			self.waitingOn.Store(target)
+			defer self.waitingOn.Store(nil)
+		}
+		self.exec.Leave()
+		defer self.exec.Enter()
+	}
+	for {
+		if ready() {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if self != nil {
+			self.serviceCalls(false)
+			if ready() {
+				return nil
+			}
+		}
+		ev.Wait()
+	}
+}
+
+// call is a closure queued by RunOnThread.
+type call struct {
+	ctx  context.Context
+	f    func()
+	ev   *osthread.Event // the caller's event
+	err  error           // written before done is set
+	done atomic.Bool
+}
+
+func (cl *call) finish(err error) {
+	cl.err = err
+	cl.done.Store(true)
+	cl.ev.Signal()
+}
+
+// runOnThread implements execctx.Hooks.RunOnThread: f runs on the actor's
+// own thread, between messages or while the actor waits, holding the
+// execution token. Called on the actor's own goroutine, f runs inline. A
+// panic in f is returned as a *PanicError.
+func (c *core) runOnThread(ctx context.Context, f func()) error {
+	if c.exec.OnOwnGoroutine() {
+		f()
+		return nil
+	}
+	if c.isDone() {
+		return errClosedActor(c.name)
+	}
+	if !c.pinned {
+		// No thread to run on: run under the actor's token, which makes f
+		// exclusive with the actor's own work.
+		if err := c.exec.Acquire(ctx); err != nil {
+			return err
+		}
+		defer c.exec.Release()
+		return runRecover(f)
+	}
+	// A target that waits on the caller (Value, Join, Request, Select,
+	// Receive) serves calls while it waits, so a cycle of actors waiting
+	// on each other cannot hang here. What remains is an actor calling
+	// itself from another goroutine it waits for, which ctx bounds.
+	self := current()
+	var ev *osthread.Event
+	if self != nil {
+		ev = &self.ev
+	} else {
+		ev = eventPool.Get().(*osthread.Event)
+		defer eventPool.Put(ev)
+	}
+	cl := &call{ctx: ctx, f: f, ev: ev}
+	c.callMu.Lock()
+	c.calls = append(c.calls, cl)
+	c.nCalls.Store(int32(len(c.calls)))
+	c.callMu.Unlock()
+	if c.isDone() {
+		c.failCalls()
+	}
+	c.ev.Signal()
+	if err := await(ctx, self, c, cl.done.Load, nil); err != nil {
+		return err
+	}
+	return cl.err
+}
+
+// serviceCalls runs the queued calls on the actor's goroutine. holding says
+// whether the caller already holds the execution token.
+func (c *core) serviceCalls(holding bool) {
+	if c.nCalls.Load() == 0 {
+		return
+	}
+	c.callMu.Lock()
+	calls := c.calls
+	c.calls = nil
+	c.nCalls.Store(0)
+	c.callMu.Unlock()
+	for _, cl := range calls {
+		if err := cl.ctx.Err(); err != nil {
+			cl.finish(err)
+			continue
+		}
+		if !holding {
+			c.exec.Enter()
+		}
+		err := runRecover(cl.f)
+		if !holding {
+			c.exec.Leave()
+		}
+		cl.finish(err)
+	}
+}
+
+func (c *core) failCalls() {
+	c.callMu.Lock()
+	calls := c.calls
+	c.calls = nil
+	c.nCalls.Store(0)
+	c.callMu.Unlock()
+	for _, cl := range calls {
+		cl.finish(errClosedActor(c.name))
+	}
+}
+
+func runRecover(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(r, debug.Stack())
+		}
+	}()
+	f()
+	return nil
+}
+
+// fail implements execctx.Hooks.Fail.
+func (c *core) fail(err error) {
+	if err == nil || c.isDone() {
+		return
+	}
+	switch c.kind {
+	case kindBody:
+		c.failMu.Lock()
+		if c.failErr == nil {
+			c.failErr = err
+			c.hasFail.Store(true)
+		}
+		c.failMu.Unlock()
+		c.ev.Signal()
+	case kindHandler:
+		c.mb.PostUserMessage(&failMsg{err: err})
+	}
+}
+
+func (c *core) takeFail() error {
+	c.failMu.Lock()
+	err := c.failErr
+	c.failErr = nil
+	c.hasFail.Store(false)
+	c.failMu.Unlock()
+	return err
+}
+
+func (c *core) closePorts() {
+	c.portMu.Lock()
+	ports := c.ports
+	c.ports = nil
+	c.portMu.Unlock()
+	for _, p := range ports {
+		p.close()
+	}
+}

@@ -1,0 +1,40 @@
+package actor
+
+import (
+	"errors"
+
+	"github.com/goractor/goractor/shareable"
+)
+
+var (
+	errDropped  = errors.New("actor: message dropped")
+	errSelfSend = errors.New("the sender is the receiver")
+)
+
+// pass runs v through the isolation gate: a shareable value crosses by
+// reference, a copyable one as a deep copy (aliasing and cycles kept), and
+// anything else is refused with the *shareable.IsolationError that names the
+// offending part.
+func pass(v any) (any, error) {
+	if shareable.Check(v) == nil {
+		return v, nil
+	}
+	return copyAny(v)
+}
+
+// passMove hands over the value p points to without copying and zeroes it,
+// so the sender cannot touch it again.
+func passMove(p any) (any, error) { return moveAny(p) }
+
+// ShareableByReference marks Ref as shareable by reference (shareable.Declared):
+// a Ref is immutable and safe for concurrent use.
+func (*Ref) ShareableByReference() {}
+
+// ShareableByReference marks Port as shareable by reference
+// (shareable.Declared): anyone may hold and send to a port.
+func (*Port) ShareableByReference() {}
+
+var (
+	_ shareable.Declared = (*Ref)(nil)
+	_ shareable.Declared = (*Port)(nil)
+)

@@ -1,0 +1,8 @@
+package actor
+
+import "github.com/goractor/goractor/shareable"
+
+var (
+	copyAny = shareable.CopyAny
+	moveAny = shareable.MoveAny
+)

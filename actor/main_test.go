@@ -1,0 +1,65 @@
+package actor
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/goractor/goractor/internal/testlib"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) != "" {
+		runHelper()
+		return
+	}
+	goleak.VerifyTestMain(m,
+		// protoactor's dead-letter throttle: one goroutine per throttle
+		// period (50ms here) after a dead letter; it ends on its own.
+		goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
+		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
+	)
+}
+
+// size picks a load-test size: full, under -short, or under -race.
+func size(t testing.TB, full, short, race int) int {
+	n := full
+	switch {
+	case raceEnabled:
+		n = race
+	case testing.Short():
+		n = short
+	}
+	t.Logf("size %d (race=%v short=%v)", n, raceEnabled, testing.Short())
+	return n
+}
+
+func bg() context.Context { return context.Background() }
+
+func timeout(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// run runs main as a test's main actor and fails the test on error.
+func run(t *testing.T, main func(ctx *Context) error, opts ...Option) {
+	t.Helper()
+	if err := Run(main, opts...); err != nil {
+		t.Fatalf("Run() = %v; want nil", err)
+	}
+}
+
+// settleThreads waits until the process's thread count is at most want, or
+// gives up after a few seconds, and returns the last count.
+func settleThreads(want int) int {
+	n := testlib.Threads()
+	for i := 0; i < 200 && n > want; i++ {
+		time.Sleep(20 * time.Millisecond)
+		n = testlib.Threads()
+	}
+	return n
+}

@@ -1,0 +1,135 @@
+package actor
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Option configures Run.
+type Option interface{ applyRun(*runConfig) }
+
+type runConfig struct {
+	log       *zap.Logger
+	onFailure func(Failure)
+	spin      time.Duration
+	shutdown  time.Duration
+}
+
+type runOptionFunc func(*runConfig)
+
+func (f runOptionFunc) applyRun(c *runConfig) { f(c) }
+
+// WithLogger sets the system's logger. protoactor-go's own log output (slog)
+// is bridged into it through zapslog under the name "protoactor". A nil
+// logger, the default, discards everything (zap.NewNop). The last use wins.
+func WithLogger(l *zap.Logger) Option {
+	return runOptionFunc(func(c *runConfig) { c.log = l })
+}
+
+// WithShutdownTimeout bounds how long the end of Run waits for actors to
+// stop (default 10s). Actors still running then are reported in a
+// *ShutdownError. The last use wins.
+func WithShutdownTimeout(d time.Duration) Option {
+	return runOptionFunc(func(c *runConfig) { c.shutdown = d })
+}
+
+// WithFailureHandler registers f to be called for every failure of a handler
+// actor (see Failure), on the failing actor's thread, before it is restarted
+// or stopped. f must not block. The last use wins.
+func WithFailureHandler(f func(Failure)) Option {
+	return runOptionFunc(func(c *runConfig) { c.onFailure = f })
+}
+
+// WithSpin sets how long an idle pinned actor polls for work before it parks
+// its thread in the kernel (default 0: park at once). Spinning saves a futex
+// wake-up per message when messages arrive in quick succession and cores are
+// idle, at the price of CPU time; on a loaded machine it is slower. The last
+// use wins.
+func WithSpin(d time.Duration) Option {
+	return runOptionFunc(func(c *runConfig) { c.spin = d })
+}
+
+// SpawnOption configures Spawn and SpawnHandler.
+type SpawnOption interface{ applySpawn(*spawnConfig) }
+
+type spawnConfig struct {
+	name         string
+	args         []any
+	unpinned     bool
+	capacity     int
+	overflow     Overflow
+	blockTimeout time.Duration
+	maxRestarts  int
+	within       time.Duration
+}
+
+type spawnOptionFunc func(*spawnConfig)
+
+func (f spawnOptionFunc) applySpawn(c *spawnConfig) { f(c) }
+
+// WithName names the actor (errors, logs, ShutdownError). Names need not be
+// unique; the default is "actor-N". The last use wins.
+func WithName(name string) SpawnOption {
+	return spawnOptionFunc(func(c *spawnConfig) { c.name = name })
+}
+
+// WithArgs passes arguments to a body actor, readable with Context.Args. Each
+// goes through the isolation gate when Spawn is called, like a message.
+// Repeated use appends.
+func WithArgs(args ...any) SpawnOption {
+	return spawnOptionFunc(func(c *spawnConfig) { c.args = append(c.args, args...) })
+}
+
+// Unpinned opts the actor out of its own OS thread: a body actor runs on a
+// plain goroutine, a handler actor on protoactor-go's default goroutine
+// dispatcher. Use it only for pure-Go actors that never call native code:
+// the native-call gate treats an unpinned actor's calls as coming from
+// outside any actor.
+func Unpinned() SpawnOption {
+	return spawnOptionFunc(func(c *spawnConfig) { c.unpinned = true })
+}
+
+// WithMailbox bounds the actor's mailbox to capacity messages (capacity <= 0:
+// unbounded, the default) and sets what Send does when it is full.
+// SendContext always waits for room until its context is done, TrySend never
+// waits. The last use wins.
+func WithMailbox(capacity int, policy Overflow) SpawnOption {
+	return spawnOptionFunc(func(c *spawnConfig) { c.capacity, c.overflow = capacity, policy })
+}
+
+// WithBlockTimeout sets how long Send waits for room under OverflowBlock
+// (default 1s). The last use wins.
+func WithBlockTimeout(d time.Duration) SpawnOption {
+	return spawnOptionFunc(func(c *spawnConfig) { c.blockTimeout = d })
+}
+
+// WithRestarts sets a handler actor's restart intensity: it is restarted
+// after each failure, with fresh state from its producer, unless this is
+// failure number max+1 within the window, which stops it (Erlang's MaxR and
+// MaxT). max 0 stops it at its first failure. The default is 10 within 10s.
+// The last use wins.
+func WithRestarts(max int, within time.Duration) SpawnOption {
+	return spawnOptionFunc(func(c *spawnConfig) { c.maxRestarts, c.within = max, within })
+}
+
+func newSpawnConfig(opts []SpawnOption) spawnConfig {
+	cfg := spawnConfig{overflow: OverflowFail, maxRestarts: 10, within: 10 * time.Second}
+	for _, o := range opts {
+		o.applySpawn(&cfg)
+	}
+	if cfg.overflow == 0 {
+		cfg.overflow = OverflowFail
+	}
+	return cfg
+}
+
+func (c *core) configure(cfg *spawnConfig) {
+	if cfg.capacity > 0 {
+		c.capacity = int64(cfg.capacity)
+	}
+	c.overflow = cfg.overflow
+	c.blockTimeout = cfg.blockTimeout
+	c.maxRestarts = cfg.maxRestarts
+	c.within = cfg.within
+}

@@ -1,0 +1,210 @@
+package actor
+
+import (
+	"context"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
+
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/osthread"
+)
+
+func init() {
+	// Keep the main goroutine on the process's main thread, so that Run,
+	// called from main(), can give the main actor the main thread (native
+	// libraries such as GUI toolkits insist on it). This is the recipe of the
+	// Go wiki's LockOSThread page and of golang.design/x/mainthread.
+	runtime.LockOSThread()
+}
+
+// System is a running set of actors: the one Run starts. All methods are safe
+// for concurrent use.
+type System struct {
+	log       *zap.Logger
+	proto     *proto.ActorSystem
+	strategy  *strategy
+	onFailure func(Failure)
+	spin      time.Duration
+	shutdown  time.Duration
+
+	mu       sync.Mutex // protects actors, stopping
+	actors   map[*core]struct{}
+	stopping bool
+
+	nextID atomic.Uint64
+	byPID  sync.Map // protoactor PID id -> *core, for supervision
+	stats  counters
+}
+
+// counters are the system's message tallies. sent and received sit on their
+// own cache lines: senders and receivers update them from different threads.
+type counters struct {
+	sent        atomic.Uint64
+	_           [56]byte
+	received    atomic.Uint64
+	_           [56]byte
+	rejected    atomic.Uint64
+	dropped     atomic.Uint64
+	deadLetters atomic.Uint64
+	spawned     atomic.Uint64
+	restarts    atomic.Uint64
+	failures    atomic.Uint64
+}
+
+// Stats is a snapshot of a system's counters. Once every actor has stopped,
+// Sent == Received + Rejected + Dropped + DeadLetters.
+type Stats struct {
+	Sent        uint64 // messages offered to Send, Request, Port.Send and friends
+	Received    uint64 // messages handed to a body (Receive, Select) or a handler
+	Rejected    uint64 // refused by the gate (isolation) or a full mailbox
+	Dropped     uint64 // discarded by an OverflowDrop mailbox
+	DeadLetters uint64 // sent to a closed actor or port, or left queued when it closed
+	Spawned     uint64 // actors started, the main actor included
+	Running     int    // actors not yet finished
+	Failures    uint64 // failures of handler actors (panics, Fail)
+	Restarts    uint64 // restarts by supervision
+}
+
+// Stats returns a snapshot of the system's counters.
+func (s *System) Stats() Stats {
+	s.mu.Lock()
+	running := len(s.actors)
+	s.mu.Unlock()
+	return Stats{
+		Sent:        s.stats.sent.Load(),
+		Received:    s.stats.received.Load(),
+		Rejected:    s.stats.rejected.Load(),
+		Dropped:     s.stats.dropped.Load(),
+		DeadLetters: s.stats.deadLetters.Load(),
+		Spawned:     s.stats.spawned.Load(),
+		Running:     running,
+		Failures:    s.stats.failures.Load(),
+		Restarts:    s.stats.restarts.Load(),
+	}
+}
+
+// Logger returns the system's logger (never nil).
+func (s *System) Logger() *zap.Logger { return s.log }
+
+// Proto returns the protoactor-go actor system underneath. It is the one
+// escape hatch to the substrate: protoactor has no stable API, so code that
+// uses it may break when goractor updates it, and messages sent through it
+// bypass the isolation gate.
+func (s *System) Proto() *proto.ActorSystem { return s.proto }
+
+func newSystem(opts []Option) *System {
+	cfg := runConfig{shutdown: 10 * time.Second, spin: defaultSpin}
+	for _, o := range opts {
+		o.applyRun(&cfg)
+	}
+	if cfg.log == nil {
+		cfg.log = zap.NewNop()
+	}
+	s := &System{
+		log:       cfg.log,
+		onFailure: cfg.onFailure,
+		spin:      cfg.spin,
+		shutdown:  cfg.shutdown,
+		actors:    make(map[*core]struct{}),
+	}
+	s.strategy = &strategy{sys: s}
+	core := cfg.log.Core()
+	s.proto = proto.NewActorSystemWithConfig(proto.Configure(
+		// protoactor logs through slog; route it into zap. Its default
+		// handler (tint) writes ANSI colour to stderr and must never be used.
+		proto.WithLoggerFactory(func(as *proto.ActorSystem) *slog.Logger {
+			return slog.New(zapslog.NewHandler(core, zapslog.WithName("protoactor"))).With("system", as.ID)
+		}),
+		// The dead-letter throttle starts a goroutine per period; keep the
+		// period short so it does not outlive the system by much.
+		proto.WithDeadLetterThrottleInterval(50*time.Millisecond),
+	))
+	return s
+}
+
+// add registers a new actor; it fails once the system is stopping.
+func (s *System) add(c *core) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return ErrStopping
+	}
+	s.actors[c] = struct{}{}
+	s.stats.spawned.Add(1)
+	return nil
+}
+
+func (s *System) remove(c *core) {
+	s.mu.Lock()
+	delete(s.actors, c)
+	s.mu.Unlock()
+}
+
+// Stop stops every actor except the caller (when the caller is an actor) and
+// waits until they have finished and released their threads, or until ctx is
+// done. Body actors see their inbox close (Receive returns ErrClosed) and
+// their Context's Done channel close; handler actors get Stopping and Stopped.
+// Stop cannot interrupt Go code or a native call: actors still running at the
+// deadline are listed in a *ShutdownError (errors.Is ErrShutdownTimeout).
+// After Stop no actor can be spawned.
+func (s *System) Stop(ctx context.Context) error {
+	self := current()
+	s.mu.Lock()
+	s.stopping = true
+	var all []*core
+	for c := range s.actors {
+		if c != self && !c.main {
+			all = append(all, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range all {
+		c.requestStop()
+	}
+	var stuck []string
+	for _, c := range all {
+		if err := c.awaitExit(ctx, self); err != nil {
+			stuck = append(stuck, c.name)
+		}
+	}
+	if len(stuck) > 0 {
+		slices.Sort(stuck)
+		err := &ShutdownError{Stuck: stuck}
+		s.log.Error("actor: shutdown timed out", zap.Strings("stuck", stuck))
+		return err
+	}
+	return nil
+}
+
+// coreOf maps an actor's Exec to its core, for the goroutines bound with
+// execctx.Bind (pinned actors).
+var coreOf sync.Map // *execctx.Exec -> *core
+
+// current returns the calling actor, or nil when the caller is not the
+// goroutine of a pinned actor.
+func current() *core {
+	e := execctx.Current()
+	if e == nil {
+		return nil
+	}
+	if c, ok := coreOf.Load(e); ok {
+		return c.(*core)
+	}
+	return nil
+}
+
+// defaultSpin is how long an idle pinned actor polls before it parks its
+// thread. Zero: on a busy machine (more runnable threads than cores) a
+// spinning thread burns the time slice its partner needs, and a plain futex
+// park/wake measured 2-10x faster than spinning there (see docs/actors.md).
+const defaultSpin = 0
+
+var eventPool = sync.Pool{New: func() any { return osthread.NewChanEvent() }}

@@ -1,0 +1,133 @@
+package osthread
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Event states.
+const (
+	evEmpty  = 0 // no permit, nobody parked
+	evSet    = 1 // a permit is available
+	evParked = 2 // the waiter is parked (or about to park)
+)
+
+// Event is a binary permit with one waiter, like a thread's park/unpark: Signal
+// makes a permit available (signals do not accumulate), Wait consumes it,
+// blocking until there is one. The zero value is a futex-mode Event with no
+// permit; see [NewChanEvent] for goroutines that are not locked to a thread.
+type Event struct {
+	state atomic.Uint32
+	ch    chan struct{} // nil: futex mode (Linux); set: channel mode
+	spin  time.Duration // how long Wait may spin before it parks
+
+	// lastWait is how long the previous Wait blocked (owner only). Wait
+	// spins only when that was shorter than spin: when the partner answers
+	// quickly; on a loaded machine waits are long and spinning stops.
+	lastWait int64
+}
+
+// NewChanEvent returns an Event that parks its waiter on a channel, so the
+// waiting goroutine does not hold an OS thread.
+func NewChanEvent() *Event {
+	e := &Event{}
+	e.InitChan()
+	return e
+}
+
+// InitChan switches a fresh Event to channel mode. Call it before first use.
+func (e *Event) InitChan() { e.ch = make(chan struct{}, 1) }
+
+// SetSpin sets how long Wait spins on the permit before it parks (0: never
+// spins). Call it before first use.
+func (e *Event) SetSpin(d time.Duration) { e.spin = d }
+
+// Signal makes a permit available and wakes the waiter if it is parked. It
+// never blocks. A wake-up system call is made only when the waiter is parked.
+func (e *Event) Signal() {
+	// A permit already set will be consumed by a waiter that then sees
+	// whatever the caller published before Signal: skip the write, which
+	// would bounce the cache line between sender and receiver.
+	if e.state.Load() == evSet {
+		return
+	}
+	if e.state.Swap(evSet) == evParked {
+		e.wake()
+	}
+}
+
+// Ready reports whether a permit is available (a diagnostic; it may be stale).
+func (e *Event) Ready() bool { return e.state.Load() == evSet }
+
+// Wait consumes a permit, spinning briefly and then parking until Signal
+// makes one available. Only the Event's owner may call Wait.
+func (e *Event) Wait() {
+	if e.state.CompareAndSwap(evSet, evEmpty) {
+		return
+	}
+	if e.spin <= 0 {
+		e.block()
+		return
+	}
+	start := time.Now()
+	if e.lastWait < int64(e.spin) && e.spinFor() {
+		e.lastWait = int64(time.Since(start))
+		return
+	}
+	e.block()
+	e.lastWait = int64(time.Since(start))
+}
+
+func (e *Event) block() {
+	for {
+		switch e.state.Load() {
+		case evSet:
+			if e.state.CompareAndSwap(evSet, evEmpty) {
+				return
+			}
+		case evEmpty:
+			e.state.CompareAndSwap(evEmpty, evParked)
+		case evParked:
+			e.park()
+		}
+	}
+}
+
+// spinFor polls the permit for up to e.spin; it reports whether it consumed
+// one.
+func (e *Event) spinFor() bool {
+	var deadline int64
+	for i := 1; ; i++ {
+		if e.state.Load() == evSet && e.state.CompareAndSwap(evSet, evEmpty) {
+			return true
+		}
+		if i&63 == 0 {
+			now := time.Now().UnixNano()
+			if deadline == 0 {
+				deadline = now + int64(e.spin)
+			} else if now > deadline {
+				return false
+			}
+		}
+		pause()
+	}
+}
+
+func (e *Event) park() {
+	if e.ch != nil {
+		<-e.ch
+		return
+	}
+	futexWait(&e.state, evParked)
+}
+
+func (e *Event) wake() {
+	if e.ch != nil {
+		select {
+		case e.ch <- struct{}{}:
+		default:
+		}
+		return
+	}
+	futexWake(&e.state)
+}
