@@ -41,9 +41,9 @@ type tinfo struct {
 	badType reflect.Type // the part's type
 	reason  string
 
-	elem   *tinfo // pointer, slice, array, map value, chan
-	key    *tinfo // map key
-	length int    // array length
+	elem   *tinfo      // pointer, slice, array, map value, chan
+	key    *tinfo      // map key
+	length int         // array length
 	fields []fieldInfo // struct fields that need a walk
 	all    []fieldInfo // every struct field, for Freeze
 }
