@@ -1,0 +1,15 @@
+package extension
+
+import (
+	"os"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("EXT_SIG_CHILD") != "" {
+		os.Exit(m.Run()) // the signal subprocess ends by design without cleanup
+	}
+	goleak.VerifyTestMain(m)
+}

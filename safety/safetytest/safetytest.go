@@ -1,0 +1,653 @@
+package safetytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/safety"
+)
+
+// Function is one function of the extension under test.
+type Function struct {
+	// Name is the native symbol. It names the function in reports and, unless
+	// Call is set, is bound through the extension with Signature.
+	Name string
+	// Signature is the function's signature in ffi syntax, for example
+	// "func(float64) float64". Required unless Call is set.
+	Signature string
+	// Library, when set, binds the function from these libraries instead of
+	// the extension's (extension.FromLibrary).
+	Library []string
+	// Inputs lists argument lists. At least one is required; the more
+	// distinct inputs, the likelier a shared buffer shows.
+	Inputs [][]any
+	// Call, when set, is called instead of binding Name: a Go wrapper built on
+	// the extension's gated functions (for example zlib's Compress). It must
+	// be safe to call from any goroutine as far as Go is concerned.
+	Call func(args ...any) (any, error)
+	// Safety is the function's declared safety when Call is set. Undeclared
+	// takes the extension's declaration for Name.
+	Safety extension.Safety
+}
+
+// Subject is what the suite tests: an extension and some of its functions.
+type Subject struct {
+	// Extension is the registered name of the extension.
+	Extension string
+	// Registry is where Extension is registered; nil means the default.
+	Registry *extension.Registry
+	// Declaration, when set, is used instead of looking Extension up: the
+	// extension is opened with extension.Open (tools reading manifests).
+	Declaration *extension.Declaration
+	// Functions are the functions to exercise.
+	Functions []Function
+	// LoadOptions are passed to extension.Load or extension.Open.
+	LoadOptions []extension.LoadOption
+}
+
+// Option configures Check, Run and TestExtension.
+type Option interface{ apply(*config) }
+
+type config struct {
+	actors  int
+	calls   int
+	timeout time.Duration
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithActors sets how many actors call parallel-safe functions at once. The
+// default, and the minimum, is 2×GOMAXPROCS (at least 4).
+func WithActors(n int) Option { return optionFunc(func(c *config) { c.actors = n }) }
+
+// WithCalls sets how many times each actor calls each function in the
+// parallel phase, cycling through its inputs (default 200).
+func WithCalls(m int) Option { return optionFunc(func(c *config) { c.calls = m }) }
+
+// WithTimeout bounds each phase (default 2 minutes); a phase that does not
+// finish in time is reported as a violation (a hang), not waited for.
+func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
+
+func newConfig(opts []Option) config {
+	c := config{calls: 200, timeout: 2 * time.Minute}
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	if floor := max(2*runtime.GOMAXPROCS(0), 4); c.actors < floor {
+		c.actors = floor
+	}
+	if c.calls < 1 {
+		c.calls = 1
+	}
+	return c
+}
+
+// Verdict is the outcome for one function.
+type Verdict int
+
+const (
+	// VerdictOK: every declaration held.
+	VerdictOK Verdict = iota + 1
+	// VerdictViolation: a declaration did not hold (for example a function
+	// declared parallel-safe returned different results under parallel
+	// calls, or an unsafe function ran off the main actor).
+	VerdictViolation
+	// VerdictInconclusive: the function's results already differ between two
+	// serial runs (rand, time), so parallel results cannot be judged. It is
+	// not a violation.
+	VerdictInconclusive
+)
+
+// String returns "ok", "violation" or "inconclusive".
+func (v Verdict) String() string {
+	switch v {
+	case VerdictOK:
+		return "ok"
+	case VerdictViolation:
+		return "violation"
+	case VerdictInconclusive:
+		return "inconclusive"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}
+
+// FunctionReport is what the suite observed for one function.
+type FunctionReport struct {
+	Name       string             // the symbol
+	Declared   extension.Safety   // the safety it was bound with
+	Policy     extension.Policy   // the extension's policy
+	Affinity   extension.Affinity // the extension's affinity
+	Calls      int                // calls made from non-main actors
+	Mismatches int                // of those, results that differed from the serial run
+	Refused    int                // of those, calls refused by the gate
+	Example    string             // one differing result, or one violation, described
+	Threads    int                // distinct native threads gated calls ran on (0: not gated)
+	Verdict    Verdict
+}
+
+// Report is the outcome of Check.
+type Report struct {
+	Extension  string
+	Actors     int // actors used in the parallel phase
+	Calls      int // calls per actor per function in the parallel phase
+	Functions  []FunctionReport
+	Violations []*Violation // every violation, in the order found
+}
+
+// Err returns the violations joined (errors.Join), or nil.
+func (r *Report) Err() error {
+	errs := make([]error, len(r.Violations))
+	for i, v := range r.Violations {
+		errs[i] = v
+	}
+	return errors.Join(errs...)
+}
+
+// Violation is one broken rule.
+type Violation struct {
+	Case     string // the case that found it
+	Rule     string // the rule, as the case states it
+	Source   string // where the rule is written (file:line)
+	Function string // the function concerned
+	Detail   string // what was observed
+}
+
+func (v *Violation) Error() string {
+	return fmt.Sprintf("safetytest: %s: %s: %s (rule: %s, %s)", v.Case, v.Function, v.Detail, v.Rule, v.Source)
+}
+
+// ErrSetup is wrapped by errors Check returns when it cannot run at all (the
+// extension or a function does not load, a subject is malformed).
+var ErrSetup = errors.New("safetytest: setup")
+
+func setupErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrSetup, fmt.Sprintf(format, args...))
+}
+
+// outcome is one call's result, comparable across runs.
+type outcome struct {
+	v   any
+	err string
+}
+
+func (o outcome) String() string {
+	if o.err != "" {
+		return "error " + o.err
+	}
+	return fmt.Sprintf("%#v", o.v)
+}
+
+func sameOutcome(a, b outcome) bool {
+	if a.err != b.err {
+		return false
+	}
+	fa, aok := a.v.(float64)
+	fb, bok := b.v.(float64)
+	if aok && bok && math.IsNaN(fa) && math.IsNaN(fb) {
+		return true
+	}
+	ga, aok := a.v.(float32)
+	gb, bok := b.v.(float32)
+	if aok && bok && ga != ga && gb != gb {
+		return true
+	}
+	return reflect.DeepEqual(a.v, b.v)
+}
+
+func callOutcome(call func(args ...any) (any, error), args []any) (o outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			o = outcome{err: fmt.Sprintf("panic: %v", p)}
+		}
+	}()
+	v, err := call(args...)
+	if err != nil {
+		return outcome{err: err.Error()}
+	}
+	return outcome{v: v}
+}
+
+// bound is a function ready to call, with what the suite knows about it.
+type bound struct {
+	fn       Function
+	call     func(args ...any) (any, error)
+	safety   extension.Safety
+	serial   []outcome
+	flaky    bool // serial runs differ
+	report   *FunctionReport
+	threads  map[int]int
+	routes   map[extension.Route]int
+	parallel bool // called from N actors in the parallel phase
+	refusal  bool // expected to be refused off the main actor
+}
+
+// tracer aggregates the gate's trace per function.
+type tracer struct {
+	mu     sync.Mutex // protects by
+	by     map[string]*traceAgg
+	active bool // record only while a phase runs; written by the main actor between phases under mu
+}
+
+type traceAgg struct {
+	threads map[int]int
+	routes  map[extension.Route]int
+	actors  map[string]bool
+}
+
+func (tr *tracer) record(ci extension.CallInfo) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if !tr.active {
+		return
+	}
+	a := tr.by[ci.Function]
+	if a == nil {
+		a = &traceAgg{threads: map[int]int{}, routes: map[extension.Route]int{}, actors: map[string]bool{}}
+		tr.by[ci.Function] = a
+	}
+	if ci.Route != extension.RouteRefused && ci.Thread != 0 {
+		a.threads[ci.Thread]++
+	}
+	a.routes[ci.Route]++
+	a.actors[ci.Actor] = true
+}
+
+func (tr *tracer) reset(active bool) {
+	tr.mu.Lock()
+	tr.by = map[string]*traceAgg{}
+	tr.active = active
+	tr.mu.Unlock()
+}
+
+func (tr *tracer) snapshot() map[string]*traceAgg {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	out := tr.by
+	tr.by = map[string]*traceAgg{}
+	return out
+}
+
+// Check runs the suite against s and returns what it observed. It starts its
+// own actor system (actor.Run), so it must not be called from inside one. The
+// error reports a setup failure (wrapping ErrSetup, or the extension's load
+// error); violations are in the Report, not in the error.
+func Check(s Subject, opts ...Option) (*Report, error) {
+	cfg := newConfig(opts)
+	var rep *Report
+	var setup error
+	runErr := actor.Run(func(cx *actor.Context) error {
+		rep, setup = check(cx, s, cfg)
+		return nil
+	}, actor.WithShutdownTimeout(10*time.Second))
+	if setup != nil {
+		return nil, setup
+	}
+	if runErr != nil && rep != nil {
+		rep.Violations = append(rep.Violations, &Violation{Case: "System", Rule: "the actor system shuts down cleanly", Source: sourceOf(1), Function: "*", Detail: runErr.Error()})
+	} else if runErr != nil {
+		return nil, runErr
+	}
+	return rep, nil
+}
+
+func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
+	restore := extension.SetMainExec(execctx.Current())
+	defer restore()
+	tr := &tracer{}
+	tr.reset(false)
+	lopts := append(append([]extension.LoadOption{}, s.LoadOptions...), extension.WithTrace(tr.record))
+	var x *extension.Extension
+	var err error
+	switch {
+	case s.Declaration != nil:
+		x, err = extension.Open(*s.Declaration, lopts...)
+	case s.Extension != "":
+		if s.Registry != nil {
+			lopts = append(lopts, extension.WithRegistry(s.Registry))
+		}
+		x, err = extension.Load(s.Extension, lopts...)
+	default:
+		return nil, setupErr("subject names no extension")
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer x.Close()
+	d := x.Declaration()
+	rep := &Report{Extension: x.Name(), Actors: cfg.actors, Calls: cfg.calls}
+	if len(s.Functions) == 0 {
+		return nil, setupErr("subject lists no functions")
+	}
+	var fns []*bound
+	for _, f := range s.Functions {
+		if len(f.Inputs) == 0 {
+			return nil, setupErr("function %q has no inputs", f.Name)
+		}
+		b := &bound{fn: f, call: f.Call, safety: f.Safety}
+		if b.call == nil {
+			var fopts []extension.FuncOption
+			if len(f.Library) > 0 {
+				fopts = append(fopts, extension.FromLibrary(f.Library...))
+			}
+			ff, err := x.FuncString(f.Name, f.Signature, fopts...)
+			if err != nil {
+				return nil, err
+			}
+			b.call = ff.Call
+		}
+		if b.safety == extension.Undeclared {
+			b.safety = x.SafetyOf(f.Name)
+		}
+		b.report = &FunctionReport{Name: f.Name, Declared: b.safety, Policy: d.Policy, Affinity: d.Affinity, Verdict: VerdictOK}
+		switch {
+		case d.Affinity == extension.DedicatedThread:
+			b.parallel = true
+		case d.Affinity == extension.MainThread:
+			b.parallel = d.Policy == extension.OnMain
+			b.refusal = !b.parallel
+		case b.safety.IsParallelSafe():
+			b.parallel = true
+		case d.Policy == extension.Raise:
+			b.refusal = true
+		default:
+			b.parallel = true // OnMain and Serialize must give serial results too
+		}
+		fns = append(fns, b)
+	}
+	violate := func(b *bound, c *testCase, format string, args ...any) {
+		v := &Violation{Case: c.name, Rule: c.rule, Source: c.source, Function: b.fn.Name, Detail: fmt.Sprintf(format, args...)}
+		rep.Violations = append(rep.Violations, v)
+		b.report.Verdict = VerdictViolation
+		if b.report.Example == "" {
+			b.report.Example = v.Detail
+		}
+	}
+
+	// Serial runs on the main actor, twice.
+	tr.reset(true)
+	for _, b := range fns {
+		for _, args := range b.fn.Inputs {
+			b.serial = append(b.serial, callOutcome(b.call, args))
+		}
+		for k, args := range b.fn.Inputs {
+			if again := callOutcome(b.call, args); !sameOutcome(again, b.serial[k]) {
+				b.flaky = true
+			}
+		}
+		for k, o := range b.serial {
+			if strings.Contains(o.err, "safety: call") {
+				violate(b, caseMain, "main actor's call with input %v was refused: %s", b.fn.Inputs[k], o.err)
+				break
+			}
+		}
+	}
+	mainTrace := tr.snapshot()
+	mainTid := cx.ThreadID()
+
+	// The parallel phase: every parallel function from N actors at once.
+	var par []*bound
+	for _, b := range fns {
+		if b.parallel {
+			par = append(par, b)
+		}
+	}
+	if len(par) > 0 {
+		tr.reset(true)
+		results, err := inActors(cx, cfg, cfg.actors, func(a int) []actorResult {
+			res := make([]actorResult, len(par))
+			for c := range cfg.calls {
+				for i, b := range par {
+					k := (a + c) % len(b.fn.Inputs)
+					o := callOutcome(b.call, b.fn.Inputs[k])
+					res[i].Calls++
+					if strings.Contains(o.err, "safety: call") {
+						res[i].Refused++
+						if res[i].Example == "" {
+							res[i].Example = fmt.Sprintf("input %v refused: %s", b.fn.Inputs[k], o.err)
+						}
+						continue
+					}
+					if !sameOutcome(o, b.serial[k]) {
+						res[i].Mismatches++
+						if res[i].Example == "" {
+							res[i].Example = fmt.Sprintf("%s%v = %s serially, %s in actor %d", b.fn.Name, b.fn.Inputs[k], b.serial[k], o, a)
+						}
+					}
+				}
+			}
+			return res
+		})
+		if err != nil {
+			for _, b := range par {
+				violate(b, caseParallel, "the parallel phase did not complete: %v", err)
+			}
+		}
+		for _, res := range results {
+			for i, r := range res {
+				b := par[i]
+				b.report.Calls += r.Calls
+				b.report.Mismatches += r.Mismatches
+				b.report.Refused += r.Refused
+				if b.report.Example == "" && r.Example != "" && !b.flaky {
+					b.report.Example = r.Example
+				}
+			}
+		}
+		trace := tr.snapshot()
+		for _, b := range par {
+			c := caseParallel
+			if !b.safety.IsParallelSafe() || d.Affinity != extension.AnyThread {
+				c = casePolicy
+			}
+			switch {
+			case b.report.Refused > 0:
+				violate(b, c, "%d of %d calls from non-main actors were refused (%s)", b.report.Refused, b.report.Calls, firstExample(results, par, b))
+			case b.flaky:
+				b.report.Verdict = VerdictInconclusive
+				b.report.Example = "results differ between two serial runs; parallel results cannot be judged"
+			case b.report.Mismatches > 0:
+				violate(b, c, "declared %v, but %d of %d results under %d parallel actors differed from the serial run, e.g. %s",
+					b.safety, b.report.Mismatches, b.report.Calls, cfg.actors, firstExample(results, par, b))
+			}
+			checkRoutes(b, d, trace[b.fn.Name], mainTid, x, violate)
+		}
+	}
+	for _, b := range fns {
+		if agg := mainTrace[b.fn.Name]; agg != nil && d.Affinity == extension.DedicatedThread {
+			for tid := range agg.threads {
+				if tid != x.ThreadID() {
+					violate(b, caseAffinity, "a main-actor call ran on thread %d, not the dedicated thread %d", tid, x.ThreadID())
+				}
+			}
+		}
+	}
+
+	// The refusal phase: one non-main actor calls each refused function.
+	var ref []*bound
+	for _, b := range fns {
+		if b.refusal {
+			ref = append(ref, b)
+		}
+	}
+	if len(ref) > 0 {
+		want := safety.ErrNotParallelSafe
+		if d.Affinity == extension.MainThread {
+			want = safety.ErrWrongThread
+		}
+		results, err := inActors(cx, cfg, 1, func(a int) []actorResult {
+			res := make([]actorResult, len(ref))
+			name := fmt.Sprintf("safetytest-%d", a)
+			for i, b := range ref {
+				for _, args := range b.fn.Inputs {
+					res[i].Calls++
+					_, err := safeCall(b.call, args)
+					var ue *safety.UnsafeError
+					switch {
+					case err == nil:
+						res[i].Mismatches++
+						res[i].Example = fmt.Sprintf("call with input %v from actor %q ran; want *safety.UnsafeError", args, name)
+					case !errors.As(err, &ue) || !errors.Is(err, want):
+						res[i].Mismatches++
+						res[i].Example = fmt.Sprintf("call with input %v from actor %q = %v; want *safety.UnsafeError wrapping %v", args, name, err, want)
+					case ue.Extension != x.Name() || ue.Actor != name || (b.fn.Call == nil && ue.Function != b.fn.Name):
+						res[i].Mismatches++
+						res[i].Example = fmt.Sprintf("UnsafeError names extension %q function %q actor %q; want %q %q %q", ue.Extension, ue.Function, ue.Actor, x.Name(), b.fn.Name, name)
+					default:
+						res[i].Refused++
+					}
+				}
+			}
+			return res
+		})
+		if err != nil {
+			for _, b := range ref {
+				violate(b, caseRefused, "the refusal phase did not complete: %v", err)
+			}
+		}
+		for _, res := range results {
+			for i, r := range res {
+				b := ref[i]
+				b.report.Calls += r.Calls
+				b.report.Refused += r.Refused
+				if r.Mismatches > 0 {
+					violate(b, caseRefused, "%s", r.Example)
+				}
+			}
+		}
+	}
+	for _, b := range fns {
+		rep.Functions = append(rep.Functions, *b.report)
+	}
+	return rep, nil
+}
+
+func firstExample(results [][]actorResult, par []*bound, b *bound) string {
+	for _, res := range results {
+		for i, r := range res {
+			if par[i] == b && r.Example != "" {
+				return r.Example
+			}
+		}
+	}
+	return "(no example recorded)"
+}
+
+// checkRoutes compares the gate's trace of the parallel phase with what the
+// declaration promises.
+func checkRoutes(b *bound, d extension.Declaration, agg *traceAgg, mainTid int, x *extension.Extension, violate func(*bound, *testCase, string, ...any)) {
+	if agg == nil {
+		return
+	}
+	b.report.Threads = len(agg.threads)
+	switch {
+	case d.Affinity == extension.DedicatedThread:
+		if len(agg.threads) != 1 {
+			violate(b, caseAffinity, "calls ran on %d threads %v; want all on one dedicated thread", len(agg.threads), keys(agg.threads))
+		} else if _, ok := agg.threads[x.ThreadID()]; !ok {
+			violate(b, caseAffinity, "calls ran on thread %v, not the extension's dedicated thread %d", keys(agg.threads), x.ThreadID())
+		}
+	case d.Affinity == extension.MainThread || (!b.safety.IsParallelSafe() && d.Policy == extension.OnMain):
+		for tid := range agg.threads {
+			if mainTid != 0 && tid != mainTid {
+				violate(b, casePolicy, "a call forwarded to the main actor ran on thread %d; the main actor's is %d", tid, mainTid)
+				break
+			}
+		}
+		if n := agg.routes[extension.RouteDirect] + agg.routes[extension.RouteSerialized]; n > 0 {
+			violate(b, casePolicy, "%d calls from non-main actors ran without being forwarded to the main actor", n)
+		}
+	case !b.safety.IsParallelSafe() && d.Policy == extension.Serialize:
+		if n := agg.routes[extension.RouteDirect] + agg.routes[extension.RouteOnMain]; n > 0 {
+			violate(b, casePolicy, "%d calls ran outside the extension's lock", n)
+		}
+	}
+}
+
+func keys(m map[int]int) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func safeCall(call func(args ...any) (any, error), args []any) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if e, ok := p.(error); ok {
+				err = e
+			} else {
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}
+	}()
+	return call(args...)
+}
+
+// actorResult is what one actor reports for one function. It crosses back to
+// the main actor through the isolation gate, so it is plain data.
+type actorResult struct {
+	Calls      int
+	Mismatches int
+	Refused    int
+	Example    string
+}
+
+// inActors runs body(i) in n actors at once, released together, and returns
+// their results. The main actor waits with the phase's deadline.
+func inActors(cx *actor.Context, cfg config, n int, body func(i int) []actorResult) ([][]actorResult, error) {
+	start := make(chan struct{})
+	var arrived atomic.Int32
+	refs := make([]*actor.Ref, 0, n)
+	for i := range n {
+		r, err := cx.Spawn(func(_ *actor.Context) (any, error) {
+			<-start
+			// A barrier: begin only when every actor is running, so the
+			// calls really overlap instead of trickling in as threads wake.
+			arrived.Add(1)
+			for arrived.Load() < int32(n) {
+				runtime.Gosched()
+			}
+			return body(i), nil
+		}, actor.WithName(fmt.Sprintf("safetytest-%d", i)))
+		if err != nil {
+			close(start)
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	close(start)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
+	defer cancel()
+	var out [][]actorResult
+	var errs []error
+	for _, r := range refs {
+		v, err := r.Value(ctx)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%v: %w", r, err))
+			continue
+		}
+		res, ok := v.([]actorResult)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%v returned %T", r, v))
+			continue
+		}
+		out = append(out, res)
+	}
+	return out, errors.Join(errs...)
+}
