@@ -1,0 +1,3 @@
+// Package guide holds the code of docs/extensions.md, one package per stage,
+// so that every snippet in the guide compiles and is tested.
+package guide
