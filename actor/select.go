@@ -24,8 +24,10 @@ func CasePort(p *Port) SelectCase { return SelectCase{port: p} }
 // (Ruby's Ractor.select on a ractor).
 func CaseValue(r *Ref) SelectCase { return SelectCase{ref: r} }
 
-// CaseInbox waits for a message in the calling actor's inbox. It is valid
-// only in Context.Select.
+// CaseInbox waits for a message in the calling body actor's inbox. It is
+// valid in Context.Select, and in the package-level Select when called by a
+// pinned body actor (an unpinned actor cannot be identified: use
+// Context.Select).
 func CaseInbox() SelectCase { return SelectCase{inbox: true} }
 
 // Selected is the outcome of Select.
@@ -42,7 +44,7 @@ type Selected struct {
 // Select waits until one of the cases is ready and returns it, like Ruby's
 // Ractor.select. Cases are tried in order, so an earlier ready case wins.
 // Select returns an error only for misuse (a port the caller does not own,
-// CaseInbox outside Context.Select, no cases) or when ctx is done. Called by
+// CaseInbox outside a body actor, no cases) or when ctx is done. Called by
 // an actor, it keeps serving calls other threads run on it while it waits.
 func Select(ctx context.Context, cases ...SelectCase) (Selected, error) {
 	return selectCases(ctx, current(), cases)
@@ -68,7 +70,7 @@ func selectCases(ctx context.Context, self *core, cases []SelectCase) (Selected,
 			}
 		case sc.inbox:
 			if self == nil || self.kind != kindBody {
-				return Selected{}, fmt.Errorf("actor: select case %d: CaseInbox outside Context.Select", i)
+				return Selected{}, fmt.Errorf("actor: select case %d: CaseInbox outside a body actor", i)
 			}
 		case sc.ref == nil:
 			return Selected{}, fmt.Errorf("actor: select case %d is empty", i)
