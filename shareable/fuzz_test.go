@@ -289,12 +289,12 @@ var fuzzSeeds = [][]byte{
 	{1, 3},
 	{2, 3, 0, 1, 1, 2, 0, 9},
 	{3, 2, 0, 1, 4, 0, 1},
-	{4, 0, 1, 11, 0},          // pointer whose hidden field points back to itself
-	{4, 2, 1, 11, 0, 11, 0},   // a slice holding the pointer twice
-	{2, 2, 11, 0, 4, 0, 0, 8}, // slice containing itself, then a func
-	{3, 1, 7},                 // map with a bad chan
-	{5, 6, 10},                // struct value with a good chan and a mutex
-	{5, 9, 0, 3},              // unsafe pointer in an exported field
+	{4, 0, 1, 11, 0},                    // pointer whose hidden field points back to itself
+	{4, 2, 1, 11, 0, 11, 0},             // a slice holding the pointer twice
+	{2, 2, 11, 0, 4, 0, 0, 8},           // slice containing itself, then a func
+	{3, 1, 7},                           // map with a bad chan
+	{5, 6, 10},                          // struct value with a good chan and a mutex
+	{5, 9, 0, 3},                        // unsafe pointer in an exported field
 	{4, 3, 2, 11, 1, 2, 1, 11, 0, 0, 4}, // map and slice aliases
 	{12},
 	{2, 0},
