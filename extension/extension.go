@@ -341,10 +341,7 @@ func (x *Extension) Close() error {
 
 // SetMainExec records e as the main actor's Exec, the target of the OnMain
 // policy and of MainThread affinity forwarding, and returns a function that
-// restores the previous one. Package actor calls it when the main actor
-// starts and the restore function when it ends; nothing else should.
-func SetMainExec(e *execctx.Exec) (restore func()) {
-	f := func() *execctx.Exec { return e }
-	old := _mainLookup.Swap(&f)
-	return func() { _mainLookup.CompareAndSwap(&f, old) }
-}
+// restores the previous one. Package actor records the main actor itself
+// (through internal/execctx) when Run starts it; tests that simulate a main
+// actor without actor.Run call SetMainExec.
+func SetMainExec(e *execctx.Exec) (restore func()) { return execctx.SetMain(e) }

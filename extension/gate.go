@@ -62,15 +62,8 @@ type CallInfo struct {
 var ErrClosed = errors.New("extension: closed")
 
 // mainExec returns the main actor's Exec, or nil when no main actor runs.
-// It is set by package actor through SetMainExecLookup; see main.go.
-func mainExec() *execctx.Exec {
-	if f := _mainLookup.Load(); f != nil {
-		return (*f)()
-	}
-	return nil
-}
-
-var _mainLookup atomic.Pointer[func() *execctx.Exec]
+// Package actor records it through execctx.SetMain when Run starts.
+func mainExec() *execctx.Exec { return execctx.Main() }
 
 // gate decides, for one bound function, whether and where a call may run. It
 // is immutable once built: the function's safety is fixed when it is bound.

@@ -70,9 +70,7 @@ func (a *fakeActor) do(f func()) {
 }
 
 func setMain(t *testing.T, e *execctx.Exec) {
-	f := func() *execctx.Exec { return e }
-	old := _mainLookup.Swap(&f)
-	t.Cleanup(func() { _mainLookup.Store(old) })
+	t.Cleanup(execctx.SetMain(e))
 }
 
 func testGate(d Declaration, fn string, cfg *loadConfig) *gate {

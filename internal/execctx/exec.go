@@ -226,3 +226,18 @@ func (t *token) wakeOne() {
 	}
 	t.mu.Unlock()
 }
+
+var mainExec atomic.Pointer[Exec]
+
+// SetMain records e as the running main actor's Exec (package actor calls it
+// when Run starts the main actor) and returns a function that restores the
+// previous one. Layers below actor (extension's OnMain policy) find the main
+// actor through Main.
+func SetMain(e *Exec) (restore func()) {
+	prev := mainExec.Swap(e)
+	return func() { mainExec.CompareAndSwap(e, prev) }
+}
+
+// Main returns the running main actor's Exec, or nil when no actor.Run is
+// active.
+func Main() *Exec { return mainExec.Load() }
