@@ -69,11 +69,18 @@ type copier struct {
 	one      aliasKey
 	oneVal   aliasVal
 	hasOne   bool
-	alias    map[aliasKey]aliasVal
+	alias    map[unsafe.Pointer]aliasEntry // by address: the common case, hashed fast
+	aliasAll map[aliasKey]aliasVal         // second object type at an address already in alias
 	sizeHint int
 	pending  []mapInsert
 	bad      *tinfo // the type that made the copy fail
+	depth    int    // nesting of inline fixes through references, kept below maxInline
 }
+
+// maxInline bounds how deep fix follows references by recursion before it
+// queues them instead: shallow graphs avoid the queue, deep ones cannot
+// overflow the goroutine stack.
+const maxInline = 16
 
 type aliasKey struct {
 	p  unsafe.Pointer
@@ -83,6 +90,11 @@ type aliasKey struct {
 type aliasVal struct {
 	p   unsafe.Pointer
 	cap int
+}
+
+type aliasEntry struct {
+	ti *tinfo
+	aliasVal
 }
 
 // cframe is either "fix the value of type ti at p" or, when ins >= 0,
@@ -103,8 +115,13 @@ func (c *copier) lookup(k aliasKey) (aliasVal, bool) {
 		return c.oneVal, true
 	}
 	if c.alias != nil {
-		v, ok := c.alias[k]
-		return v, ok
+		if e, ok := c.alias[k.p]; ok {
+			if e.ti == k.ti {
+				return e.aliasVal, true
+			}
+			v, ok := c.aliasAll[k]
+			return v, ok
+		}
 	}
 	return aliasVal{}, false
 }
@@ -115,9 +132,18 @@ func (c *copier) record(k aliasKey, v aliasVal) {
 		return
 	}
 	if c.alias == nil {
-		c.alias = make(map[aliasKey]aliasVal, max(8, c.sizeHint))
+		c.alias = make(map[unsafe.Pointer]aliasEntry, max(8, c.sizeHint))
 	}
-	c.alias[k] = v
+	if e, ok := c.alias[k.p]; ok && e.ti != k.ti {
+		// Another object type at the same address (a struct and its first
+		// field, an array and its first element).
+		if c.aliasAll == nil {
+			c.aliasAll = map[aliasKey]aliasVal{}
+		}
+		c.aliasAll[k] = v
+		return
+	}
+	c.alias[k.p] = aliasEntry{k.ti, v}
 }
 
 func (c *copier) run(ti *tinfo, p unsafe.Pointer) bool {
@@ -192,6 +218,12 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 		c.record(k, aliasVal{p: n})
 		*(*unsafe.Pointer)(p) = n
 		if et.verdict != vShare {
+			if c.depth < maxInline {
+				c.depth++
+				ok := c.fix(et, n)
+				c.depth--
+				return ok
+			}
 			c.stack = append(c.stack, cframe{p: n, ti: et})
 		}
 	case reflect.Slice:
@@ -214,6 +246,16 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 		h.data = n
 		if et.verdict != vShare {
 			c.sizeHint += h.cap
+			if c.depth < maxInline {
+				c.depth++
+				for i := range h.cap {
+					if !c.fix(et, unsafe.Add(n, uintptr(i)*et.size)) {
+						return false
+					}
+				}
+				c.depth--
+				return true
+			}
 			for i := h.cap - 1; i >= 0; i-- {
 				c.stack = append(c.stack, cframe{p: unsafe.Add(n, uintptr(i)*et.size), ti: et})
 			}
