@@ -30,10 +30,12 @@ func (r *Ref) Done() <-chan struct{} { return r.c.done }
 // before it has started, for unpinned actors, and off Linux).
 func (r *Ref) ThreadID() int { return int(r.c.tid.Load()) }
 
-// ProtoPID returns the protoactor-go PID of a handler actor (nil for a body
-// actor). It is an escape hatch: messages sent through it bypass the
-// isolation gate and the counters.
-func (r *Ref) ProtoPID() *proto.PID { return r.c.pid }
+// Proto is the one escape hatch to the protoactor-go substrate: it returns
+// the actor system underneath and the actor's PID (nil for a body actor,
+// which protoactor does not know). protoactor has no stable API, so code
+// using it may break when goractor updates it; messages sent through it
+// bypass the isolation gate and the counters.
+func (r *Ref) Proto() (*proto.ActorSystem, *proto.PID) { return r.c.sys.proto, r.c.pid }
 
 // Send delivers msg to the actor's inbox through the isolation gate: a
 // shareable value is passed by reference; plain data is deep-copied

@@ -94,12 +94,6 @@ func (s *System) Stats() Stats {
 // Logger returns the system's logger (never nil).
 func (s *System) Logger() *zap.Logger { return s.log }
 
-// Proto returns the protoactor-go actor system underneath. It is the one
-// escape hatch to the substrate: protoactor has no stable API, so code that
-// uses it may break when goractor updates it, and messages sent through it
-// bypass the isolation gate.
-func (s *System) Proto() *proto.ActorSystem { return s.proto }
-
 func newSystem(opts []Option) *System {
 	cfg := runConfig{shutdown: 10 * time.Second, spin: defaultSpin}
 	for _, o := range opts {
