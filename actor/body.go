@@ -59,6 +59,9 @@ func (cx *Context) ThreadID() int { return int(cx.c.tid.Load()) }
 // message, once.
 func (cx *Context) Receive() (any, error) {
 	c := cx.c
+	if c.nCalls.Load() > 0 {
+		c.serviceCalls(true) // between messages, even when busy
+	}
 	if !c.hasFail.Load() {
 		if v, ok := c.in.pop(); ok {
 			c.gotMessage()
@@ -72,6 +75,9 @@ func (cx *Context) Receive() (any, error) {
 // ctx's error.
 func (cx *Context) ReceiveContext(ctx context.Context) (any, error) {
 	c := cx.c
+	if c.nCalls.Load() > 0 {
+		c.serviceCalls(true)
+	}
 	if !c.hasFail.Load() {
 		if v, ok := c.in.pop(); ok {
 			c.gotMessage()

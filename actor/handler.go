@@ -164,9 +164,6 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 	c.configure(&cfg)
 	c.mb = &mailbox{c: c}
 	c.mb.run = c.mb.process
-	if err := s.add(c); err != nil {
-		return nil, err
-	}
 	var disp proto.Dispatcher
 	var td *threadDispatcher
 	if c.pinned {
@@ -188,11 +185,16 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 		// Unreachable: names carry a unique id. Release the thread anyway.
 		c.stopped.Store(true)
 		c.ev.Signal()
-		s.remove(c)
 		return nil, fmt.Errorf("actor: spawn %q: %w", c.name, err)
 	}
 	c.pid = pid
 	s.byPID.Store(pid.Id, c)
+	// Registered only now that it has a PID, so that a concurrent Stop
+	// can stop it.
+	if err := s.add(c); err != nil {
+		s.proto.Root.Stop(pid)
+		return nil, err
+	}
 	return c.ref, nil
 }
 

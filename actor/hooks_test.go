@@ -187,3 +187,26 @@ func TestPortsAndSelect(t *testing.T) {
 		return nil
 	})
 }
+
+// A busy body actor that always has messages still serves calls between
+// them.
+func TestHooks_RunOnThreadBetweenMessages(t *testing.T) {
+	run(t, func(ctx *Context) error {
+		b, _ := ctx.Spawn(func(cx *Context) (any, error) {
+			for {
+				m, err := cx.Receive()
+				if err != nil || m == "end" {
+					return nil, nil
+				}
+				_ = cx.Self().Send(m) // never idle
+			}
+		})
+		_ = b.Send(1)
+		ran := false
+		if err := execOf(b).Hooks().RunOnThread(timeout(t), func() { ran = true }); err != nil || !ran {
+			t.Errorf("RunOnThread on a busy actor = %v (ran %v); want it served between messages", err, ran)
+		}
+		_ = b.Send("end")
+		return b.Join(timeout(t))
+	})
+}

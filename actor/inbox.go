@@ -147,6 +147,11 @@ func (c *core) reserve(ctx context.Context, wait bool) error {
 			}
 			c.nSpace.Store(int32(len(c.spaceWaiters)))
 			c.spaceMu.Unlock()
+			// We may have been woken for a slot we did not take: pass
+			// the wake-up on so no other waiter is stranded.
+			if c.queued.Load() < c.capacity && c.nSpace.Load() > 0 {
+				c.wakeSpaceWaiters(false)
+			}
 		}
 	})
 	if err != nil {

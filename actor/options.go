@@ -41,11 +41,13 @@ func WithFailureHandler(f func(Failure)) Option {
 	return runOptionFunc(func(c *runConfig) { c.onFailure = f })
 }
 
-// WithSpin sets how long an idle pinned actor polls for work before it parks
-// its thread in the kernel (default 0: park at once). Spinning saves a futex
-// wake-up per message when messages arrive in quick succession and cores are
-// idle, at the price of CPU time; on a loaded machine it is slower. The last
-// use wins.
+// WithSpin sets how long an idle pinned actor may poll for work before it
+// parks its thread in the kernel (default 20µs, 0 with GOMAXPROCS 1; 0
+// parks at once). The spin is adaptive: an actor spins only when its
+// previous wait was shorter than d, so actors that are idle for longer never
+// spin. Spinning saves a futex wake-up per message when a partner answers
+// quickly; on a machine with many more runnable threads than cores it can
+// cost more than it saves. The last use wins.
 func WithSpin(d time.Duration) Option {
 	return runOptionFunc(func(c *runConfig) { c.spin = d })
 }
