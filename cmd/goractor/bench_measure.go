@@ -1,0 +1,500 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/extension/zlib"
+	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/actorbench"
+	"github.com/goractor/goractor/internal/benchfix"
+	"github.com/goractor/goractor/internal/callback"
+	"github.com/goractor/goractor/shareable"
+)
+
+// Fixed figure names (issue 7). They are compared across versions and with
+// the peers: never rename one.
+const (
+	figCallAdd          = "goractor.call.add"
+	figCallHypot2       = "goractor.call.hypot2"
+	figCallNoop         = "goractor.call.noop"
+	figSyscallNAdd      = "goractor.baseline.purego_syscalln.add"
+	figRegisterAdd      = "goractor.baseline.purego_registerlibfunc.add"
+	figCgoAdd           = "goractor.baseline.cgo.add"
+	figCallbackSync     = callback.BenchSync          // goractor.callback.sync
+	figCallbackForeign  = callback.BenchForeignThread // goractor.callback.foreign_thread
+	figRawCallbackSync  = "goractor.baseline.purego_callback.sync"
+	figRawCallbackFgn   = "goractor.baseline.purego_callback.foreign_thread"
+	figPingPinned       = actorbench.PingPongPinned   // goractor.pingpong.pinned
+	figPingUnpinned     = actorbench.PingPongUnpinned // goractor.pingpong.unpinned
+	figPingHandler      = actorbench.PingPongPinnedHandler
+	figPingProto        = actorbench.BaselineProto
+	figCSem             = actorbench.BaselineCSem  // goractor.baseline.c_sem_pingpong
+	figSendShareable    = actorbench.SendShareable // goractor.send.shareable_array1000
+	figSendCopy         = actorbench.SendCopy      // goractor.send.copy_array1000_int
+	figSleepSingle      = "goractor.sleep_1ms_single"
+	figConcurrent8      = "goractor.concurrent8_sleep_1ms.wall"
+	figAsyncInflight128 = "goractor.async.sleep_1ms_inflight128"
+	figZlibSpeedup      = "goractor.zlib.speedup_2v1"
+	figCheckCached      = "goractor.check.cached"
+)
+
+// fixedFigures are the names issue 7 requires, each exactly once.
+var fixedFigures = []string{
+	figCallAdd, figCallHypot2, figCallNoop, figSyscallNAdd, figRegisterAdd,
+	figCallbackSync, figCallbackForeign,
+	figPingPinned, figPingUnpinned, figCSem,
+	figSendShareable, figSendCopy,
+	figSleepSingle, figConcurrent8, figAsyncInflight128,
+	figZlibSpeedup, figCheckCached,
+}
+
+func measurements() []measurement {
+	ms := []measurement{
+		{[]string{figCallAdd, figCallHypot2, figCallNoop}, []string{"ns/call", "ns/call", "ns/call"}, measureCalls},
+		{[]string{figSyscallNAdd, figRegisterAdd}, []string{"ns/call", "ns/call"}, measurePurego},
+	}
+	if benchfix.HaveCgo {
+		ms = append(ms, measurement{[]string{figCgoAdd}, []string{"ns/call"}, measureCgo})
+	}
+	ms = append(ms,
+		measurement{[]string{figCallbackSync}, []string{"ns/callback"}, callbackMeasure(callback.BenchSync, 1_000_000)},
+		measurement{[]string{figCallbackForeign}, []string{"ns/callback"}, callbackMeasure(callback.BenchForeignThread, 100_000)},
+		measurement{[]string{figRawCallbackSync}, []string{"ns/callback"}, callbackMeasure(callback.BenchRawSync, 1_000_000)},
+		measurement{[]string{figRawCallbackFgn}, []string{"ns/callback"}, callbackMeasure(callback.BenchRawForeign, 100_000)},
+		measurement{[]string{figPingPinned}, []string{"us/roundtrip"}, actorMeasure(figPingPinned, 20_000, false)},
+		measurement{[]string{figCSem}, []string{"us/roundtrip"}, actorMeasure(figCSem, 20_000, false)},
+		measurement{[]string{figPingHandler}, []string{"us/roundtrip"}, actorMeasure(figPingHandler, 20_000, false)},
+		measurement{[]string{figPingUnpinned}, []string{"us/roundtrip"}, actorMeasure(figPingUnpinned, 50_000, false)},
+		measurement{[]string{figPingProto}, []string{"us/roundtrip"}, actorMeasure(figPingProto, 50_000, false)},
+		measurement{[]string{figSendShareable}, []string{"msgs/s"}, actorMeasure(figSendShareable, 1_000_000, true)},
+		measurement{[]string{figSendCopy}, []string{"msgs/s"}, actorMeasure(figSendCopy, 100_000, true)},
+		measurement{[]string{figSleepSingle, figConcurrent8}, []string{"ms", "ms"}, measureSleeps},
+		measurement{[]string{figAsyncInflight128}, []string{"calls/s"}, measureAsync},
+		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
+		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
+	)
+	return ms
+}
+
+func ratios() []ratio {
+	return []ratio{
+		{"goractor.ratio.call_add_vs_syscalln", figCallAdd, figSyscallNAdd},
+		{"goractor.ratio.call_add_vs_registerlibfunc", figCallAdd, figRegisterAdd},
+		{"goractor.ratio.call_add_vs_cgo", figCallAdd, figCgoAdd},
+		{"goractor.ratio.callback_foreign_vs_purego", figCallbackForeign, figRawCallbackFgn},
+		{"goractor.ratio.pingpong_pinned_vs_c_sem", figPingPinned, figCSem},
+		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
+		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
+	}
+}
+
+// fixture is the bench library, opened through ffi, with the typed
+// functions the measurements call.
+type fixture struct {
+	lib     *ffi.Library
+	add     func(int32, int32) (int32, error)
+	hypot2  func(float64, float64) (float64, error)
+	noop    func() (ffi.Void, error)
+	sleepMs func(int32) (int32, error)
+}
+
+func openFixture(path string) (*fixture, error) {
+	l, err := ffi.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	f := &fixture{lib: l}
+	if f.add, err = ffi.Fn2[int32, int32, int32](l, "add"); err == nil {
+		if f.hypot2, err = ffi.Fn2[float64, float64, float64](l, "hypot2"); err == nil {
+			if f.noop, err = ffi.Fn0[ffi.Void](l, "noop"); err == nil {
+				f.sleepMs, err = ffi.Fn1[int32, int32](l, "sleep_ms")
+			}
+		}
+	}
+	if err != nil {
+		_ = l.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// inActor runs fn as the body of a main actor (its own OS thread, bound to
+// its execution context, holding its token), as user code calling native
+// functions from an actor does.
+func inActor(fn func(ctx *actor.Context) error) error {
+	return actor.Run(fn)
+}
+
+var (
+	sinkI int32
+	sinkF float64
+)
+
+// perOp returns nanoseconds per operation.
+func perOp(d time.Duration, n int) float64 { return float64(d.Nanoseconds()) / float64(n) }
+
+// measureCalls: add, hypot2 and noop through ffi's typed functions, called
+// from an actor.
+func measureCalls(c *benchConfig) ([]float64, error) {
+	f, err := openFixture(c.lib)
+	if err != nil {
+		return nil, err
+	}
+	defer f.lib.Close()
+	n := c.n(2_000_000, 1000)
+	out := make([]float64, 3)
+	err = inActor(func(*actor.Context) error {
+		if r, err := f.add(40, 2); err != nil || r != 42 {
+			return fmt.Errorf("add(40, 2) = %d, %v: %w", r, err, errBadResult)
+		}
+		if r, err := f.hypot2(3, 4); err != nil || r != 25 {
+			return fmt.Errorf("hypot2(3, 4) = %g, %v: %w", r, err, errBadResult)
+		}
+		start := time.Now()
+		for i := range n {
+			r, _ := f.add(int32(i), 1)
+			sinkI += r
+		}
+		out[0] = perOp(time.Since(start), n)
+		start = time.Now()
+		for range n {
+			r, _ := f.hypot2(3, 4)
+			sinkF += r
+		}
+		out[1] = perOp(time.Since(start), n)
+		start = time.Now()
+		for range n {
+			_, _ = f.noop()
+		}
+		out[2] = perOp(time.Since(start), n)
+		return nil
+	})
+	return out, err
+}
+
+// onLockedThread runs fn on a goroutine locked to its OS thread, outside
+// any actor: the setting of the raw purego and cgo baselines.
+func onLockedThread(fn func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		done <- fn()
+	}()
+	return <-done
+}
+
+// measurePurego: add through purego.SyscallN and through a
+// purego.RegisterLibFunc function (the two ways purego users call C).
+func measurePurego(c *benchConfig) ([]float64, error) {
+	h, err := purego.Dlopen(c.lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	if err != nil {
+		return nil, err
+	}
+	defer purego.Dlclose(h)
+	sym, err := purego.Dlsym(h, "add")
+	if err != nil {
+		return nil, err
+	}
+	var add func(int32, int32) int32
+	purego.RegisterLibFunc(&add, h, "add")
+	out := make([]float64, 2)
+	err = onLockedThread(func() error {
+		if r, _, _ := purego.SyscallN(sym, 40, 2); int32(r) != 42 {
+			return errBadResult
+		}
+		n := c.n(2_000_000, 1000)
+		start := time.Now()
+		for i := range n {
+			r, _, _ := purego.SyscallN(sym, uintptr(i), 1)
+			sinkI += int32(r)
+		}
+		out[0] = perOp(time.Since(start), n)
+		n = c.n(500_000, 1000)
+		start = time.Now()
+		for i := range n {
+			sinkI += add(int32(i), 1)
+		}
+		out[1] = perOp(time.Since(start), n)
+		return nil
+	})
+	return out, err
+}
+
+// measureCgo: add compiled into the binary, through cgo.
+func measureCgo(c *benchConfig) ([]float64, error) {
+	var out float64
+	err := onLockedThread(func() error {
+		n := c.n(5_000_000, 1000)
+		start := time.Now()
+		for i := range n {
+			sinkI += benchfix.CgoAdd(int32(i), 1)
+		}
+		out = perOp(time.Since(start), n)
+		return nil
+	})
+	return []float64{out}, err
+}
+
+// callbackMeasure wraps internal/callback.Measure (the same code its
+// benchmarks run).
+func callbackMeasure(name string, full int) func(c *benchConfig) ([]float64, error) {
+	return func(c *benchConfig) ([]float64, error) {
+		ns, err := callback.Measure(c.lib, name, c.n(full, 100))
+		return []float64{ns}, err
+	}
+}
+
+// actorMeasure wraps internal/actorbench.Measure (the same code actor's
+// benchmarks run): microseconds per round trip, or messages per second.
+func actorMeasure(name string, full int, rate bool) func(c *benchConfig) ([]float64, error) {
+	return func(c *benchConfig) ([]float64, error) {
+		d, err := actorbench.Measure(name, c.n(full, 100))
+		if err != nil {
+			return nil, err
+		}
+		if d <= 0 {
+			return nil, fmt.Errorf("%s: measured %v per operation", name, d)
+		}
+		if rate {
+			return []float64{float64(time.Second) / float64(d)}, nil
+		}
+		return []float64{float64(d.Nanoseconds()) / 1e3}, nil
+	}
+}
+
+// measureSleeps: one actor calling sleep_ms(1) (the median of several
+// calls), and 8 actors each calling sleep_ms(1) at the same time (the median
+// wall time of several batches, from the first "go" to the last "done").
+func measureSleeps(c *benchConfig) ([]float64, error) {
+	f, err := openFixture(c.lib)
+	if err != nil {
+		return nil, err
+	}
+	defer f.lib.Close()
+	calls, batches := c.n(21, 7), c.n(41, 9)
+	var single, wall float64
+	err = inActor(func(ctx *actor.Context) error {
+		var ds []float64
+		for range calls {
+			start := time.Now()
+			if r, err := f.sleepMs(1); err != nil || r != 1 {
+				return fmt.Errorf("sleep_ms(1) = %d, %v: %w", r, err, errBadResult)
+			}
+			ds = append(ds, time.Since(start).Seconds()*1e3)
+		}
+		single = median(ds)
+
+		done := ctx.NewPort()
+		refs := make([]*actor.Ref, 8)
+		for i := range refs {
+			r, err := ctx.Spawn(func(cx *actor.Context) (any, error) {
+				for {
+					if _, err := cx.Receive(); err != nil {
+						return nil, nil // closed: the run is over
+					}
+					r, err := f.sleepMs(1)
+					if err != nil {
+						return nil, err
+					}
+					if err := done.Send(r); err != nil {
+						return nil, err
+					}
+				}
+			}, actor.WithName(fmt.Sprintf("sleeper-%d", i)))
+			if err != nil {
+				return err
+			}
+			refs[i] = r
+		}
+		ds = ds[:0]
+		for b := range batches {
+			start := time.Now()
+			for _, r := range refs {
+				if err := r.Send(b); err != nil {
+					return err
+				}
+			}
+			for range refs {
+				if _, err := done.Receive(context.Background()); err != nil {
+					return err
+				}
+			}
+			if b > 0 { // the first batch wakes threads up from cold
+				ds = append(ds, time.Since(start).Seconds()*1e3)
+			}
+		}
+		wall = median(ds)
+		return nil
+	})
+	return []float64{single, wall}, err
+}
+
+// measureAsync: sleep_ms(1) offloaded to a pool of 64 threads, 128 calls in
+// flight at all times; completed calls per second.
+func measureAsync(c *benchConfig) ([]float64, error) {
+	l, err := ffi.Open(c.lib)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	pool := ffi.NewPool(64, 256)
+	defer pool.Close()
+	fn, err := l.FuncString("sleep_ms", "func(int32) int32", ffi.WithPool(pool))
+	if err != nil {
+		return nil, err
+	}
+	const inflight = 128
+	total := c.n(5120, 512)
+	ctx := context.Background()
+	var rate float64
+	err = inActor(func(*actor.Context) error {
+		ring := make([]*ffi.Future[any], 0, inflight)
+		start := time.Now()
+		for i := range total {
+			if len(ring) == inflight {
+				if err := awaitOne(ctx, ring[i%inflight]); err != nil {
+					return err
+				}
+				ring[i%inflight] = fn.Async(ctx, int32(1))
+				continue
+			}
+			ring = append(ring, fn.Async(ctx, int32(1)))
+		}
+		for _, f := range ring {
+			if err := awaitOne(ctx, f); err != nil {
+				return err
+			}
+		}
+		rate = float64(total) / time.Since(start).Seconds()
+		return nil
+	})
+	return []float64{rate}, err
+}
+
+func awaitOne(ctx context.Context, f *ffi.Future[any]) error {
+	v, err := f.Wait(ctx)
+	if err != nil {
+		return err
+	}
+	if v != int32(1) {
+		return fmt.Errorf("async sleep_ms(1) = %v: %w", v, errBadResult)
+	}
+	return nil
+}
+
+// measureZlib: the same chunks compressed by one actor, then split between
+// two actors running at once; the ratio of the wall times.
+func measureZlib(c *benchConfig) ([]float64, error) {
+	chunks := shareable.MustList(benchCorpus(c.n(16, 4), 256<<10)...)
+	var speedup float64
+	err := inActor(func(ctx *actor.Context) error {
+		t1, err := compressIn(ctx, chunks, 1)
+		if err != nil {
+			return err
+		}
+		t2, err := compressIn(ctx, chunks, 2)
+		if err != nil {
+			return err
+		}
+		speedup = t1.Seconds() / t2.Seconds()
+		return nil
+	})
+	return []float64{speedup}, err
+}
+
+// compressIn compresses every chunk with n actors (chunk i by actor i mod n)
+// and returns the wall time from the start signal to the last result.
+func compressIn(ctx *actor.Context, chunks shareable.List[string], n int) (time.Duration, error) {
+	refs := make([]*actor.Ref, n)
+	for k := range refs {
+		r, err := ctx.Spawn(func(cx *actor.Context) (any, error) {
+			z, err := zlib.Open()
+			if err != nil {
+				return nil, err
+			}
+			defer z.Close()
+			if _, err := cx.Receive(); err != nil {
+				return nil, err
+			}
+			out := 0
+			for i := k; i < chunks.Len(); i += n {
+				b, err := z.Compress([]byte(chunks.At(i)))
+				if err != nil {
+					return nil, err
+				}
+				out += len(b)
+			}
+			return out, nil
+		}, actor.WithName(fmt.Sprintf("zlib-%d", k)))
+		if err != nil {
+			return 0, err
+		}
+		refs[k] = r
+	}
+	start := time.Now()
+	for _, r := range refs {
+		if err := r.Send("go"); err != nil {
+			return 0, err
+		}
+	}
+	for _, r := range refs {
+		if _, err := r.Value(context.Background()); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start), nil
+}
+
+// benchCorpus returns n deterministic, compressible text chunks of size bytes.
+func benchCorpus(n, size int) []string {
+	words := strings.Fields("actor thread native call callback isolation frozen shareable copy move " +
+		"gate extension parallel safe main pool future zlib sqlite message port select")
+	var b strings.Builder
+	x := uint32(2463534242)
+	for b.Len() < size+n*64 {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b.WriteString(words[x%uint32(len(words))])
+		b.WriteByte(" \n"[min(1, x%9/8)])
+	}
+	base := b.String()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = base[i*64 : i*64+size]
+	}
+	return out
+}
+
+// checkMsg is a shareable message: Check on it hits the per-type cache.
+type checkMsg struct {
+	ID    int
+	Name  string
+	Score float64
+	Tags  [4]string
+	When  time.Time
+}
+
+// measureCheck: shareable.Check on a shareable struct after the first call.
+func measureCheck(c *benchConfig) ([]float64, error) {
+	var msg any = checkMsg{ID: 1, Name: "x", Tags: [4]string{"a"}}
+	if err := shareable.Check(msg); err != nil {
+		return nil, err
+	}
+	n := c.n(10_000_000, 10_000)
+	start := time.Now()
+	for range n {
+		if shareable.Check(msg) != nil {
+			return nil, fmt.Errorf("check failed")
+		}
+	}
+	return []float64{perOp(time.Since(start), n)}, nil
+}

@@ -1,0 +1,63 @@
+// Package benchfix is the native side of `goractor bench`: the C source of
+// the benchmark fixture (the functions every peer in docs/performance.md was
+// measured on), a builder for it, and, in cgo builds, the same add function
+// compiled in and called through cgo as a baseline.
+//
+// # Isolation
+//
+// Nothing here holds mutable state after Build returns.
+//
+// # Threads
+//
+// Build runs the C compiler as a child process and waits for it.
+//
+// # Cleanup
+//
+// Build writes into the directory it is given; the caller removes it.
+//
+// # Errors
+//
+// Build returns the compiler's error (wrapping cbuild.ErrNoCompiler when no
+// C compiler is installed).
+package benchfix
+
+import (
+	_ "embed"
+	"os"
+	"path/filepath"
+
+	"github.com/goractor/goractor/internal/cbuild"
+)
+
+// Source is the fixture's C source. It exports exactly the ABI that
+// `goractor bench --lib PATH` expects:
+//
+//	int add(int, int);
+//	double hypot2(double, double);
+//	void noop(void);
+//	long call_cb_n(int (*cb)(int), int n);        // cb(i) n times on the calling thread; the sum
+//	long call_cb_n_thread(int (*cb)(int), int n); // the same on a new pthread, joined; the sum
+//	int sleep_us(int);
+//	int sleep_ms(int);
+//
+// It is a copy of ffi/testdata/bench.c (a test keeps the two identical).
+//
+//go:embed bench.c
+var Source string
+
+// Symbols lists the functions a fixture library must export.
+var Symbols = []string{"add", "hypot2", "noop", "call_cb_n", "call_cb_n_thread", "sleep_us", "sleep_ms"}
+
+// Build compiles Source into dir/libgoractorbench.so with the system C
+// compiler (go env CC) and returns the library's path.
+func Build(dir string) (string, error) {
+	src := filepath.Join(dir, "goractorbench.c")
+	if err := os.WriteFile(src, []byte(Source), 0o600); err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "libgoractorbench.so")
+	if err := cbuild.SharedLib(out, []string{src}); err != nil {
+		return "", err
+	}
+	return out, nil
+}

@@ -1,0 +1,63 @@
+package benchfix_test
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/internal/benchfix"
+	"github.com/goractor/goractor/internal/cbuild"
+)
+
+// The embedded copy must stay identical to the fixture ffi's benchmarks use.
+func TestSourceMatchesFFIFixture(t *testing.T) {
+	b, err := os.ReadFile("../../ffi/testdata/bench.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != benchfix.Source {
+		t.Errorf("internal/benchfix/bench.c differs from ffi/testdata/bench.c; copy it over")
+	}
+}
+
+func TestBuildExportsTheABI(t *testing.T) {
+	path, err := benchfix.Build(t.TempDir())
+	if errors.Is(err, cbuild.ErrNoCompiler) {
+		t.Skipf("no C compiler: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer purego.Dlclose(h)
+	for _, s := range benchfix.Symbols {
+		if _, err := purego.Dlsym(h, s); err != nil {
+			t.Errorf("symbol %s: %v", s, err)
+		}
+	}
+	var add func(int32, int32) int32
+	purego.RegisterLibFunc(&add, h, "add")
+	if got := add(2, 3); got != 5 {
+		t.Errorf("add(2, 3) = %d; want 5", got)
+	}
+}
+
+func TestCgoAdd(t *testing.T) {
+	if !benchfix.HaveCgo {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("CgoAdd without cgo did not panic")
+			}
+		}()
+		benchfix.CgoAdd(1, 2)
+		return
+	}
+	if got := benchfix.CgoAdd(40, 2); got != 42 {
+		t.Errorf("CgoAdd(40, 2) = %d; want 42", got)
+	}
+}
