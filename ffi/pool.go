@@ -106,6 +106,12 @@ func (p *Pool) Close() {
 // submit queues job. It returns ErrPoolFull, ErrPoolClosed or ctx's error
 // when the job was not queued.
 func (p *Pool) submit(ctx context.Context, job func()) error {
+	// Make sure a worker will be there for this job before queueing it
+	// (the queue may be unbuffered). A worker still starting is not counted
+	// as idle, so this may start a few more than needed, never more than size.
+	if int(p.idle.Load()) <= len(p.q) {
+		p.grow()
+	}
 	p.mu.RLock()
 	if p.closed {
 		p.mu.RUnlock()
@@ -125,11 +131,7 @@ func (p *Pool) submit(ctx context.Context, job func()) error {
 			return ctx.Err()
 		}
 	}
-	grow := int(p.idle.Load()) < len(p.q)
 	p.mu.RUnlock()
-	if grow {
-		p.grow()
-	}
 	return nil
 }
 

@@ -1,0 +1,111 @@
+package ffi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/goractor/goractor/ffi"
+)
+
+// These examples assume a Linux system with glibc (libc.so.6, libm.so.6).
+
+func ExampleOpen() {
+	lib, err := ffi.Open("libm.so.6", "libm.so")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	var pow func(float64, float64) float64
+	if err := lib.Bind(&pow, "pow"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(pow(2, 10))
+	// Output: 1024
+}
+
+func ExampleFn2() {
+	lib, err := ffi.Open("libm.so.6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	hypot, err := ffi.Fn2[float64, float64, float64](lib, "hypot")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h, err := hypot(3, 4)
+	fmt.Println(h, err)
+	// Output: 5 <nil>
+}
+
+func ExampleParseSignature() {
+	lib, err := ffi.Open("libc.so.6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	strlen, err := lib.FuncString("strlen", "func(s string) uint64")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n, err := strlen.Call("goractor") // the dynamic form used by tools
+	fmt.Println(n, err)
+	// Output: 8 <nil>
+}
+
+func ExampleSignatureError() {
+	_, err := ffi.ParseSignature("func(n int32, xs ...float64) int32")
+	var se *ffi.SignatureError
+	fmt.Println(errors.As(err, &se), se.Param, errors.Is(err, ffi.ErrUnsupportedSignature))
+	// Output: true 1 true
+}
+
+func ExampleLoadError() {
+	_, err := ffi.Open("libdoesnotexist.so.1")
+	var le *ffi.LoadError
+	fmt.Println(errors.As(err, &le), le.Library, errors.Is(err, ffi.ErrLoad))
+	// Output: true libdoesnotexist.so.1 true
+}
+
+func ExampleFunc_Async() {
+	lib, err := ffi.Open("libc.so.6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	pool := ffi.NewPool(4, 16)
+	defer pool.Close()
+	abs, err := lib.FuncString("labs", "func(int64) int64", ffi.WithPool(pool))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := abs.Async(context.Background(), -42).Wait(context.Background())
+	fmt.Println(v, err)
+	// Output: 42 <nil>
+}
+
+func ExampleWithErrno() {
+	lib, err := ffi.Open("libc.so.6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	var closeFD func(int32) (int32, error)
+	if err := lib.Bind(&closeFD, "close", ffi.WithErrno()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := closeFD(-1)
+	fmt.Println(r, err)
+	// Output: -1 ffi: call "libc.so.6" "close": bad file descriptor
+}
