@@ -42,12 +42,13 @@ func WithFailureHandler(f func(Failure)) Option {
 }
 
 // WithSpin sets how long an idle pinned actor may poll for work before it
-// parks its thread in the kernel (default 20µs, 0 with GOMAXPROCS 1; 0
-// parks at once). The spin is adaptive: an actor spins only when its
+// parks its thread in the kernel (default 0: park at once; forced to 0
+// with GOMAXPROCS 1). The spin is adaptive: an actor spins only when its
 // previous wait was shorter than d, so actors that are idle for longer never
 // spin. Spinning saves a futex wake-up per message when a partner answers
-// quickly; on a machine with many more runnable threads than cores it can
-// cost more than it saves. The last use wins.
+// quickly, which on idle cores cut a pinned round trip to ~1µs; on shared or
+// loaded cores it measured bimodal and often slower (docs/actors.md). The
+// last use wins.
 func WithSpin(d time.Duration) Option {
 	return runOptionFunc(func(c *runConfig) { c.spin = d })
 }

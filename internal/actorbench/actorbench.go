@@ -40,6 +40,7 @@ import (
 // Names of the measurements, as `goractor bench` reports them.
 const (
 	PingPongPinned        = "goractor.pingpong.pinned"
+	PingPongPinnedSpin    = "goractor.pingpong.pinned_spin20us"
 	PingPongPinnedHandler = "goractor.pingpong.pinned_handler"
 	PingPongUnpinned      = "goractor.pingpong.unpinned"
 	BaselineProto         = "goractor.baseline.protoactor_pingpong"
@@ -54,6 +55,8 @@ func Measure(name string, n int) (time.Duration, error) {
 	switch name {
 	case PingPongPinned:
 		return PinnedPingPong(n)
+	case PingPongPinnedSpin:
+		return PinnedPingPong(n, actor.WithSpin(20*time.Microsecond))
 	case PingPongPinnedHandler:
 		return HandlerPingPong(n, false)
 	case PingPongUnpinned:
@@ -72,7 +75,7 @@ func Measure(name string, n int) (time.Duration, error) {
 
 // Names lists the measurements in reporting order.
 func Names() []string {
-	return []string{PingPongPinned, BaselineCSem, PingPongPinnedHandler, PingPongUnpinned, BaselineProto, SendShareable, SendCopy}
+	return []string{PingPongPinned, BaselineCSem, PingPongPinnedSpin, PingPongPinnedHandler, PingPongUnpinned, BaselineProto, SendShareable, SendCopy}
 }
 
 var errWrongReply = errors.New("actorbench: wrong reply")

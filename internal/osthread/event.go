@@ -25,6 +25,7 @@ type Event struct {
 	// spins only when that was shorter than spin: when the partner answers
 	// quickly; on a loaded machine waits are long and spinning stops.
 	lastWait int64
+	probe    uint32 // waits counted for re-probing (owner only)
 }
 
 // NewChanEvent returns an Event that parks its waiter on a channel, so the
@@ -70,7 +71,12 @@ func (e *Event) Wait() {
 		return
 	}
 	start := time.Now()
-	if e.lastWait < int64(e.spin) && e.spinFor() {
+	// Spin after a short wait; after a long one, only every 8th time, to
+	// find out whether the partner is fast again (a parked wake-up itself
+	// can take longer than the spin budget, so the measured wait alone
+	// would turn spinning off for good).
+	e.probe++
+	if (e.lastWait < int64(e.spin) || e.probe&7 == 0) && e.spinFor() {
 		e.lastWait = int64(time.Since(start))
 		return
 	}
