@@ -42,8 +42,8 @@ func WithFailureHandler(f func(Failure)) Option {
 }
 
 // WithSpin sets how long an idle pinned actor may poll for work before it
-// parks its thread in the kernel (default 0: park at once; forced to 0
-// with GOMAXPROCS 1). The spin is adaptive: an actor spins only when its
+// parks its thread in the kernel (default 2µs; 0 parks at once; forced to
+// 0 with GOMAXPROCS 1). The spin is adaptive: an actor spins only when its
 // previous wait was shorter than d, so actors that are idle for longer never
 // spin. Spinning saves a futex wake-up per message when a partner answers
 // quickly, which on idle cores cut a pinned round trip to ~1µs; on shared or

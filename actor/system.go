@@ -199,12 +199,13 @@ func current() *core {
 }
 
 // defaultSpin bounds how long an idle pinned actor polls before it parks
-// its thread: 0, park at once. Spinning (WithSpin, adaptive) measured
-// bimodal on a shared 2-vCPU VM: 0.5-2µs pinned round trips when both
-// partners stay in their spin, 15-30µs when one of them falls back to a
-// futex wake-up of a halted vCPU while the other burns its slice spinning,
-// against a steady 1.1-2x the C sem_post/sem_wait baseline without
-// spinning. Predictable wins by default; see docs/actors.md.
-const defaultSpin = 0
+// its thread. The spin is adaptive (osthread.Event): an actor spins only
+// when its previous wait was shorter than the budget (plus a probe every
+// 32nd wait), so a receiver keeping up with a stream of messages catches
+// the next one without a futex wake-up per burst (one-way sends about 2x
+// faster), while ping-pong partners, whose waits are longer than 2µs, park
+// at once. Longer budgets measured bimodal for ping-pong on a shared 2-vCPU
+// VM (0.5-2µs or 15-30µs per round trip); see docs/actors.md.
+const defaultSpin = 2 * time.Microsecond
 
 var eventPool = sync.Pool{New: func() any { return osthread.NewChanEvent() }}

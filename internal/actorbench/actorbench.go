@@ -233,7 +233,7 @@ func ProtoPingPong(n int) (time.Duration, error) {
 // SendOneWay measures one-way sends from the main actor to a pinned body
 // actor that receives them: a [1000]int array (shareable, passed by
 // reference) or, with copy, a []int of 1000 elements (deep-copied per send).
-func SendOneWay(n int, copy bool) (time.Duration, error) {
+func SendOneWay(n int, copy bool, opts ...actor.Option) (time.Duration, error) {
 	var msg any
 	if copy {
 		s := make([]int, 1000)
@@ -272,7 +272,7 @@ func SendOneWay(n int, copy bool) (time.Duration, error) {
 		}
 		per = time.Since(start) / time.Duration(n)
 		return nil
-	})
+	}, opts...)
 	return per, err
 }
 

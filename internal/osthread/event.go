@@ -71,12 +71,12 @@ func (e *Event) Wait() {
 		return
 	}
 	start := time.Now()
-	// Spin after a short wait; after a long one, only every 8th time, to
+	// Spin after a short wait; after a long one, only every 32nd time, to
 	// find out whether the partner is fast again (a parked wake-up itself
 	// can take longer than the spin budget, so the measured wait alone
 	// would turn spinning off for good).
 	e.probe++
-	if (e.lastWait < int64(e.spin) || e.probe&7 == 0) && e.spinFor() {
+	if (e.lastWait < int64(e.spin) || e.probe&31 == 0) && e.spinFor() {
 		e.lastWait = int64(time.Since(start))
 		return
 	}
