@@ -17,33 +17,62 @@ GLOBL ·trampABI0(SB), NOPTR|RODATA, $8
 DATA ·trampABI0(SB)/8, $ffitramp(SB)
 
 // ffitramp is called by runtime·asmcgocall on the g0 stack with the C calling
-// convention: DI holds the *frame. It loads the argument registers from the
-// frame, sets AL for variadic callees, calls the C function, and stores the
-// results. Because a callback into Go during the call may grow (and so move)
-// the calling goroutine's stack, it finds a stack-resident frame again from
-// g.stack.hi minus its recorded depth, exactly as asmcgocall restores its own
-// stack pointer and as cgo's generated code does with _cgo_topofstack.
+// convention: DI holds the *frame. It copies string arguments onto its own
+// (C) stack, loads the argument registers from the frame, sets AL for
+// variadic callees, calls the C function, and stores the results. Because a
+// callback into Go during the call may grow (and so move) the calling
+// goroutine's stack, it finds a stack-resident frame again from g.stack.hi
+// minus its recorded depth, exactly as asmcgocall restores its own stack
+// pointer and as cgo's generated code does with _cgo_topofstack.
 //
-// Local frame (32 bytes, 16-byte aligned with the saved BP):
-//   0(SP) frame address at entry, 8(SP) g, 16(SP) depth, 24(SP) &errno.
-TEXT ffitramp(SB), NOSPLIT, $32
-	MOVQ DI, 0(SP)
+// Local frame (48 bytes; with the saved BP and the return address SP stays
+// 16-byte aligned), addressed through R12 because string copies move SP:
+//   0(R12) frame address at entry, 8 g, 16 depth, 24 &errno, 32 caller's R12.
+TEXT ffitramp(SB), NOSPLIT, $48
+	MOVQ R12, 32(SP) // R12 is callee-saved in the C ABI
+	MOVQ SP, R12
+	MOVQ DI, 0(R12)
 	MOVQ frame_g(DI), AX
-	MOVQ AX, 8(SP)
+	MOVQ AX, 8(R12)
 	MOVQ frame_depth(DI), AX
-	MOVQ AX, 16(SP)
-	MOVQ $0, 24(SP)
+	MOVQ AX, 16(R12)
+	MOVQ $0, 24(R12)
 
 	MOVQ frame_errfn(DI), AX
 	TESTQ AX, AX
-	JZ args
+	JZ strings
 	CALL AX // int *__errno_location(void)
 	MOVL $0, (AX) // errno = 0
-	MOVQ AX, 24(SP)
-	MOVQ 0(SP), DI
+	MOVQ AX, 24(R12)
+
+strings:
+	MOVQ 0(R12), R11
+	MOVQ frame_strs(R11), AX
+	TESTQ AX, AX
+	JZ args
+	XORQ R8, R8
+strloop:
+	MOVLQZX frame_slen(R11)(R8*4), CX // len+1, 0 when register R8 is no string
+	TESTQ CX, CX
+	JZ strnext
+	LEAQ 15(CX), AX
+	ANDQ $~15, AX
+	MOVQ SP, R9
+	SUBQ AX, R9
+	MOVQ R9, SP // keeps SP 16-byte aligned
+	MOVQ frame_regs(R11)(R8*8), SI
+	MOVQ SP, DI
+	DECQ CX
+	REP; MOVSB
+	MOVB $0, (DI)
+	MOVQ SP, frame_regs(R11)(R8*8)
+strnext:
+	INCQ R8
+	CMPQ R8, $6
+	JLT strloop
 
 args:
-	MOVQ DI, R11
+	MOVQ 0(R12), R11
 	MOVQ (frame_regs+6*8)(R11), X0
 	MOVQ (frame_regs+7*8)(R11), X1
 	MOVQ (frame_regs+8*8)(R11), X2
@@ -62,24 +91,26 @@ args:
 	MOVQ frame_fn(R11), R10
 	CALL R10
 
-	MOVQ 8(SP), R11
+	MOVQ 8(R12), R11
 	TESTQ R11, R11
 	JZ heapframe
 	MOVQ 8(R11), R11 // g.stack.hi now (the stack may have moved)
-	SUBQ 16(SP), R11
+	SUBQ 16(R12), R11
 	JMP store
 heapframe:
-	MOVQ 0(SP), R11
+	MOVQ 0(R12), R11
 store:
 	MOVQ AX, frame_r1(R11)
 	MOVQ DX, frame_r2(R11)
 	MOVQ X0, frame_f1(R11)
 	MOVQ X1, frame_f2(R11)
-	MOVQ 24(SP), AX
+	MOVQ 24(R12), AX
 	TESTQ AX, AX
 	JZ done
 	MOVLQZX (AX), AX
 	MOVQ AX, frame_errno(R11)
 done:
+	MOVQ R12, SP // drop the string copies
+	MOVQ 32(SP), R12
 	XORL AX, AX
 	RET

@@ -1,15 +1,24 @@
 package ffi
 
+import "unsafe"
+
 // frame is what the amd64 trampoline reads and writes: the C function, the
 // six integer and eight float argument registers, AL for variadic calls, the
-// errno location function, the results, and where to find the frame again if
-// the calling goroutine's stack moved during the call (a callback into Go
-// can grow it). Its layout is read by call_amd64.s through go_asm.h.
+// errno location function, string arguments to copy onto the C stack, the
+// results, and where to find the frame again if the calling goroutine's
+// stack moved during the call (a callback into Go can grow it). Its layout is
+// read by call_amd64.s through go_asm.h.
 type frame struct {
 	fn    uintptr
 	regs  [numIntRegs + numFloatRegs]uint64
 	nflt  uintptr // AL: number of vector registers used (variadic callees read it)
 	errfn uintptr // __errno_location, 0 when errno is not captured
+	// strs is non-zero when some integer register holds a Go string: then
+	// slen[i] is its length plus one and regs[i] its data, and the
+	// trampoline copies it, NUL-terminated, onto the C stack of the calling
+	// thread (which never moves) and passes that copy.
+	strs  uintptr
+	slen  [numIntRegs]uint32
 	r1    uintptr // RAX
 	r2    uintptr // RDX
 	f1    uint64  // XMM0
@@ -17,4 +26,28 @@ type frame struct {
 	errno uintptr
 	g     uintptr // goroutine whose stack holds the frame, 0 if it is not on a stack
 	depth uintptr // g.stack.hi - frame address
+}
+
+// maxStackString is the longest string (in bytes, without the NUL) the
+// trampoline copies onto the C stack; longer strings are copied to the Go
+// heap, one allocation. At most numIntRegs strings fit, so a call takes at
+// most 6 KiB of C stack for them.
+const maxStackString = 1023
+
+// setString passes s in integer register slot: copied onto the C stack by
+// the trampoline, or, when it is long or heap is set, to the Go heap here. It
+// returns the heap copy, which must stay alive until the call's result is
+// converted, or nil.
+func (fr *frame) setString(slot int8, s string, heap bool) unsafe.Pointer {
+	if len(s) <= maxStackString && !heap {
+		fr.regs[slot] = uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+		fr.slen[slot] = uint32(len(s)) + 1
+		fr.strs = 1
+		return nil
+	}
+	b := make([]byte, len(s)+1)
+	copy(b, s)
+	p := unsafe.Pointer(&b[0])
+	fr.regs[slot] = uint64(uintptr(p))
+	return p
 }

@@ -123,50 +123,33 @@ func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOp
 	return f, nil
 }
 
-// ---- the fast call path ----
+// ---- the fast call path (typed.go builds frames; this runs them) ----
 
-// fastCall runs the native call described by fr (registers filled by the
-// caller) for the calling goroutine. It does not let fr escape.
-func (f *Func) fastCall(fr *frame) error {
-	fr.fn = f.ptr
-	fr.nflt = uintptr(f.sig.plan.nflt)
-	fr.errfn = f.errfn
+// errGateSkipped is the reason of a *CallError when a Gate returned nil
+// without running the call (a broken Gate).
+var errGateSkipped = errors.New("ffi: gate returned nil without running the call")
+
+// gated asks f's gate to run call on behalf of caller. It returns the gate's
+// refusal as a *CallError whose text is the refusal's own (see CallError).
+// call must do every conversion of the call's results itself: once the gate
+// returns, another call may already have overwritten a result that lives in
+// C memory (a static buffer).
+func (f *Func) gated(caller *execctx.Exec, call func()) error {
 	l := f.lib
 	if l != nil && !l.enter() {
 		return f.callErr(ErrClosed)
 	}
-	var err error
-	if f.gate != nil {
-		err = f.gatedFrame(execctx.Current(), fr)
-	} else {
-		nativeFrame(fr)
-	}
+	ran := false
+	err := f.gate.Call(f, caller, func() { ran = true; call() })
 	if l != nil {
 		l.exit()
 	}
-	if err == nil && fr.errno != 0 {
-		err = f.callErr(syscall.Errno(fr.errno))
-	}
-	return err
-}
-
-// gatedFrame copies the frame to the heap so the gate may run the call on
-// another goroutine, then copies the results back.
-func (f *Func) gatedFrame(caller *execctx.Exec, fr *frame) error {
-	h := new(frame)
-	*h = *fr
-	ran := false
-	err := f.gate.Call(f, caller, func() {
-		ran = true
-		nativeFrame(h)
-	})
 	if err != nil {
 		return f.callErr(err)
 	}
 	if !ran {
-		return f.callErr(errors.New("ffi: gate returned nil without running the call"))
+		return f.callErr(errGateSkipped)
 	}
-	*fr = *h
 	return nil
 }
 
@@ -193,74 +176,73 @@ func lendCall(e *execctx.Exec, call func()) {
 // invoke calls f with in (values of the parameter types; for a variadic
 // signature the variadic values follow the fixed ones, already expanded) on
 // behalf of caller. res is the zero Value for void functions. errno is the
-// captured errno (0 when not captured).
+// captured errno (0 when not captured). The result is converted (a string
+// copied, NULL checked) inside the call the gate runs.
 func (f *Func) invoke(caller *execctx.Exec, in []reflect.Value) (res reflect.Value, errno syscall.Errno, err error) {
 	p := &f.sig.plan
-	var keep []any
-	words := make([]uint64, len(in))
+	fast := p.fast
 	nint := 0
 	for i, v := range in {
-		var c conv
-		if i < len(p.params) {
-			c = p.params[i].c
-		} else {
-			c = p.variadic.c
-		}
-		if c == cStruct {
-			continue
-		}
-		w, isFloat, k, lerr := lower(v)
-		if lerr != nil {
-			return res, 0, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, lerr))
-		}
-		if isFloat && i >= len(p.params) {
-			return res, 0, f.callErr(fmt.Errorf("%w: argument %d: float arguments to a C variadic function are not supported", ErrBadArgument, i))
-		}
-		if k != nil {
-			keep = append(keep, k)
-		}
-		if !isFloat {
+		if i >= len(p.params) {
+			if k := v.Kind(); k == reflect.Float32 || k == reflect.Float64 ||
+				(k == reflect.Interface && !v.IsNil() && (v.Elem().Kind() == reflect.Float32 || v.Elem().Kind() == reflect.Float64)) {
+				return res, 0, f.callErr(fmt.Errorf("%w: argument %d: float arguments to a C variadic function are not supported", ErrBadArgument, i))
+			}
 			nint++
 		}
-		words[i] = w
 	}
-	defer runtime.KeepAlive(keep)
-	defer runtime.KeepAlive(in)
-
-	l := f.lib
-	if l != nil && !l.enter() {
-		return res, 0, f.callErr(ErrClosed)
+	if fast && p.nint+nint > numIntRegs {
+		fast = false // variadic arguments overflow the registers
 	}
-	defer func() {
-		if l != nil {
-			l.exit()
-		}
-	}()
-
-	var r1, f1 uint64
-	var rv reflect.Value
-	call := func() {}
-	if p.fast && nint <= numIntRegs {
+	var call func()
+	if fast {
 		fr := new(frame)
 		fr.fn, fr.nflt, fr.errfn = f.ptr, uintptr(p.nflt), f.errfn
-		slot := p.nint
-		for i := range in {
+		var keep []unsafe.Pointer
+		slot := int8(p.nint)
+		for i, v := range in {
+			pi := f.sig.plan.variadic
 			if i < len(p.params) {
-				fr.regs[p.params[i].slot] = words[i]
+				pi = p.params[i]
 			} else {
-				fr.regs[slot] = words[i]
+				pi.slot = slot
 				slot++
 			}
+			k, lerr := setValue(fr, v, &pi)
+			if lerr != nil {
+				return res, 0, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, lerr))
+			}
+			if k != nil {
+				keep = append(keep, k)
+			}
 		}
+		defer runtime.KeepAlive(keep)
 		call = func() {
 			nativeFrame(fr)
-			r1, f1, errno = uint64(fr.r1), fr.f1, syscall.Errno(fr.errno)
+			errno = syscall.Errno(fr.errno)
+			res, err = f.resultValue(fr)
 		}
 	} else {
 		raw, rerr := f.rawFunc()
 		if rerr != nil {
 			return res, 0, rerr
 		}
+		words := make([]uint64, len(in))
+		var keep []any
+		for i, v := range in {
+			if i < len(p.params) && p.params[i].c == cStruct {
+				continue
+			}
+			w, _, k, lerr := lower(v)
+			if lerr != nil {
+				return res, 0, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, lerr))
+			}
+			if k != nil {
+				keep = append(keep, k)
+			}
+			words[i] = w
+		}
+		defer runtime.KeepAlive(keep)
 		args := f.rawArgs(in, words)
 		call = func() {
 			var out []reflect.Value
@@ -276,37 +258,82 @@ func (f *Func) invoke(caller *execctx.Exec, in []reflect.Value) (res reflect.Val
 				out = raw.Call(args)
 			}
 			if len(out) == 1 {
-				rv = out[0]
+				res, err = f.rawResult(out[0])
 			}
 		}
 	}
+	defer runtime.KeepAlive(in)
 	if f.gate != nil {
-		ran := false
-		if gerr := f.gate.Call(f, caller, func() { ran = true; call() }); gerr != nil {
-			return res, 0, f.callErr(gerr)
+		if gerr := f.gated(caller, call); gerr != nil {
+			return reflect.Value{}, 0, gerr
 		}
-		if !ran {
-			return res, 0, f.callErr(errors.New("ffi: gate returned nil without running the call"))
+		return res, errno, err
+	}
+	l := f.lib
+	if l != nil && !l.enter() {
+		return res, 0, f.callErr(ErrClosed)
+	}
+	call()
+	if l != nil {
+		l.exit()
+	}
+	return res, errno, err
+}
+
+// setValue lowers argument v of parameter pi into fr, like setArg.
+func setValue(fr *frame, v reflect.Value, pi *pinfo) (unsafe.Pointer, error) {
+	if pi.c == cStruct {
+		tmp := reflect.New(pi.t)
+		tmp.Elem().Set(v)
+		setStruct(fr, tmp.UnsafePointer(), pi)
+		return nil, nil
+	}
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil, nil
 		}
-	} else {
-		call()
+		v = v.Elem()
 	}
-	if rv.IsValid() {
-		if rv.Kind() == reflect.Struct {
-			res = reflect.New(f.sig.Result).Elem()
-			res.Set(rv.Convert(f.sig.Result))
-			return res, errno, nil
-		}
-		r1, f1 = rawBits(rv)
+	if v.Kind() == reflect.String {
+		return fr.setString(pi.slot, v.String(), pi.heap), nil
 	}
-	if p.res.c == cNone {
-		return res, errno, nil
+	w, _, _, err := lower(v)
+	fr.regs[pi.slot] = w
+	return nil, err
+}
+
+// resultValue converts fr's result registers to a value of the result type.
+func (f *Func) resultValue(fr *frame) (reflect.Value, error) {
+	rc := &f.sig.plan.res
+	switch rc.c {
+	case cNone:
+		return reflect.Value{}, nil
+	case cStruct:
+		v := reflect.New(rc.t)
+		w := structWords(fr, rc)
+		copy(unsafe.Slice((*byte)(v.UnsafePointer()), rc.size), unsafe.Slice((*byte)(unsafe.Pointer(&w)), rc.size))
+		return v.Elem(), nil
 	}
-	res, err = raise(f.sig.Result, p.res.c, r1, f1)
+	v, err := raise(rc.t, rc.c, uint64(fr.r1), fr.f1)
 	if err != nil {
 		err = f.callErr(err)
 	}
-	return res, errno, err
+	return v, err
+}
+
+// rawResult converts the fallback engine's result to the result type.
+func (f *Func) rawResult(rv reflect.Value) (reflect.Value, error) {
+	if rv.Kind() == reflect.Struct {
+		res := reflect.New(f.sig.Result).Elem()
+		res.Set(rv.Convert(f.sig.Result))
+		return res, nil
+	}
+	r1, f1 := rawBits(rv)
+	v, err := raise(f.sig.Result, f.sig.plan.res.c, r1, f1)
+	if err != nil {
+		err = f.callErr(err)
+	}
+	return v, err
 }
 
 // lower converts one argument to its register bits. isFloat reports a float

@@ -350,6 +350,17 @@ type pinfo struct {
 	t    reflect.Type
 	c    conv
 	slot int8 // fast path: 0..5 integer register, 6..13 float register; -1 otherwise
+	// Structs of at most 16 bytes on the fast path (System V AMD64
+	// classification): size in bytes, number of eightbytes, which of them
+	// are SSE (float registers), and the register of the second eightbyte.
+	slot2 int8
+	n8    int8
+	// heap: a string parameter is copied to the Go heap rather than the C
+	// stack, because the result is a pointer that may point into it (echo,
+	// strchr) and must stay valid until it is converted.
+	heap bool
+	sse  [2]bool
+	size uintptr
 }
 
 // plan is a signature compiled for calling.
@@ -357,10 +368,10 @@ type plan struct {
 	params    []pinfo // fixed parameters
 	variadic  pinfo   // element of the ...T parameter (c == cNone when not variadic)
 	res       pinfo   // c == cNone for void
-	nint      int     // integer-class fixed parameters
-	nflt      int     // float-class fixed parameters
+	nint      int     // integer registers the fixed parameters take (fast path)
+	nflt      int     // float registers the fixed parameters take (fast path)
 	hasStruct bool
-	fast      bool // the register trampoline can make every call (amd64, no structs, registers suffice)
+	fast      bool // the register trampoline can make every call (amd64, registers suffice, small structs)
 }
 
 const (
@@ -538,6 +549,47 @@ func resultProblem(t reflect.Type) string {
 	return paramProblem(t)
 }
 
+// classifyStruct classifies a struct of at most 16 bytes for the System V
+// AMD64 ABI: each eightbyte is SSE when every field in it is a float, and
+// INTEGER otherwise. ok is false for shapes the trampoline does not pass
+// (larger structs, which go in memory, or an eightbyte holding only padding).
+func classifyStruct(t reflect.Type) (n8 int, sse [2]bool, ok bool) {
+	size := t.Size()
+	if size == 0 || size > 16 {
+		return 0, sse, false
+	}
+	n8 = int((size + 7) / 8)
+	var seen, intg [2]bool
+	var walk func(t reflect.Type, off uintptr)
+	walk = func(t reflect.Type, off uintptr) {
+		switch t.Kind() {
+		case reflect.Struct:
+			for i := range t.NumField() {
+				f := t.Field(i)
+				walk(f.Type, off+f.Offset)
+			}
+		case reflect.Array:
+			for i := range t.Len() {
+				walk(t.Elem(), off+uintptr(i)*t.Elem().Size())
+			}
+		default:
+			k := off / 8
+			seen[k] = true
+			if t.Kind() != reflect.Float32 && t.Kind() != reflect.Float64 {
+				intg[k] = true
+			}
+		}
+	}
+	walk(t, 0)
+	for k := range n8 {
+		if !seen[k] {
+			return 0, sse, false
+		}
+		sse[k] = !intg[k]
+	}
+	return n8, sse, true
+}
+
 // compile classifies s and chooses the engine.
 func (s *Signature) compile() error {
 	p := &s.plan
@@ -547,6 +599,8 @@ func (s *Signature) compile() error {
 	}
 	stack := 0
 	intRegs := intRegsOnArch()
+	fast := fastArch && fastOK
+	nint, nflt := 0, 0 // registers taken so far, for the fallback's stack estimate
 	for i, prm := range s.Params {
 		if s.Variadic && i == nfixed {
 			e := prm.Type
@@ -560,7 +614,7 @@ func (s *Signature) compile() error {
 					return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: "..." + e.String(),
 						Reason: "variadic interface element must be any"}
 				}
-				p.variadic = pinfo{t: e, c: convOf(e), slot: -1}
+				p.variadic = pinfo{t: e, c: convOf(e), slot: -1, slot2: -1}
 			case cF32, cF64:
 				return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: "..." + e.String(),
 					Reason: "float arguments to a C variadic function are not supported (purego passes them with AL=0, so C reads 0.0); write a non-variadic C shim"}
@@ -574,26 +628,60 @@ func (s *Signature) compile() error {
 			return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: prm.Type.String(), Reason: r}
 		}
 		c := convOf(prm.Type)
-		pi := pinfo{t: prm.Type, c: c, slot: -1}
+		pi := pinfo{t: prm.Type, c: c, slot: -1, slot2: -1}
 		switch {
 		case c == cStruct:
 			p.hasStruct = true
 			stack += int((prm.Type.Size() + 7) / 8) // upper bound on the slots it takes
+			n8, sse, ok := classifyStruct(prm.Type)
+			ni, nf := 0, 0
+			for k := range n8 {
+				if sse[k] {
+					nf++
+				} else {
+					ni++
+				}
+			}
+			if !ok || p.nint+ni > numIntRegs || p.nflt+nf > numFloatRegs {
+				fast = false // passed in memory: the fallback engine puts it on the stack
+				break
+			}
+			pi.n8, pi.sse, pi.size = int8(n8), sse, prm.Type.Size()
+			for k := range n8 {
+				var slot int8
+				if sse[k] {
+					slot = int8(numIntRegs + p.nflt)
+					p.nflt++
+				} else {
+					slot = int8(p.nint)
+					p.nint++
+				}
+				if k == 0 {
+					pi.slot = slot
+				} else {
+					pi.slot2 = slot
+				}
+			}
 		case c.isFloat():
 			if p.nflt < numFloatRegs {
 				pi.slot = int8(numIntRegs + p.nflt)
 			} else {
 				stack++
+				fast = false
 			}
 			p.nflt++
+			nflt++
 		default:
 			if p.nint < numIntRegs {
 				pi.slot = int8(p.nint)
+			} else {
+				fast = false
 			}
-			if p.nint >= intRegs {
+			if nint >= intRegs {
 				stack++
 			}
 			p.nint++
+			nint++
 		}
 		p.params = append(p.params, pi)
 	}
@@ -601,18 +689,29 @@ func (s *Signature) compile() error {
 		if r := resultProblem(s.Result); r != "" {
 			return &SignatureError{Signature: s.text, Param: ParamResult, Type: s.Result.String(), Reason: r}
 		}
-		p.res = pinfo{t: s.Result, c: convOf(s.Result), slot: -1}
+		p.res = pinfo{t: s.Result, c: convOf(s.Result), slot: -1, slot2: -1}
 		if p.res.c == cStruct {
 			p.hasStruct = true
 			if s.Result.Size() > 16 {
 				stack++ // hidden pointer may spill
 			}
+			n8, sse, ok := classifyStruct(s.Result)
+			if !ok {
+				fast = false // returned in memory through a hidden pointer: the fallback engine
+			}
+			p.res.n8, p.res.sse, p.res.size = int8(n8), sse, s.Result.Size()
 		}
 	}
 	if limit := puregoMaxArgs - intRegs; stack > limit {
 		return &SignatureError{Signature: s.text, Param: ParamWhole,
 			Reason: fmt.Sprintf("too many arguments: about %d go on the stack, the limit is %d", stack, limit)}
 	}
-	p.fast = fastArch && fastOK && !p.hasStruct && p.nint <= numIntRegs && p.nflt <= numFloatRegs
+	if p.res.c == cString || p.res.c == cPtr {
+		for i := range p.params {
+			p.params[i].heap = true
+		}
+		p.variadic.heap = true
+	}
+	p.fast = fast && p.nint <= numIntRegs && p.nflt <= numFloatRegs
 	return nil
 }

@@ -2,42 +2,99 @@ package ffi
 
 import (
 	"reflect"
+	"runtime"
+	"syscall"
 	"unsafe"
 
 	"github.com/goractor/goractor/internal/execctx"
 )
 
-// Scalar is the set of Go types the typed functions (Fn0 … Fn6) pass in
-// registers: integers, floats, bool and unsafe.Pointer (named types with
-// these underlying types are accepted).
+// Scalar is the set of Go types passed in one register: integers, floats,
+// bool and unsafe.Pointer (named types with these underlying types are
+// accepted).
 type Scalar interface {
 	~int8 | ~int16 | ~int32 | ~int64 | ~int | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint | ~uintptr |
 		~float32 | ~float64 | ~bool | unsafe.Pointer
 }
 
+// Arg is the set of argument types of the typed functions (Fn0 … Fn6): a
+// Scalar, a string (passed as a NUL-terminated copy valid for the call, made
+// on the C stack without allocating for strings up to 1023 bytes) or a byte
+// slice (a pointer to its first element, NULL when empty; see docs/ffi.md
+// for why its backing array is on the heap).
+type Arg interface {
+	Scalar | ~string | ~[]byte
+}
+
 // Void is the result type of a typed function whose C function returns void.
 type Void struct{}
 
-// Result is what a typed function may return: a Scalar or Void.
-type Result interface{ Scalar | Void }
+// Result is what a typed function may return: a Scalar, a string (the C
+// char* result copied into Go memory, one allocation; NULL gives "" and an
+// error wrapping ErrNull) or Void.
+type Result interface{ Scalar | ~string | Void }
 
 // typedFunc binds symbol with the signature func(ins...) (R, error).
-func typedFunc[R Result](l *Library, symbol string, opts []BindOption, ins ...reflect.Type) (*Func, error) {
-	out := []reflect.Type{errorType}
-	if rt := reflect.TypeFor[R](); rt != reflect.TypeFor[Void]() {
-		out = []reflect.Type{rt, errorType}
-	}
-	sig, err := SignatureOf(reflect.FuncOf(ins, out, false))
+func typedFunc[R any](l *Library, symbol string, opts []BindOption, ins ...reflect.Type) (*Func, error) {
+	sig, err := typedSig[R](ins...)
 	if err != nil {
 		return nil, err
 	}
 	return l.Func(symbol, sig, opts...)
 }
 
-// argBits converts a scalar argument to its register bits (integers sign- or
-// zero-extended to 64 bits, float32 in the low 32 bits).
-func argBits[T Scalar](v T, c conv) uint64 {
+func typedSig[R any](ins ...reflect.Type) (*Signature, error) {
+	out := []reflect.Type{errorType}
+	if rt := reflect.TypeFor[R](); rt != reflect.TypeFor[Void]() {
+		out = []reflect.Type{rt, errorType}
+	}
+	return SignatureOf(reflect.FuncOf(ins, out, false))
+}
+
+// escapeNever is always false, but the compiler cannot know it: escape makes
+// the typed functions' arguments escape, so the memory of a string or slice
+// argument is never on a goroutine stack, which a callback into Go during the
+// call (or a gate's code while the caller waits) could move. cgo's generated
+// code does the same with _Cgo_use. It costs nothing at run time.
+var (
+	escapeNever bool
+	escapeSink  any
+)
+
+func escape[T any](v T) {
+	if escapeNever {
+		escapeSink = v
+	}
+}
+
+// setArg lowers argument v of parameter pi into fr. It returns a heap copy
+// that must stay alive until the call returns (long strings), or nil.
+func setArg[T any](fr *frame, v T, pi *pinfo) unsafe.Pointer {
 	p := unsafe.Pointer(&v)
+	switch pi.c {
+	case cString:
+		return fr.setString(pi.slot, *(*string)(p), pi.heap)
+	case cSlice:
+		s := (*sliceHeader)(p)
+		if s.cap != 0 {
+			fr.regs[pi.slot] = uint64(uintptr(s.data))
+		}
+	case cStruct:
+		setStruct(fr, p, pi)
+	default:
+		fr.regs[pi.slot] = scalarBits(p, pi.c)
+	}
+	return nil
+}
+
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+// scalarBits converts the scalar at p to its register bits (integers sign-
+// or zero-extended to 64 bits, float32 in the low 32 bits).
+func scalarBits(p unsafe.Pointer, c conv) uint64 {
 	switch c {
 	case cI8:
 		return uint64(int64(*(*int8)(p)))
@@ -61,10 +118,22 @@ func argBits[T Scalar](v T, c conv) uint64 {
 	}
 }
 
-// resultOf converts the result registers of fr to R.
-func resultOf[R Result](fr *frame, c conv) (r R) {
+// setStruct passes the struct at p (at most 16 bytes, classified by
+// compile) in one or two registers.
+func setStruct(fr *frame, p unsafe.Pointer, pi *pinfo) {
+	var w [2]uint64
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&w)), pi.size), unsafe.Slice((*byte)(p), pi.size))
+	fr.regs[pi.slot] = w[0]
+	if pi.slot2 >= 0 {
+		fr.regs[pi.slot2] = w[1]
+	}
+}
+
+// resultOf converts the result registers of fr to R; null reports a NULL
+// char* for a string result.
+func resultOf[R any](fr *frame, rc *pinfo) (r R, null bool) {
 	p := unsafe.Pointer(&r)
-	switch c {
+	switch rc.c {
 	case cNone:
 	case cI8, cU8:
 		*(*uint8)(p) = uint8(fr.r1)
@@ -78,14 +147,92 @@ func resultOf[R Result](fr *frame, c conv) (r R) {
 		*(*uint32)(p) = uint32(fr.f1)
 	case cF64:
 		*(*uint64)(p) = fr.f1
+	case cString:
+		if fr.r1 == 0 {
+			return r, true
+		}
+		*(*string)(p) = goString(fr.r1)
+	case cStruct:
+		w := structWords(fr, rc)
+		copy(unsafe.Slice((*byte)(p), rc.size), unsafe.Slice((*byte)(unsafe.Pointer(&w)), rc.size))
 	default:
 		*(*uintptr)(p) = fr.r1
 	}
-	return r
+	return r, false
+}
+
+// structWords gathers a small struct result's eightbytes: INTEGER ones from
+// RAX then RDX, SSE ones from XMM0 then XMM1 (System V AMD64 ABI §3.2.3).
+func structWords(fr *frame, rc *pinfo) [2]uint64 {
+	ints := [2]uint64{uint64(fr.r1), uint64(fr.r2)}
+	flts := [2]uint64{fr.f1, fr.f2}
+	var w [2]uint64
+	ni, nf := 0, 0
+	for k := range int(rc.n8) {
+		if rc.sse[k] {
+			w[k] = flts[nf]
+			nf++
+		} else {
+			w[k] = ints[ni]
+			ni++
+		}
+	}
+	return w
+}
+
+// typedResult converts fr's results after a call that returned err (nil or
+// ErrClosed), reporting a NULL string and errno.
+func typedResult[R any](f *Func, fr *frame, rc *pinfo) (R, error) {
+	r, null := resultOf[R](fr, rc)
+	if null {
+		return r, f.callErr(ErrNull)
+	}
+	if fr.errno != 0 {
+		return r, f.callErr(syscall.Errno(fr.errno))
+	}
+	return r, nil
+}
+
+// callTyped makes the call described by fr (arguments set) and converts its
+// result. Ungated calls use fr where it is, on the caller's stack. Gated
+// calls copy it to the heap (the gate may run the call on another thread)
+// and convert the result inside the call the gate runs, before the gate lets
+// another call in: a result in a static buffer (l64a, inet_ntoa) is copied
+// before the next call can overwrite it.
+func callTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
+	fr.fn = f.ptr
+	fr.nflt = uintptr(f.sig.plan.nflt)
+	fr.errfn = f.errfn
+	if f.gate != nil {
+		return gatedTyped[R](f, fr, rc)
+	}
+	l := f.lib
+	if l != nil && !l.enter() {
+		return r, f.callErr(ErrClosed)
+	}
+	nativeFrame(fr)
+	if l != nil {
+		l.exit()
+	}
+	return typedResult[R](f, fr, rc)
+}
+
+func gatedTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
+	h := new(frame)
+	*h = *fr
+	gerr := f.gated(execctx.Current(), func() {
+		nativeFrame(h)
+		r, err = typedResult[R](f, h, rc)
+	})
+	if gerr != nil {
+		var zero R
+		return zero, gerr
+	}
+	return r, err
 }
 
 // slowTyped calls f through the general path and converts the result to R.
-func slowTyped[R Result](f *Func, in ...reflect.Value) (r R, err error) {
+func slowTyped[R any](f *Func, in ...reflect.Value) (r R, err error) {
 	res, errno, err := f.invoke(execctx.Current(), in)
 	if res.IsValid() {
 		r = res.Convert(reflect.TypeFor[R]()).Interface().(R)
@@ -105,21 +252,20 @@ func Fn0[R Result](l *Library, symbol string, opts ...BindOption) (func() (R, er
 	return fn0[R](f), nil
 }
 
-func fn0[R Result](f *Func) func() (R, error) {
+func fn0[R any](f *Func) func() (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
 		return func() (R, error) { return slowTyped[R](f) }
 	}
-	rc := p.res.c
-	return func() (r R, err error) {
+	rc := p.res
+	return func() (R, error) {
 		var fr frame
-		err = f.fastCall(&fr)
-		return resultOf[R](&fr, rc), err
+		return callTyped[R](f, &fr, &rc)
 	}
 }
 
 // Fn1 binds symbol as a typed function of one argument. Like Fn2.
-func Fn1[A Scalar, R Result](l *Library, symbol string, opts ...BindOption) (func(A) (R, error), error) {
+func Fn1[A Arg, R Result](l *Library, symbol string, opts ...BindOption) (func(A) (R, error), error) {
 	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A]())
 	if err != nil {
 		return nil, err
@@ -127,18 +273,19 @@ func Fn1[A Scalar, R Result](l *Library, symbol string, opts ...BindOption) (fun
 	return fn1[A, R](f), nil
 }
 
-func fn1[A Scalar, R Result](f *Func) func(A) (R, error) {
+func fn1[A, R any](f *Func) func(A) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
 		return func(a A) (R, error) { return slowTyped[R](f, reflect.ValueOf(a)) }
 	}
-	sa, ca := p.params[0].slot, p.params[0].c
-	rc := p.res.c
+	pa, rc := p.params[0], p.res
 	return func(a A) (r R, err error) {
 		var fr frame
-		fr.regs[sa] = argBits(a, ca)
-		err = f.fastCall(&fr)
-		return resultOf[R](&fr, rc), err
+		k := setArg(&fr, a, &pa)
+		r, err = callTyped[R](f, &fr, &rc)
+		runtime.KeepAlive(k)
+		escape(a)
+		return r, err
 	}
 }
 
@@ -147,12 +294,14 @@ func fn1[A Scalar, R Result](f *Func) func(A) (R, error) {
 //	add, err := ffi.Fn2[int32, int32, int32](lib, "add")
 //	sum, err := add(2, 3)
 //
-// Use Void as R for a C function returning void. The returned function calls
-// C through the register trampoline without reflection or allocation (on
-// linux/amd64; elsewhere through purego). Its error is a *CallError for a
-// closed library, a gate refusal, or errno when bound WithErrno; the result
-// is still returned with an errno error.
-func Fn2[A, B Scalar, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B) (R, error), error) {
+// Use Void as R for a C function returning void. Arguments are Scalars,
+// strings or byte slices (see Arg); results Scalars or strings (see Result).
+// The returned function calls C through the register trampoline without
+// reflection or allocation (on linux/amd64; elsewhere through purego; a
+// string result allocates its copy). Its error is a *CallError for a closed
+// library, a gate refusal, a NULL string result, or errno when bound
+// WithErrno; the result is still returned with an errno error.
+func Fn2[A, B Arg, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B) (R, error), error) {
 	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B]())
 	if err != nil {
 		return nil, err
@@ -160,163 +309,177 @@ func Fn2[A, B Scalar, R Result](l *Library, symbol string, opts ...BindOption) (
 	return fn2[A, B, R](f), nil
 }
 
-func fn2[A, B Scalar, R Result](f *Func) func(A, B) (R, error) {
+func fn2[A, B, R any](f *Func) func(A, B) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
 		return func(a A, b B) (R, error) { return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b)) }
 	}
-	sa, ca := p.params[0].slot, p.params[0].c
-	sb, cb := p.params[1].slot, p.params[1].c
-	rc := p.res.c
+	pa, pb, rc := p.params[0], p.params[1], p.res
 	return func(a A, b B) (r R, err error) {
 		var fr frame
-		fr.regs[sa] = argBits(a, ca)
-		fr.regs[sb] = argBits(b, cb)
-		err = f.fastCall(&fr)
-		return resultOf[R](&fr, rc), err
+		ka := setArg(&fr, a, &pa)
+		kb := setArg(&fr, b, &pb)
+		r, err = callTyped[R](f, &fr, &rc)
+		runtime.KeepAlive(ka)
+		runtime.KeepAlive(kb)
+		escape(a)
+		escape(b)
+		return r, err
 	}
 }
 
 // Fn3 binds symbol as a typed function of three arguments. Like Fn2.
-func Fn3[A, B, C Scalar, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C) (R, error), error) {
+func Fn3[A, B, C Arg, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C) (R, error), error) {
 	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C]())
 	if err != nil {
 		return nil, err
 	}
+	return fn3[A, B, C, R](f), nil
+}
+
+func fn3[A, B, C, R any](f *Func) func(A, B, C) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
 		return func(a A, b B, c C) (R, error) {
 			return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c))
-		}, nil
+		}
 	}
-	s0, c0 := p.params[0].slot, p.params[0].c
-	s1, c1 := p.params[1].slot, p.params[1].c
-	s2, c2 := p.params[2].slot, p.params[2].c
-	rc := p.res.c
+	pa, pb, pc, rc := p.params[0], p.params[1], p.params[2], p.res
 	return func(a A, b B, c C) (r R, err error) {
 		var fr frame
-		fr.regs[s0] = argBits(a, c0)
-		fr.regs[s1] = argBits(b, c1)
-		fr.regs[s2] = argBits(c, c2)
-		err = f.fastCall(&fr)
-		return resultOf[R](&fr, rc), err
-	}, nil
+		k0 := setArg(&fr, a, &pa)
+		k1 := setArg(&fr, b, &pb)
+		k2 := setArg(&fr, c, &pc)
+		r, err = callTyped[R](f, &fr, &rc)
+		runtime.KeepAlive(k0)
+		runtime.KeepAlive(k1)
+		runtime.KeepAlive(k2)
+		escape(a)
+		escape(b)
+		escape(c)
+		return r, err
+	}
 }
 
 // Fn4 binds symbol as a typed function of four arguments. Like Fn2.
-func Fn4[A, B, C, D Scalar, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C, D) (R, error), error) {
+func Fn4[A, B, C, D Arg, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C, D) (R, error), error) {
 	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]())
 	if err != nil {
 		return nil, err
 	}
+	return fn4[A, B, C, D, R](f), nil
+}
+
+func fn4[A, B, C, D, R any](f *Func) func(A, B, C, D) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
 		return func(a A, b B, c C, d D) (R, error) {
 			return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c), reflect.ValueOf(d))
-		}, nil
+		}
 	}
-	s0, c0 := p.params[0].slot, p.params[0].c
-	s1, c1 := p.params[1].slot, p.params[1].c
-	s2, c2 := p.params[2].slot, p.params[2].c
-	s3, c3 := p.params[3].slot, p.params[3].c
-	rc := p.res.c
+	pa, pb, pc, pd, rc := p.params[0], p.params[1], p.params[2], p.params[3], p.res
 	return func(a A, b B, c C, d D) (r R, err error) {
 		var fr frame
-		fr.regs[s0] = argBits(a, c0)
-		fr.regs[s1] = argBits(b, c1)
-		fr.regs[s2] = argBits(c, c2)
-		fr.regs[s3] = argBits(d, c3)
-		err = f.fastCall(&fr)
-		return resultOf[R](&fr, rc), err
-	}, nil
+		k0 := setArg(&fr, a, &pa)
+		k1 := setArg(&fr, b, &pb)
+		k2 := setArg(&fr, c, &pc)
+		k3 := setArg(&fr, d, &pd)
+		r, err = callTyped[R](f, &fr, &rc)
+		runtime.KeepAlive(k0)
+		runtime.KeepAlive(k1)
+		runtime.KeepAlive(k2)
+		runtime.KeepAlive(k3)
+		escape(a)
+		escape(b)
+		escape(c)
+		escape(d)
+		return r, err
+	}
+}
+
+// Fn5 binds symbol as a typed function of five arguments. Like Fn2.
+func Fn5[A, B, C, D, E Arg, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C, D, E) (R, error), error) {
+	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](),
+		reflect.TypeFor[D](), reflect.TypeFor[E]())
+	if err != nil {
+		return nil, err
+	}
+	return fn5[A, B, C, D, E, R](f), nil
+}
+
+func fn5[A, B, C, D, E, R any](f *Func) func(A, B, C, D, E) (R, error) {
+	p := &f.sig.plan
+	if !p.fast {
+		return func(a A, b B, c C, d D, e E) (R, error) {
+			return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c),
+				reflect.ValueOf(d), reflect.ValueOf(e))
+		}
+	}
+	pa, pb, pc, pd, pe, rc := p.params[0], p.params[1], p.params[2], p.params[3], p.params[4], p.res
+	return func(a A, b B, c C, d D, e E) (r R, err error) {
+		var fr frame
+		k0 := setArg(&fr, a, &pa)
+		k1 := setArg(&fr, b, &pb)
+		k2 := setArg(&fr, c, &pc)
+		k3 := setArg(&fr, d, &pd)
+		k4 := setArg(&fr, e, &pe)
+		r, err = callTyped[R](f, &fr, &rc)
+		runtime.KeepAlive(k0)
+		runtime.KeepAlive(k1)
+		runtime.KeepAlive(k2)
+		runtime.KeepAlive(k3)
+		runtime.KeepAlive(k4)
+		escape(a)
+		escape(b)
+		escape(c)
+		escape(d)
+		escape(e)
+		return r, err
+	}
 }
 
 // Fn6 binds symbol as a typed function of six arguments. Like Fn2.
-func Fn6[A, B, C, D, E, F Scalar, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C, D, E, F) (R, error), error) {
+func Fn6[A, B, C, D, E, F Arg, R Result](l *Library, symbol string, opts ...BindOption) (func(A, B, C, D, E, F) (R, error), error) {
 	fn, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](),
 		reflect.TypeFor[D](), reflect.TypeFor[E](), reflect.TypeFor[F]())
 	if err != nil {
 		return nil, err
 	}
+	return fn6[A, B, C, D, E, F, R](fn), nil
+}
+
+func fn6[A, B, C, D, E, F, R any](fn *Func) func(A, B, C, D, E, F) (R, error) {
 	p := &fn.sig.plan
 	if !p.fast {
 		return func(a A, b B, c C, d D, e E, f F) (R, error) {
 			return slowTyped[R](fn, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c),
 				reflect.ValueOf(d), reflect.ValueOf(e), reflect.ValueOf(f))
-		}, nil
+		}
 	}
-	var s [6]int8
-	var cs [6]conv
-	for i := range s {
-		s[i], cs[i] = p.params[i].slot, p.params[i].c
-	}
-	rc := p.res.c
+	var ps [6]pinfo
+	copy(ps[:], p.params)
+	rc := p.res
 	return func(a A, b B, c C, d D, e E, f F) (r R, err error) {
 		var fr frame
-		fr.regs[s[0]] = argBits(a, cs[0])
-		fr.regs[s[1]] = argBits(b, cs[1])
-		fr.regs[s[2]] = argBits(c, cs[2])
-		fr.regs[s[3]] = argBits(d, cs[3])
-		fr.regs[s[4]] = argBits(e, cs[4])
-		fr.regs[s[5]] = argBits(f, cs[5])
-		err = fn.fastCall(&fr)
-		return resultOf[R](&fr, rc), err
-	}, nil
-}
-
-// fastShape returns a reflection-free implementation of fv's func type for
-// the common shapes, or the zero Value.
-func (f *Func) fastShape(fv reflect.Value) reflect.Value {
-	if !f.sig.plan.fast || f.sig.Variadic {
-		return reflect.Value{}
-	}
-	switch p := fv.Addr().Interface().(type) {
-	case *func():
-		c := fn0[Void](f)
-		*p = func() { _, err := c(); mustCall(err) }
-	case *func() error:
-		c := fn0[Void](f)
-		*p = func() error { _, err := c(); return err }
-	case *func() int32:
-		c := fn0[int32](f)
-		*p = func() int32 { r, err := c(); mustCall(err); return r }
-	case *func(int32) int32:
-		c := fn1[int32, int32](f)
-		*p = func(a int32) int32 { r, err := c(a); mustCall(err); return r }
-	case *func(int32) (int32, error):
-		*p = fn1[int32, int32](f)
-	case *func(int32, int32) int32:
-		c := fn2[int32, int32, int32](f)
-		*p = func(a, b int32) int32 { r, err := c(a, b); mustCall(err); return r }
-	case *func(int32, int32) (int32, error):
-		*p = fn2[int32, int32, int32](f)
-	case *func(int64, int64) int64:
-		c := fn2[int64, int64, int64](f)
-		*p = func(a, b int64) int64 { r, err := c(a, b); mustCall(err); return r }
-	case *func(float64) float64:
-		c := fn1[float64, float64](f)
-		*p = func(a float64) float64 { r, err := c(a); mustCall(err); return r }
-	case *func(float64, float64) float64:
-		c := fn2[float64, float64, float64](f)
-		*p = func(a, b float64) float64 { r, err := c(a, b); mustCall(err); return r }
-	case *func(float64, float64) (float64, error):
-		*p = fn2[float64, float64, float64](f)
-	case *func(uintptr) uintptr:
-		c := fn1[uintptr, uintptr](f)
-		*p = func(a uintptr) uintptr { r, err := c(a); mustCall(err); return r }
-	case *func(unsafe.Pointer) uintptr:
-		c := fn1[unsafe.Pointer, uintptr](f)
-		*p = func(a unsafe.Pointer) uintptr { r, err := c(a); mustCall(err); return r }
-	default:
-		return reflect.Value{}
-	}
-	return fv.Addr().Elem()
-}
-
-// mustCall panics with err unless it is nil or only reports errno (a Go
-// signature without an error result cannot report a refused call).
-func mustCall(err error) {
-	if err != nil && !isErrno(err) {
-		panic(err)
+		k0 := setArg(&fr, a, &ps[0])
+		k1 := setArg(&fr, b, &ps[1])
+		k2 := setArg(&fr, c, &ps[2])
+		k3 := setArg(&fr, d, &ps[3])
+		k4 := setArg(&fr, e, &ps[4])
+		k5 := setArg(&fr, f, &ps[5])
+		r, err = callTyped[R](fn, &fr, &rc)
+		runtime.KeepAlive(k0)
+		runtime.KeepAlive(k1)
+		runtime.KeepAlive(k2)
+		runtime.KeepAlive(k3)
+		runtime.KeepAlive(k4)
+		runtime.KeepAlive(k5)
+		escape(a)
+		escape(b)
+		escape(c)
+		escape(d)
+		escape(e)
+		escape(f)
+		return r, err
 	}
 }

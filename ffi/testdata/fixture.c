@@ -101,3 +101,19 @@ int conc_finished(void) { pthread_mutex_lock(&conc_mu); int m = finished; pthrea
 void conc_reset(void) { pthread_mutex_lock(&conc_mu); cur_conc = max_conc = started = finished = 0; pthread_mutex_unlock(&conc_mu); }
 
 long tid(void) { return (long)pthread_self(); }
+
+/* a result in a static buffer, like l64a or inet_ntoa: the next call
+ * overwrites it, so the caller must copy it before anyone calls again */
+static char fmt_buf[32];
+const char *fmt_num(int v) {
+	char tmp[32];
+	int n = 0, neg = v < 0;
+	unsigned u = neg ? -(unsigned)v : (unsigned)v;
+	do { tmp[n++] = '0' + u % 10; u /= 10; } while (u);
+	int i = 0;
+	fmt_buf[i++] = 'n';
+	if (neg) fmt_buf[i++] = '-';
+	while (n) fmt_buf[i++] = tmp[--n];
+	fmt_buf[i] = 0;
+	return fmt_buf;
+}
