@@ -88,7 +88,7 @@ func (cx *Context) ReceiveContext(ctx context.Context) (any, error) {
 }
 
 func (c *core) gotMessage() {
-	c.sys.stats.received.Add(1)
+	c.sh.received.Add(1)
 	c.release()
 }
 

@@ -34,6 +34,7 @@ type core struct {
 	main   bool
 	exec   *execctx.Exec
 	ref    *Ref
+	sh     *shard // this actor's counters
 
 	// ev wakes the actor's goroutine: messages, calls, stop requests and
 	// everything it waits for signal it. Only that goroutine waits on it.
@@ -105,6 +106,7 @@ func (s *System) newCore(name string, k kind, pinned, main bool) *core {
 		done:   make(chan struct{}),
 		exited: make(chan struct{}),
 	}
+	c.sh = s.stats.of(id)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.ref = &Ref{c: c}
 	if pinned {
@@ -167,9 +169,9 @@ func (c *core) finish(result any, err error) {
 	// Messages still queued will never be received.
 	switch c.kind {
 	case kindBody:
-		c.sys.stats.deadLetters.Add(uint64(c.in.close() + c.in.drain()))
+		c.sh.deadLetters.Add(uint64(c.in.close() + c.in.drain()))
 	case kindHandler:
-		c.sys.stats.deadLetters.Add(uint64(c.mb.close()))
+		c.sh.deadLetters.Add(uint64(c.mb.close()))
 	}
 	c.closePorts()
 	c.failCalls()

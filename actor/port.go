@@ -52,8 +52,8 @@ func (p *Port) Send(msg any) error { return p.send(msg, false) }
 func (p *Port) SendMove(ptr any) error { return p.send(ptr, true) }
 
 func (p *Port) send(msg any, move bool) error {
-	s := p.owner.sys
-	s.stats.sent.Add(1)
+	sh := p.owner.sh
+	sh.sent.Add(1)
 	var v any
 	var err error
 	if move {
@@ -62,13 +62,13 @@ func (p *Port) send(msg any, move bool) error {
 		v, err = pass(msg)
 	}
 	if err != nil {
-		s.stats.rejected.Add(1)
+		sh.rejected.Add(1)
 		return err
 	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		s.stats.deadLetters.Add(1)
+		sh.deadLetters.Add(1)
 		return errClosedPort(p.owner.name)
 	}
 	p.q = append(p.q, v)
@@ -107,7 +107,7 @@ func (p *Port) close() {
 	n := len(p.q)
 	p.q = nil
 	p.mu.Unlock()
-	p.owner.sys.stats.deadLetters.Add(uint64(n))
+	p.owner.sh.deadLetters.Add(uint64(n))
 	if ev := p.waiter.Load(); ev != nil {
 		ev.Signal()
 	}
@@ -132,7 +132,7 @@ func (p *Port) tryRecv() (v any, ok bool, err error) {
 		v = p.q[0]
 		p.q[0] = nil
 		p.q = p.q[1:]
-		p.owner.sys.stats.received.Add(1)
+		p.owner.sh.received.Add(1)
 		return v, true, nil
 	}
 	if p.closed {

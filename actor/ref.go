@@ -72,8 +72,8 @@ func (r *Ref) SendMove(p any) error {
 
 // send is the one path every message to an actor's inbox takes.
 func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool) error {
-	s := c.sys
-	s.stats.sent.Add(1)
+	s, sh := c.sys, c.sh
+	sh.sent.Add(1)
 	var v any
 	var err error
 	if move {
@@ -82,11 +82,11 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 		v, err = pass(msg)
 	}
 	if err != nil {
-		s.stats.rejected.Add(1)
+		sh.rejected.Add(1)
 		return err
 	}
 	if c.isDone() {
-		s.stats.deadLetters.Add(1)
+		sh.deadLetters.Add(1)
 		return errClosedActor(c.name)
 	}
 	if c.capacity > 0 {
@@ -97,11 +97,11 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 		}
 		if err := c.reserve(ctx, wait); err != nil {
 			if err == errDropped {
-				s.stats.dropped.Add(1)
+				sh.dropped.Add(1)
 				s.log.Debug("actor: message dropped, mailbox full", zap.String("actor", c.name), zap.String("type", fmt.Sprintf("%T", v)))
 				return nil
 			}
-			s.stats.rejected.Add(1)
+			sh.rejected.Add(1)
 			return err
 		}
 	}
@@ -121,7 +121,7 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 	}
 	if !ok {
 		c.release()
-		s.stats.deadLetters.Add(1)
+		sh.deadLetters.Add(1)
 		return errClosedActor(c.name)
 	}
 	return nil
