@@ -134,13 +134,26 @@ func (e *SignatureError) Unwrap() error { return ErrUnsupportedSignature }
 // It reads like
 //
 //	ffi: call "libc.so.6" "close": bad file descriptor
+//
+// except for a call a [Gate] refused (Refused is true): the refusal already
+// names the call, the caller and the reason, so the error reads exactly as
+// the gate's error does, for example
+//
+//	safety: call "libfoo.bar" from actor "worker-3": not parallel-safe, only the main actor may call it
+//
+// In every case errors.As finds both the *CallError and the gate's error
+// (such as a *safety.UnsafeError), and errors.Is the sentinels they wrap.
 type CallError struct {
 	Library  string
 	Function string
 	Err      error // ErrClosed, a gate's error, ErrNull, a syscall.Errno, ...
+	Refused  bool  // Err is a Gate's refusal; the native function was not entered
 }
 
 func (e *CallError) Error() string {
+	if e.Refused && e.Err != nil {
+		return e.Err.Error()
+	}
 	return fmt.Sprintf("ffi: call %q %q: %v", e.Library, e.Function, e.Err)
 }
 

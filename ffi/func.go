@@ -145,7 +145,7 @@ func (f *Func) gated(caller *execctx.Exec, call func()) error {
 		l.exit()
 	}
 	if err != nil {
-		return f.callErr(err)
+		return &CallError{Library: f.libName(), Function: f.name, Err: err, Refused: true}
 	}
 	if !ran {
 		return f.callErr(errGateSkipped)

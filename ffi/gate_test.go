@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"unsafe"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/safety"
 )
 
 var errRefused = errors.New("refused by test gate")
@@ -208,5 +210,69 @@ func TestStackMovesDuringCall(t *testing.T) {
 			}
 		}()
 		<-done
+	}
+}
+
+// refuseGate refuses every call with a *safety.UnsafeError, as the extension
+// gate does for a worker calling a function that is not parallel-safe.
+type refuseGate struct{}
+
+func (refuseGate) Call(f *ffi.Func, caller *execctx.Exec, _ func()) error {
+	return &safety.UnsafeError{Op: "call", Extension: "libfoo", Function: f.Name(), Actor: caller.Name(),
+		Err: safety.ErrNotParallelSafe}
+}
+
+// TestGate_RefusalText checks that a refused call reads exactly like the
+// gate's error (no "ffi: call ..." prefix repeating the context) on every
+// path, and that errors.As and errors.Is still see both layers.
+func TestGate_RefusalText(t *testing.T) {
+	l := fixture(t)
+	typed, err := ffi.Fn1[int32, string](l, "fmt_num", ffi.WithGate(refuseGate{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound func(int32) (string, error)
+	l.MustBind(&bound, "fmt_num", ffi.WithGate(refuseGate{}))
+	var boundNoErr func(int32, float64, int32, float32) float64 // reflective path, panics
+	l.MustBind(&boundNoErr, "mixed", ffi.WithGate(refuseGate{}))
+	dyn := mustFunc(t, l, "fmt_num", "func(int32) string")
+	dyn, err = ffi.FuncAt(l, dyn.Ptr(), dyn.Signature(), ffi.WithGate(refuseGate{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]func() error{
+		"typed": func() error { _, err := typed(1); return err },
+		"bind":  func() error { _, err := bound(1); return err },
+		"call":  func() error { _, err := dyn.Call(1); return err },
+		"panic": func() (err error) {
+			defer func() { err, _ = recover().(error) }()
+			boundNoErr(1, 2, 3, 4)
+			return nil
+		},
+	}
+	for name, call := range paths {
+		var err error
+		onActor(execctx.New("worker-3", false, execctx.Hooks{}), func() { err = call() })
+		fn := "fmt_num"
+		if name == "panic" {
+			fn = "mixed"
+		} else if name == "call" {
+			fn = dyn.Name()
+		}
+		want := `safety: call "libfoo.` + fn + `" from actor "worker-3": not parallel-safe, only the main actor may call it`
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %q", name, err, want)
+		}
+		var ue *safety.UnsafeError
+		var ce *ffi.CallError
+		if !errors.As(err, &ue) || ue.Actor != "worker-3" || !errors.As(err, &ce) || !ce.Refused ||
+			!errors.Is(err, safety.ErrNotParallelSafe) {
+			t.Errorf("%s: %#v does not unwrap to *safety.UnsafeError and *ffi.CallError{Refused: true}", name, err)
+		}
+	}
+	// Other call errors keep their context.
+	ce := &ffi.CallError{Library: "libc.so.6", Function: "close", Err: syscall.EBADF}
+	if got, want := ce.Error(), `ffi: call "libc.so.6" "close": bad file descriptor`; got != want {
+		t.Errorf("CallError text %q, want %q", got, want)
 	}
 }

@@ -17,10 +17,14 @@ import (
 //     or on another thread (for example forwarding it to the main actor with
 //     Hooks.RunOnThread) while it waits for it to finish;
 //   - not run call and return an error (a refusal, typically a
-//     *safety.UnsafeError), which the caller receives wrapped in a *CallError.
+//     *safety.UnsafeError), which the caller receives wrapped in a *CallError
+//     with Refused set, whose text is the refusal's own text.
 //
-// call does the native call itself (with token lending when needed) and must
-// not be retained after Call returns.
+// call does the native call itself (with token lending when needed) and
+// converts its results (copies a string result, checks for NULL, reads
+// errno) before it returns, so a gate that serializes calls protects results
+// that C keeps in a static buffer. It must not be retained after Call
+// returns.
 type Gate interface {
 	Call(f *Func, caller *execctx.Exec, call func()) error
 }
