@@ -75,6 +75,7 @@ func BenchmarkCall(b *testing.B) {
 	}
 	dAdd, _ := l.FuncString("add", "func(int32, int32) int32")
 	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
+	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
 
 	var pAdd func(int32, int32) int32
 	var pHyp func(float64, float64) float64
@@ -169,7 +170,12 @@ func BenchmarkCall(b *testing.B) {
 			},
 		},
 		"strlen": {
-			"ffi-bind-string": func(b *testing.B) {
+			"ffi-typed": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink64, _ = slenStr("hello, world")
+				}
+			},
+			"ffi-bind": func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					sink64 = bStrlen("hello, world")
 				}
@@ -205,7 +211,7 @@ func BenchmarkCall(b *testing.B) {
 	}
 	for _, op := range []string{"add", "hypot2", "noop", "strlen", "struct"} {
 		b.Run(op, func(b *testing.B) {
-			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-nulbytes", "ffi-bind", "ffi-bind-string",
+			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-nulbytes", "ffi-bind",
 				"ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "cgo"} {
 				if f, ok := run[op][impl]; ok {
 					b.Run(impl, func(b *testing.B) {

@@ -18,14 +18,23 @@ func TestFastPath_NoAllocs(t *testing.T) {
 	hyp, _ := ffi.Fn2[float64, float64, float64](l, "hypot2")
 	var bAdd func(int32, int32) int32
 	l.MustBind(&bAdd, "add")
+	slen, _ := ffi.Fn1[string, uint64](l, "my_strlen")
+	var bSlen func(string) uint64
+	l.MustBind(&bSlen, "my_strlen")
+	sum, _ := ffi.Fn2[[]byte, int32, int64](l, "sum_bytes")
+	buf := []byte{1, 2, 3}
+	greet, _ := ffi.Fn0[string](l, "greeting")
 	if !mustFunc(t, l, "add", "func(int32, int32) int32").Fast() {
 		t.Skip("no register trampoline on this platform")
 	}
 	for name, f := range map[string]func(){
-		"Fn2 add":    func() { _, _ = add(1, 2) },
-		"Fn2 hypot2": func() { _, _ = hyp(3, 4) },
-		"Bind add":   func() { _ = bAdd(1, 2) },
-		"actor add":  nil,
+		"Fn2 add":     func() { _, _ = add(1, 2) },
+		"Fn2 hypot2":  func() { _, _ = hyp(3, 4) },
+		"Bind add":    func() { _ = bAdd(1, 2) },
+		"Fn1 strlen":  func() { _, _ = slen("hello") },
+		"Bind strlen": func() { _ = bSlen("hello") },
+		"Fn2 []byte":  func() { _, _ = sum(buf, 3) },
+		"actor add":   nil,
 	} {
 		if f == nil {
 			continue
@@ -33,5 +42,8 @@ func TestFastPath_NoAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(1000, f); n != 0 {
 			t.Errorf("%s: %v allocs per call, want 0", name, n)
 		}
+	}
+	if n := testing.AllocsPerRun(1000, func() { _, _ = greet() }); n != 1 {
+		t.Errorf("string result: %v allocs per call, want 1 (the copy)", n)
 	}
 }

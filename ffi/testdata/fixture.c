@@ -117,3 +117,14 @@ const char *fmt_num(int v) {
 	fmt_buf[i] = 0;
 	return fmt_buf;
 }
+
+int64_t five(int64_t a, int32_t b, double c, int8_t d, uint16_t e) { return a + 2 * b + (int64_t)(3 * c) + 4 * d + 5 * e; }
+void five_void(int64_t a, int32_t b, double c, int8_t d, int64_t *out) { *out = a + b + (int64_t)c + d; }
+int str_cmp(const char *a, const char *b) { return strcmp(a, b); }
+const char *str_chr(const char *s, int c) { return strchr(s, c); }
+/* calls cb (which may move the calling goroutine's stack) before reading
+ * its string and buffer arguments */
+long cb_then_read(int (*cb)(int), const char *s, const unsigned char *b, int n) {
+	long r = cb(1);
+	return r + (long)strlen(s) * 1000 + sum_bytes(b, n);
+}
