@@ -34,7 +34,7 @@ func TestUnsafeOffMain(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := `ffi: call "libc.so.6" "l64a": safety: call "guidestr2.l64a" from actor "worker-3": not parallel-safe, only the main actor may call it`
+		want := `safety: call "guidestr2.l64a" from actor "worker-3": not parallel-safe, only the main actor may call it`
 		if v != want {
 			t.Errorf("worker: error %q; want %q", v, want)
 		}
