@@ -76,6 +76,7 @@ func BenchmarkCall(b *testing.B) {
 	dAdd, _ := l.FuncString("add", "func(int32, int32) int32")
 	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
 	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
+	padd, _ := ffi.FnS2[pt, pt, pt](l, "point_add")
 
 	var pAdd func(int32, int32) int32
 	var pHyp func(float64, float64) float64
@@ -192,6 +193,12 @@ func BenchmarkCall(b *testing.B) {
 			},
 		},
 		"struct": {
+			"ffi-typed": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					p, _ := padd(pt{1, 2}, pt{3, 4})
+					sinkP.X = p.X
+				}
+			},
 			"ffi-bind": func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					p := bPoint(pt{1, 2}, pt{3, 4})

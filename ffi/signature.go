@@ -389,6 +389,9 @@ func intRegsOnArch() int {
 	}
 }
 
+// sysVAMD64 reports the System V AMD64 calling convention.
+func sysVAMD64() bool { return runtime.GOARCH == "amd64" && runtime.GOOS != "windows" }
+
 func structsSupported() bool {
 	switch runtime.GOARCH {
 	case "amd64", "arm64", "loong64", "ppc64le":
@@ -642,7 +645,14 @@ func (s *Signature) compile() error {
 					ni++
 				}
 			}
-			if !ok || p.nint+ni > numIntRegs || p.nflt+nf > numFloatRegs {
+			if ok && (p.nint+ni > numIntRegs || p.nflt+nf > numFloatRegs) && sysVAMD64() {
+				// The ABI passes the whole struct on the stack; purego puts
+				// its first eightbytes in the last registers and the rest on
+				// the stack, so C would read garbage.
+				return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: prm.Type.String(),
+					Reason: "this struct does not fit the remaining argument registers, so C expects it on the stack, which is not supported; pass a pointer or put it before the other arguments"}
+			}
+			if !ok {
 				fast = false // passed in memory: the fallback engine puts it on the stack
 				break
 			}

@@ -483,3 +483,53 @@ func fn6[A, B, C, D, E, F, R any](fn *Func) func(A, B, C, D, E, F) (R, error) {
 		return r, err
 	}
 }
+
+// FnS1 binds symbol as a typed function of one argument of any type the
+// signature validator accepts, structs by value included (see docs/ffi.md):
+//
+//	type Point struct{ X, Y int32 }
+//	padd, err := ffi.FnS2[Point, Point, Point](lib, "point_add")
+//
+// Structs of at most 16 bytes whose eightbytes fit the remaining registers
+// (System V AMD64 classification: INTEGER or SSE) are passed and returned in
+// registers through the trampoline without reflection or allocation; larger
+// structs (passed in memory) and any other shape the trampoline does not
+// take go through purego. The types are checked when binding, not by the
+// compiler: a refused type gives a *SignatureError.
+func FnS1[A, R any](l *Library, symbol string, opts ...BindOption) (func(A) (R, error), error) {
+	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A]())
+	if err != nil {
+		return nil, err
+	}
+	return fn1[A, R](f), nil
+}
+
+// FnS2 binds symbol as a typed function of two arguments of any supported
+// type, structs by value included. Like FnS1.
+func FnS2[A, B, R any](l *Library, symbol string, opts ...BindOption) (func(A, B) (R, error), error) {
+	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B]())
+	if err != nil {
+		return nil, err
+	}
+	return fn2[A, B, R](f), nil
+}
+
+// FnS3 binds symbol as a typed function of three arguments of any supported
+// type, structs by value included. Like FnS1.
+func FnS3[A, B, C, R any](l *Library, symbol string, opts ...BindOption) (func(A, B, C) (R, error), error) {
+	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C]())
+	if err != nil {
+		return nil, err
+	}
+	return fn3[A, B, C, R](f), nil
+}
+
+// FnS4 binds symbol as a typed function of four arguments of any supported
+// type, structs by value included. Like FnS1.
+func FnS4[A, B, C, D, R any](l *Library, symbol string, opts ...BindOption) (func(A, B, C, D) (R, error), error) {
+	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]())
+	if err != nil {
+		return nil, err
+	}
+	return fn4[A, B, C, D, R](f), nil
+}

@@ -128,3 +128,27 @@ long cb_then_read(int (*cb)(int), const char *s, const unsigned char *b, int n) 
 	long r = cb(1);
 	return r + (long)strlen(s) * 1000 + sum_bytes(b, n);
 }
+
+/* small structs in every System V class mix */
+typedef struct { double x; int64_t n; } DI;   /* SSE, INTEGER */
+typedef struct { int64_t n; double x; } ID;   /* INTEGER, SSE */
+typedef struct { float a, b; } F2;            /* one SSE eightbyte */
+typedef struct { int32_t a; float b; } IF;    /* one INTEGER eightbyte (mixed) */
+typedef struct { uint8_t r, g, b; } RGB;      /* 3 bytes, INTEGER */
+typedef struct { float a, b, c; } F3;         /* SSE, SSE (12 bytes) */
+DI di_mix(DI a, int k) { DI r = { a.x * k, a.n + k }; return r; }
+ID id_mix(ID a, double k) { ID r = { a.n * 2, a.x + k }; return r; }
+F2 f2_swap(F2 v) { F2 r = { v.b, v.a }; return r; }
+IF if_mix(IF v) { IF r = { v.a + 1, v.b * 2 }; return r; }
+RGB rgb_inv(RGB c) { RGB r = { 255 - c.r, 255 - c.g, 255 - c.b }; return r; }
+F3 f3_scale(F3 v, float k) { F3 r = { v.a * k, v.b * k, v.c * k }; return r; }
+/* the struct no longer fits the registers: it goes on the stack */
+int64_t six_then_point(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, Point p) {
+	return a + b + c + d + e + p.x * 100 + p.y;
+}
+double di_sum(DI a, DI b, DI c, DI d) { return a.x + a.n + b.x + b.n + c.x + c.n + d.x + d.n; }
+typedef struct { int64_t a, b; } Pair;       /* INTEGER, INTEGER */
+/* five integer registers taken, the pair needs two: it goes on the stack */
+int64_t five_then_pair(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, Pair p) {
+	return a + b + c + d + e + p.a * 100 + p.b;
+}
