@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/osthread"
 )
 
@@ -160,6 +161,11 @@ func (s *System) spawnBody(body func(*Context) (any, error), opts []SpawnOption)
 		c.exec.Enter()
 		res, err := runBody(c, body, cx)
 		c.exec.Leave()
+		c.linger(nil)
+		if f := c.lateFail(); f != nil && err == nil {
+			res, err = nil, &RemoteError{Actor: c.name, Cause: f}
+		}
+		c.closeCallbacks()
 		c.finish(res, err)
 	}
 	if c.pinned {
@@ -220,6 +226,9 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 	cx := &Context{c: c}
 	var mainErr, stopErr error
 	body := func() {
+		// Publish the main actor to the layers below (extension's OnMain
+		// policy finds it through execctx.Main).
+		restore := execctx.SetMain(c.exec)
 		c.exec.Enter()
 		_, mainErr = runBody(c, func(cx *Context) (any, error) { return nil, main(cx) }, cx)
 		var re *RemoteError
@@ -229,11 +238,21 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
+		// Stop waits for the other actors, their ref'ed callbacks included;
+		// while it waits, main's token is free and it serves calls.
 		stopErr = s.Stop(ctx)
-		cancel()
 		c.exec.Leave()
+		if c.linger(ctx) {
+			stopErr = addLingering(stopErr, c.name)
+		}
+		cancel()
+		if f := c.lateFail(); f != nil && mainErr == nil {
+			mainErr = f
+		}
+		c.closeCallbacks()
 		c.finish(nil, mainErr)
 		s.proto.Shutdown()
+		restore()
 	}
 	if osthread.OnMainThread() {
 		// We are the main goroutine (init locked it to this thread).

@@ -70,6 +70,10 @@ type core struct {
 
 	waitingOn atomic.Pointer[core] // the actor this one is blocked on, if any
 
+	// Callback lifetime (lifetime.go).
+	lingering atomic.Bool // work done, kept alive by ref'ed callbacks
+	forced    atomic.Bool // a Stop deadline passed: end without waiting
+
 	portMu sync.Mutex // protects ports
 	ports  []*Port
 
@@ -396,12 +400,21 @@ func runRecover(f func()) (err error) {
 	return nil
 }
 
-// fail implements execctx.Hooks.Fail.
+// fail implements execctx.Hooks.Fail. It never blocks: it may run on a
+// foreign thread (a callback's panic), possibly while the actor's own thread
+// waits for that thread inside a native call. It takes only short internal
+// locks and signals the actor.
 func (c *core) fail(err error) {
 	if err == nil || c.isDone() {
 		return
 	}
-	switch c.kind {
+	kind := c.kind
+	if c.lingering.Load() {
+		// The work is done and the mailbox closed: keep the error for the
+		// actor's result.
+		kind = kindBody
+	}
+	switch kind {
 	case kindBody:
 		c.failMu.Lock()
 		if c.failErr == nil {

@@ -91,10 +91,19 @@ func newPanicError(v any, stack []byte) *PanicError {
 // deadline passed. errors.Is(err, ErrShutdownTimeout) holds.
 type ShutdownError struct {
 	Stuck []string // names of the actors still running, sorted
+
+	// Lingering names the actors among Stuck whose own work was done but
+	// that ref'ed callbacks kept alive; at the deadline they closed their
+	// callbacks and ended.
+	Lingering []string
 }
 
 func (e *ShutdownError) Error() string {
-	return "actor: shutdown timed out, still running: " + strings.Join(e.Stuck, ", ")
+	msg := "actor: shutdown timed out, still running: " + strings.Join(e.Stuck, ", ")
+	if len(e.Lingering) > 0 {
+		msg += " (kept alive by ref'ed callbacks, now closed: " + strings.Join(e.Lingering, ", ") + ")"
+	}
+	return msg
 }
 
 // Unwrap returns ErrShutdownTimeout.

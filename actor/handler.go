@@ -429,6 +429,8 @@ func (m *mailbox) process() {
 	}
 	c.exec.Leave()
 	if c.stopped.Load() && !c.pinned && m.finished.CompareAndSwap(false, true) {
+		c.linger(nil)
+		c.closeCallbacks()
 		c.finishHandler()
 		close(c.exited)
 	}
@@ -551,6 +553,13 @@ func (c *core) finishHandler() {
 	if p := c.lastFailure.Load(); p != nil {
 		err = &RemoteError{Actor: c.name, Cause: *p}
 	}
+	if f := c.lateFail(); f != nil {
+		c.sys.stats.failures.Add(1)
+		c.sys.log.Warn("actor: failure raised while lingering for callbacks", zap.String("actor", c.name), zap.Error(f))
+		if err == nil {
+			err = &RemoteError{Actor: c.name, Cause: f}
+		}
+	}
 	c.finish(nil, err)
 }
 
@@ -599,6 +608,8 @@ func (d *threadDispatcher) loop() {
 		c.ev.Wait()
 	}
 	if c.pid != nil {
+		c.linger(nil)
+		c.closeCallbacks()
 		c.finishHandler()
 	} else {
 		// Spawn failed before protoactor knew the actor.

@@ -174,7 +174,9 @@ func (c *core) waitDone(ctx context.Context) error {
 // or ctx is done. A body actor sees its inbox close (Receive returns
 // ErrClosed) and its Context's Done channel close; it stops when its body
 // returns. A handler actor gets Stopping and Stopped; messages still queued
-// become dead letters.
+// become dead letters. An actor that owns ref'ed callbacks stays alive until
+// they are unref'ed or closed; if ctx is done first, Stop returns ctx's
+// error and the actor closes its callbacks and ends.
 func (r *Ref) Stop(ctx context.Context) error {
 	c := r.c
 	if c.main {
@@ -184,5 +186,11 @@ func (r *Ref) Stop(ctx context.Context) error {
 	if c.exec.OnOwnGoroutine() {
 		return nil
 	}
-	return c.awaitExit(ctx, current())
+	if err := c.awaitExit(ctx, current()); err != nil {
+		// Deadline: an actor kept alive by ref'ed callbacks closes them
+		// and ends now.
+		c.forceEnd()
+		return err
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package actor
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"runtime"
 	"slices"
@@ -167,8 +168,10 @@ func (s *System) remove(c *core) {
 // waits until they have finished and released their threads, or until ctx is
 // done. Body actors see their inbox close (Receive returns ErrClosed) and
 // their Context's Done channel close; handler actors get Stopping and Stopped.
-// Stop cannot interrupt Go code or a native call: actors still running at the
-// deadline are listed in a *ShutdownError (errors.Is ErrShutdownTimeout).
+// Actors that own ref'ed callbacks (see docs/callbacks.md) stay alive until
+// those are unref'ed or closed, or until ctx is done: then they close them and
+// end. Stop cannot interrupt Go code or a native call: actors still running at
+// the deadline are listed in a *ShutdownError (errors.Is ErrShutdownTimeout).
 // After Stop no actor can be spawned.
 func (s *System) Stop(ctx context.Context) error {
 	self := current()
@@ -184,19 +187,53 @@ func (s *System) Stop(ctx context.Context) error {
 	for _, c := range all {
 		c.requestStop()
 	}
-	var stuck []string
+	var late []*core
 	for _, c := range all {
 		if err := c.awaitExit(ctx, self); err != nil {
-			stuck = append(stuck, c.name)
+			late = append(late, c)
 		}
 	}
-	if len(stuck) > 0 {
-		slices.Sort(stuck)
-		err := &ShutdownError{Stuck: stuck}
-		s.log.Error("actor: shutdown timed out", zap.Strings("stuck", stuck))
-		return err
+	if len(late) == 0 {
+		return nil
 	}
-	return nil
+	// Deadline. Actors kept alive by ref'ed callbacks close them and end;
+	// actors stuck in Go or native code cannot be interrupted.
+	err := &ShutdownError{}
+	for _, c := range late {
+		err.Stuck = append(err.Stuck, c.name)
+		if c.lingering.Load() {
+			err.Lingering = append(err.Lingering, c.name)
+		}
+		c.forceEnd()
+	}
+	grace, cancel := context.WithTimeout(context.Background(), forceGrace)
+	for _, c := range late {
+		_ = c.awaitExit(grace, self)
+	}
+	cancel()
+	slices.Sort(err.Stuck)
+	slices.Sort(err.Lingering)
+	s.log.Error("actor: shutdown timed out", zap.Strings("stuck", err.Stuck), zap.Strings("lingering", err.Lingering))
+	return err
+}
+
+// forceGrace bounds how long Stop waits, after its deadline, for lingering
+// actors it forced to close their callbacks and end.
+const forceGrace = time.Second
+
+// addLingering adds an actor forced to end with ref'ed callbacks alive to a
+// shutdown error (creating one when err is nil).
+func addLingering(err error, name string) error {
+	var se *ShutdownError
+	if !errors.As(err, &se) {
+		se = &ShutdownError{}
+		err = errors.Join(err, se)
+	}
+	se.Stuck = append(se.Stuck, name)
+	se.Lingering = append(se.Lingering, name)
+	slices.Sort(se.Stuck)
+	slices.Sort(se.Lingering)
+	return err
 }
 
 // coreOf maps an actor's Exec to its core, for the goroutines bound with
