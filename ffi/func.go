@@ -136,13 +136,17 @@ var errGateSkipped = errors.New("ffi: gate returned nil without running the call
 // C memory (a static buffer).
 func (f *Func) gated(caller *execctx.Exec, call func()) error {
 	l := f.lib
-	if l != nil && !l.enter() {
-		return f.callErr(ErrClosed)
+	var sh *shard
+	if l != nil {
+		var ok bool
+		if sh, ok = l.enter(); !ok {
+			return f.callErr(ErrClosed)
+		}
 	}
 	ran := false
 	err := f.gate.Call(f, caller, func() { ran = true; call() })
 	if l != nil {
-		l.exit()
+		l.exit(sh)
 	}
 	if err != nil {
 		return &CallError{Library: f.libName(), Function: f.name, Err: err, Refused: true}
@@ -270,12 +274,16 @@ func (f *Func) invoke(caller *execctx.Exec, in []reflect.Value) (res reflect.Val
 		return res, errno, err
 	}
 	l := f.lib
-	if l != nil && !l.enter() {
-		return res, 0, f.callErr(ErrClosed)
+	var sh *shard
+	if l != nil {
+		var ok bool
+		if sh, ok = l.enter(); !ok {
+			return res, 0, f.callErr(ErrClosed)
+		}
 	}
 	call()
 	if l != nil {
-		l.exit()
+		l.exit(sh)
 	}
 	return res, errno, err
 }

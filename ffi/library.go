@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Library is a native library opened with [Open]. All methods are safe for
@@ -18,10 +19,15 @@ type Library struct {
 	name   string // the name that loaded
 	handle uintptr
 
-	// state holds the number of calls in flight (low bits) and closedBit once
-	// the last reference is closed. Calls enter with one atomic add and leave
-	// with another.
-	state atomic.Int64
+	// Calls in flight are counted in shards, one cache line each, chosen by
+	// the calling goroutine's stack address, so calls from different actors
+	// (threads) do not contend on one counter. closed is set once the last
+	// reference is closed. A call increments its shard and then reads
+	// closed; Close sets closed and then sums the shards. Both are
+	// sequentially consistent, so either the call sees closed (and backs out
+	// without entering C) or Close's sum sees the call (see enter).
+	shards [numShards]shard
+	closed atomic.Bool
 
 	mu   sync.Mutex // protects refs
 	refs int        // Open and Retain add one, Close removes one
@@ -31,7 +37,12 @@ type Library struct {
 	unloadErr  error         // written before drained is closed
 }
 
-const closedBit = int64(1) << 62
+const numShards = 16
+
+type shard struct {
+	n atomic.Int64
+	_ [56]byte // one cache line per shard
+}
 
 // Open loads the first of names that the dynamic loader accepts: sonames
 // such as "libz.so.1" (searched the usual way) or paths. Every Open must be
@@ -69,7 +80,7 @@ func (l *Library) Handle() uintptr {
 }
 
 // Closed reports whether the last reference to l was closed.
-func (l *Library) Closed() bool { return l.state.Load()&closedBit != 0 }
+func (l *Library) Closed() bool { return l.closed.Load() }
 
 // Retain adds a reference to l; each Retain must be balanced by a Close.
 // It returns an error wrapping ErrClosed when l is already closed.
@@ -86,10 +97,11 @@ func (l *Library) Retain() error {
 // Sym returns the address of symbol in l. A missing symbol (or a closed
 // library) gives a *LoadError naming the library and the symbol.
 func (l *Library) Sym(symbol string) (uintptr, error) {
-	if !l.enter() {
+	sh, ok := l.enter()
+	if !ok {
 		return 0, &LoadError{Library: l.name, Symbol: symbol, Err: ErrClosed}
 	}
-	defer l.exit()
+	defer l.exit(sh)
 	p, err := dlsym(l.handle, symbol)
 	if err != nil {
 		return 0, &LoadError{Library: l.name, Symbol: symbol, Err: err}
@@ -126,7 +138,8 @@ func (l *Library) CloseContext(ctx context.Context) error {
 	if !last {
 		return nil
 	}
-	if old := l.state.Or(closedBit); old == 0 {
+	l.closed.Store(true)
+	if l.InFlight() == 0 {
 		l.unload()
 	}
 	select {
@@ -143,21 +156,42 @@ func (l *Library) CloseContext(ctx context.Context) error {
 }
 
 // InFlight returns the number of calls running into l (a diagnostic).
-func (l *Library) InFlight() int { return int(l.state.Load() &^ closedBit) }
-
-// enter registers a call into l; it returns false when l is closed.
-func (l *Library) enter() bool {
-	if l.state.Add(1)&closedBit != 0 {
-		l.exit()
-		return false
+func (l *Library) InFlight() int {
+	var n int64
+	for i := range l.shards {
+		n += l.shards[i].n.Load()
 	}
-	return true
+	return int(n)
+}
+
+// enter registers a call into l and returns the shard it counted in (to be
+// given to exit); ok is false when l is closed.
+//
+// Why Close never unloads under a call: enter increments a shard, then loads
+// closed; CloseContext stores closed, then loads every shard. All four are
+// sequentially consistent atomics, so in their total order either the load
+// of closed comes after the store (the call sees closed, backs out and never
+// enters C), or the increment comes before the store and so before Close
+// loads that shard (Close sees the call and leaves the unload to the last
+// exit). A shard may go negative when a goroutine's stack moved between
+// enter and exit; only the sum matters.
+func (l *Library) enter() (sh *shard, ok bool) {
+	var probe byte
+	h := uintptr(unsafe.Pointer(&probe)) >> 13 // goroutine stacks are >= 8 KiB apart
+	sh = &l.shards[(uint64(h)*0x9E3779B97F4A7C15)>>(64-4)]
+	sh.n.Add(1)
+	if l.closed.Load() {
+		l.exit(sh)
+		return nil, false
+	}
+	return sh, true
 }
 
 // exit ends a call registered by enter; the last call out of a closed
 // library unloads it.
-func (l *Library) exit() {
-	if l.state.Add(-1) == closedBit {
+func (l *Library) exit(sh *shard) {
+	sh.n.Add(-1)
+	if l.closed.Load() && l.InFlight() == 0 {
 		l.unload()
 	}
 }

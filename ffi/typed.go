@@ -207,12 +207,16 @@ func callTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
 		return gatedTyped[R](f, fr, rc)
 	}
 	l := f.lib
-	if l != nil && !l.enter() {
-		return r, f.callErr(ErrClosed)
+	var sh *shard
+	if l != nil {
+		var ok bool
+		if sh, ok = l.enter(); !ok {
+			return r, f.callErr(ErrClosed)
+		}
 	}
 	nativeFrame(fr)
 	if l != nil {
-		l.exit()
+		l.exit(sh)
 	}
 	return typedResult[R](f, fr, rc)
 }
