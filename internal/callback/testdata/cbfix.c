@@ -131,3 +131,24 @@ intptr_t call_stored_thread(intptr_t x) {
 
 // Recursion through Go: cb(depth) is expected to call call_cb_depth again.
 intptr_t call_cb_depth(cb1 cb, intptr_t depth) { return cb(depth); }
+
+// A thread that calls cb(0), then stays alive (outside Go) until
+// held_release() is called, then calls cb(1) and exits. held_join waits for
+// it and returns the sum of both results.
+static pthread_t held_th;
+static atomic_int held_go;
+static struct thr held_t;
+static void *held_main(void *p) {
+	struct thr *t = p;
+	t->sum = t->cb(0);
+	while (!atomic_load(&held_go)) usleep(100);
+	t->sum += t->cb(1);
+	return NULL;
+}
+intptr_t held_start(cb1 cb) {
+	atomic_store(&held_go, 0);
+	held_t = (struct thr){cb, 0, 0};
+	return pthread_create(&held_th, NULL, held_main, &held_t);
+}
+void held_release(void) { atomic_store(&held_go, 1); }
+intptr_t held_join(void) { pthread_join(held_th, NULL); return held_t.sum; }
