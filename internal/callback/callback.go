@@ -382,9 +382,11 @@ func (c *Callback) run(a *Args) (ret uintptr) {
 	return ret
 }
 
-// fail reports err to the owner's Fail hook, if any. A panicking hook is
-// swallowed: nothing may unwind into C.
+// fail reports err to the capture of the goroutine C called on (an
+// offloaded call; see Capture), if any, and to the owner's Fail hook, if
+// any. A panicking hook is swallowed: nothing may unwind into C.
 func (c *Callback) fail(err error) {
+	captured(err)
 	if c.owner == nil {
 		return
 	}
