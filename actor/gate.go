@@ -15,12 +15,7 @@ var (
 // reference, a copyable one as a deep copy (aliasing and cycles kept), and
 // anything else is refused with the *shareable.IsolationError that names the
 // offending part.
-func pass(v any) (any, error) {
-	if shareable.Check(v) == nil {
-		return v, nil
-	}
-	return copyAny(v)
-}
+func pass(v any) (any, error) { return shareable.Pass(v) }
 
 // passMove hands over the value p points to without copying and zeroes it,
 // so the sender cannot touch it again.

@@ -2,7 +2,4 @@ package actor
 
 import "github.com/goractor/goractor/shareable"
 
-var (
-	copyAny = shareable.CopyAny
-	moveAny = shareable.MoveAny
-)
+var moveAny = shareable.MoveAny

@@ -132,3 +132,77 @@ func BenchmarkFreezeConfig(b *testing.B) {
 		}
 	}
 }
+
+var sinkAny any
+
+// The send gate's work for a copied message: Check (which fails on a slice
+// and builds its error) and then CopyAny, against slices.Clone in the same
+// run.
+func BenchmarkGateCheckThenCopyAnyInts1000(b *testing.B) {
+	var v any = ints1000()
+	b.ReportAllocs()
+	for b.Loop() {
+		if shareable.Check(v) == nil {
+			b.Fatal("a slice is not shareable")
+		}
+		c, err := shareable.CopyAny(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkAny = c
+	}
+}
+
+func BenchmarkCopyAnyInts1000(b *testing.B) {
+	var v any = ints1000()
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := shareable.CopyAny(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkAny = c
+	}
+}
+
+func BenchmarkCheckIntsNotShareable(b *testing.B) {
+	var v any = ints1000()
+	b.ReportAllocs()
+	for b.Loop() {
+		if shareable.Check(v) == nil {
+			b.Fatal("a slice is not shareable")
+		}
+	}
+}
+
+func BenchmarkSlicesCloneAny1000(b *testing.B) {
+	s := ints1000()
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkAny = slices.Clone(s)
+	}
+}
+
+func BenchmarkPassInts1000(b *testing.B) {
+	var v any = ints1000()
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := shareable.Pass(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkAny = c
+	}
+}
+
+func BenchmarkPassShareableArray(b *testing.B) {
+	var v any = [1000]int{}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := shareable.Pass(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkAny = c
+	}
+}

@@ -34,8 +34,46 @@ func Copy[T any](v T) (T, error) {
 }
 
 // CopyAny is Copy for a value held in an interface: it copies the dynamic
-// value and returns it in a new interface.
-func CopyAny(v any) (any, error) { return Copy(v) }
+// value and returns it in a new interface. A value whose type is shareable
+// (see CheckType) is returned as it is, with no walk and no allocation.
+// Pass is the send gate built on it.
+func CopyAny(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	e := (*eface)(unsafe.Pointer(&v))
+	ti := infoOf(typeOfRtype(e.word0))
+	switch ti.verdict {
+	case vShare:
+		return v, nil
+	case vForbid:
+		return nil, checkSlow(v, ti)
+	}
+	if ti.kind == reflect.Slice && ti.elem.noptr && !ti.isErr {
+		h := (*sliceHeader)(e.data)
+		if h.data == nil || h.cap == 0 {
+			return v, nil
+		}
+		return boxSlice(e.word0, sliceHeader{copyArray(ti.elem, h.data, h.cap), h.len, h.cap}), nil
+	}
+	return copyDynamic(v, ti)
+}
+
+// copyArray returns a new backing array holding a copy of the n elements of
+// type et at src. Pointer-free elements are copied with one allocation that
+// is not cleared first and one memmove; others with typed copies (write
+// barriers).
+func copyArray(et *tinfo, src unsafe.Pointer, n int) unsafe.Pointer {
+	if et.noptr {
+		size := uintptr(n) * et.size
+		dst := mallocgc(size, et.rt, false)
+		copy(unsafe.Slice((*byte)(dst), size), unsafe.Slice((*byte)(src), size))
+		return dst
+	}
+	dst := unsafe_NewArray(et.rt, n)
+	typedslicecopy(et.rt, sliceHeader{dst, n, n}, sliceHeader{src, n, n})
+	return dst
+}
 
 // crossError builds the *IsolationError for a value that may not cross,
 // found by a walk that keeps paths.
@@ -240,8 +278,7 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 			h.data = v.p
 			return true
 		}
-		n := unsafe_NewArray(et.rt, h.cap)
-		typedslicecopy(et.rt, sliceHeader{n, h.cap, h.cap}, sliceHeader{h.data, h.cap, h.cap})
+		n := copyArray(et, h.data, h.cap)
 		c.record(k, aliasVal{p: n, cap: h.cap})
 		h.data = n
 		if et.verdict != vShare {
@@ -332,6 +369,12 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 		n := unsafe_New(dti.rt)
 		typedmemmove(dti.rt, n, *(*unsafe.Pointer)(data))
 		*(*unsafe.Pointer)(data) = n
+		if c.depth < maxInline {
+			c.depth++
+			ok := c.fix(dti, n)
+			c.depth--
+			return ok
+		}
 		c.stack = append(c.stack, cframe{p: n, ti: dti})
 	}
 	return true

@@ -443,3 +443,46 @@ func mutate(v any) {
 	}
 	walk(v)
 }
+
+// FuzzPass checks the send gate against Check and CopyAny: what Check
+// accepts comes back as the very same value, what it refuses comes back as
+// an isomorphic copy sharing no mutable memory, and what may never cross is
+// refused with an *IsolationError.
+func FuzzPass(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, m := decodeGraph(data)
+		before := canon(v, true)
+		got, err := shareable.Pass(v)
+		if after := canon(v, true); after != before {
+			t.Fatalf("Pass changed the original (err=%v)", err)
+		}
+		wantOK := !reachable(m, mkind.forbidden)
+		if (err == nil) != wantOK {
+			t.Fatalf("Pass = %v, want ok=%v for %s", err, wantOK, canon(v, false))
+		}
+		if err != nil {
+			var ie *shareable.IsolationError
+			if got != nil || !errors.As(err, &ie) || ie.Type == nil {
+				t.Fatalf("Pass error %#v (value %v)", err, got)
+			}
+			return
+		}
+		if shareable.Check(v) == nil {
+			if canon(got, true) != before {
+				t.Fatalf("Pass of a shareable value did not return it by reference")
+			}
+			return
+		}
+		if g, w := canon(got, false), canon(v, false); g != w {
+			t.Fatalf("copy not isomorphic to the original:\n got %s\nwant %s", g, w)
+		}
+		if shared := sharedMutable(v, got); len(shared) > 0 {
+			t.Fatalf("copy shares mutable memory %v with the original", shared)
+		}
+		mutate(got)
+		if after := canon(v, true); after != before {
+			t.Fatalf("mutating the copy changed the original")
+		}
+	})
+}

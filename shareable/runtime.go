@@ -5,7 +5,7 @@ import (
 	"unsafe"
 )
 
-// This file reaches four runtime helpers that package reflect itself uses.
+// This file reaches five runtime helpers that package reflect itself uses.
 // They are linknamed by many widely used packages (see go.dev/issue/67401), and
 // the runtime promises not to change their signatures. They let the copier
 // allocate and move typed memory without a reflect.Value per element.
@@ -21,6 +21,14 @@ func typedmemmove(t unsafe.Pointer, dst, src unsafe.Pointer)
 
 //go:linkname typedslicecopy reflect.typedslicecopy
 func typedslicecopy(elem unsafe.Pointer, dst, src sliceHeader) int
+
+// mallocgc allocates size bytes of memory for values of type t (an element
+// type for arrays); needzero false skips clearing it. It is linknamed by
+// widely used packages too (the runtime keeps it reachable, see its comment).
+// The copier uses it for pointer-free memory it overwrites at once.
+//
+//go:linkname mallocgc runtime.mallocgc
+func mallocgc(size uintptr, t unsafe.Pointer, needzero bool) unsafe.Pointer
 
 // sliceHeader is the runtime layout of a slice.
 type sliceHeader struct {

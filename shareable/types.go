@@ -35,6 +35,7 @@ type tinfo struct {
 	isErr   bool // a concrete type that implements error
 	direct  bool // stored directly in an interface's data word
 	empty   bool // an interface type with no methods
+	noptr   bool // values hold no pointers: copied with one memmove
 
 	// For vForbid: the part of the type that is not shareable.
 	badPath string       // Go-expression path from this type to the part, e.g. ".Notify" or "[0]"
@@ -164,6 +165,7 @@ func (b *builder) build(t reflect.Type) *tinfo {
 	ti.direct = isDirectIface(t)
 	ti.empty = ti.kind == reflect.Interface && t.NumMethod() == 0
 	ti.isErr = ti.kind != reflect.Interface && t.Implements(errorType)
+	ti.noptr = !hasPointers(t)
 
 	if registry[t] || declares(t) {
 		ti.verdict = vShare
@@ -228,6 +230,27 @@ func (b *builder) build(t reflect.Type) *tinfo {
 		ti.verdict = vShare
 	}
 	return ti
+}
+
+// hasPointers reports whether values of t hold pointers (the garbage
+// collector scans them), following only memory stored inline.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 func (ti *tinfo) forbid(path string, part reflect.Type, reason string) {

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,6 +48,7 @@ const (
 	BaselineCSem          = "goractor.baseline.c_sem_pingpong"
 	SendShareable         = "goractor.send.shareable_array1000"
 	SendCopy              = "goractor.send.copy_array1000_int"
+	BaselineClone         = "goractor.baseline.clone_1000_int"
 )
 
 // Measure runs the named measurement with n operations and returns the time
@@ -69,13 +71,15 @@ func Measure(name string, n int) (time.Duration, error) {
 		return SendOneWay(n, false)
 	case SendCopy:
 		return SendOneWay(n, true)
+	case BaselineClone:
+		return CloneInts(n)
 	}
 	return 0, fmt.Errorf("actorbench: unknown measurement %q", name)
 }
 
 // Names lists the measurements in reporting order.
 func Names() []string {
-	return []string{PingPongPinned, BaselineCSem, PingPongPinnedSpin, PingPongPinnedHandler, PingPongUnpinned, BaselineProto, SendShareable, SendCopy}
+	return []string{PingPongPinned, BaselineCSem, PingPongPinnedSpin, PingPongPinnedHandler, PingPongUnpinned, BaselineProto, SendShareable, SendCopy, BaselineClone}
 }
 
 var errWrongReply = errors.New("actorbench: wrong reply")
@@ -274,6 +278,25 @@ func SendOneWay(n int, copy bool, opts ...actor.Option) (time.Duration, error) {
 		return nil
 	}, opts...)
 	return per, err
+}
+
+// cloneSink keeps CloneInts' copies observable.
+var cloneSink []int
+
+// CloneInts is the baseline for SendOneWay(copy): slices.Clone of the same
+// 1000-int slice, as an interface value like a message, with nothing sent.
+// Its allocation and memmove are the floor of any deep copy of that message.
+func CloneInts(n int) (time.Duration, error) {
+	s := make([]int, 1000)
+	for i := range s {
+		s[i] = i
+	}
+	var msg any = s
+	start := time.Now()
+	for range n {
+		cloneSink = slices.Clone(msg.([]int))
+	}
+	return time.Since(start) / time.Duration(n), nil
 }
 
 //go:embed testdata/sem_pingpong.c
