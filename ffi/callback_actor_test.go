@@ -31,7 +31,7 @@ var cbfix struct {
 // cbFixture returns testdata/callback_fix.c, built and opened once for the
 // process. The library stays loaded until the process exits (its file lives
 // in the first test's temporary directory; the mapping outlives it).
-func cbFixture(t *testing.T) *ffi.Library {
+func cbFixture(t testing.TB) *ffi.Library {
 	t.Helper()
 	cbfix.Lock()
 	defer cbfix.Unlock()
@@ -56,7 +56,7 @@ type cbFuncs struct {
 	fired        func() int64
 }
 
-func bindCB(t *testing.T) *cbFuncs {
+func bindCB(t testing.TB) *cbFuncs {
 	t.Helper()
 	l := cbFixture(t)
 	var f cbFuncs

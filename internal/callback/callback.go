@@ -311,7 +311,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 	defer c.exit()
 	e := c.owner
 	if e == nil {
-		return c.run(a)
+		return c.run(a, &stats.direct)
 	}
 	if e.OnOwnGoroutine() {
 		// Synchronous: C called back on the owner's thread, during the
@@ -329,16 +329,14 @@ func (c *Callback) invoke(a *Args) uintptr {
 			}
 		} else if !e.NeedsLend() {
 			st.depth++
-			r := c.run(a)
+			r := c.run(a, &stats.inline)
 			st.depth--
-			stats.inline.Add(1)
 			return r
 		}
 		st.depth++
-		r := c.run(a)
+		r := c.run(a, &stats.inline)
 		st.depth--
 		e.Release()
-		stats.inline.Add(1)
 		return r
 	}
 	if !c.threadSafe {
@@ -351,9 +349,8 @@ func (c *Callback) invoke(a *Args) uintptr {
 			return c.exc
 		}
 	}
-	r := c.run(a)
+	r := c.run(a, &stats.foreign)
 	e.Release()
-	stats.foreign.Add(1)
 	return r
 }
 
@@ -368,8 +365,10 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 	return err
 }
 
-// run calls the handler, turning a panic into the exceptional value.
-func (c *Callback) run(a *Args) (ret uintptr) {
+// run calls the handler, turning a panic into the exceptional value. A
+// normal return is counted in delivered (one of the counters whose sum is
+// Stats.Delivered: one atomic add per call).
+func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
 	defer func() {
 		if r := recover(); r != nil {
 			ret = c.exc
@@ -378,7 +377,7 @@ func (c *Callback) run(a *Args) (ret uintptr) {
 		}
 	}()
 	ret = c.plan.call(a)
-	stats.delivered.Add(1)
+	delivered.Add(1)
 	return ret
 }
 

@@ -8,7 +8,7 @@ type counter struct {
 }
 
 var stats struct {
-	fired, delivered, inline, foreign                              counter
+	fired, direct, inline, foreign                                 counter
 	exClosed, exStale, exDeadline, exPanic, exWrongThread, exDepth counter
 	created, closed                                                counter
 }
@@ -26,12 +26,13 @@ type Stats struct {
 	Delivered   int64 // calls whose handler returned normally
 	Inline      int64 // delivered on the owner's own goroutine (synchronous)
 	Foreign     int64 // delivered from another thread under the owner's token
-	ExClosed    int64 // exceptional: the callback was closed (or its owner stopped)
-	ExStale     int64 // exceptional: a stale Handle (generation mismatch)
-	ExDeadline  int64 // exceptional: the owner's token was not free before the deadline
-	ExPanic     int64 // exceptional: the handler panicked
-	ExWrong     int64 // exceptional: a synchronous-only callback was called from another thread
-	ExDepth     int64 // exceptional: re-entrant nesting deeper than MaxDepth
+	// (Delivered - Inline - Foreign were unowned callbacks, run directly.)
+	ExClosed   int64 // exceptional: the callback was closed (or its owner stopped)
+	ExStale    int64 // exceptional: a stale Handle (generation mismatch)
+	ExDeadline int64 // exceptional: the owner's token was not free before the deadline
+	ExPanic    int64 // exceptional: the handler panicked
+	ExWrong    int64 // exceptional: a synchronous-only callback was called from another thread
+	ExDepth    int64 // exceptional: re-entrant nesting deeper than MaxDepth
 }
 
 // Exceptional is the number of calls that returned the exceptional value.
@@ -44,6 +45,9 @@ func ReadStats() Stats {
 	pool.mu.Lock()
 	free := len(pool.free)
 	pool.mu.Unlock()
+	// Read the delivery counters before fired, so that a snapshot taken
+	// while calls run never shows more deliveries than calls.
+	direct, inline, foreign := stats.direct.Load(), stats.inline.Load(), stats.foreign.Load()
 	return Stats{
 		Slots:       int(pool.n.Load()),
 		PuregoSlots: puregoSlots(),
@@ -52,9 +56,9 @@ func ReadStats() Stats {
 		Created:     stats.created.Load(),
 		Closed:      stats.closed.Load(),
 		Fired:       stats.fired.Load(),
-		Delivered:   stats.delivered.Load(),
-		Inline:      stats.inline.Load(),
-		Foreign:     stats.foreign.Load(),
+		Delivered:   direct + inline + foreign,
+		Inline:      inline,
+		Foreign:     foreign,
 		ExClosed:    stats.exClosed.Load(),
 		ExStale:     stats.exStale.Load(),
 		ExDeadline:  stats.exDeadline.Load(),
