@@ -47,10 +47,16 @@
 // # Threads
 //
 // The package starts no goroutines and locks no threads. Foreign threads
-// enter Go through purego's trampoline (crosscall2). With CGO_ENABLED=1 the
-// package makes one call through a cgo //export at start-up so that foreign
-// threads keep their Go binding between callbacks (see Primed); with
-// CGO_ENABLED=0 each foreign-thread callback borrows and returns a Go M.
+// enter Go through crosscall2, like cgo's and purego's callbacks. At start-up
+// the package makes the runtime keep a foreign thread's Go M bound between
+// callbacks (see Primed): with CGO_ENABLED=1 by one call through a cgo
+// //export, with CGO_ENABLED=0 on linux/amd64 by creating the runtime's
+// pthread key itself (prime_fakecgo.go; GORACTOR_NOPRIME=1 disables it).
+// Unprimed, each foreign-thread callback borrows and returns a Go M (about
+// 2 µs). A bound M is given back when its thread exits.
+//
+// Capture collects the failures of callbacks that C calls on the calling
+// goroutine's thread; package ffi uses it for offloaded calls.
 //
 // # Cleanup
 //
