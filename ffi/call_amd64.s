@@ -47,12 +47,14 @@ TEXT ffitramp(SB), NOSPLIT, $48
 
 strings:
 	MOVQ 0(R12), R11
-	MOVQ frame_strs(R11), AX
-	TESTQ AX, AX
+	MOVQ frame_slen(R11), DX // 10 bits per register: len+1 of a string in it
+	TESTQ DX, DX
 	JZ args
 	XORQ R8, R8
 strloop:
-	MOVLQZX frame_slen(R11)(R8*4), CX // len+1, 0 when register R8 is no string
+	MOVQ DX, CX
+	ANDQ $0x3ff, CX
+	SHRQ $10, DX
 	TESTQ CX, CX
 	JZ strnext
 	LEAQ 15(CX), AX
@@ -68,8 +70,8 @@ strloop:
 	MOVQ SP, frame_regs(R11)(R8*8)
 strnext:
 	INCQ R8
-	CMPQ R8, $6
-	JLT strloop
+	TESTQ DX, DX
+	JNZ strloop
 
 args:
 	MOVQ 0(R12), R11

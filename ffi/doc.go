@@ -1,8 +1,14 @@
 // Package ffi calls C functions in shared libraries without cgo: it opens
 // libraries (dlopen through purego), binds symbols to validated Go
 // signatures, and calls them through a small register trampoline entered via
-// the runtime's cgocall (on linux/amd64; purego elsewhere and for structs by
-// value and stack arguments). See docs/ffi.md for the full guide.
+// the runtime's cgocall (on linux/amd64; purego elsewhere and for structs
+// larger than 16 bytes and stack arguments). See docs/ffi.md for the full
+// guide.
+//
+// The typed functions Fn0 … Fn6 (Arg and Result types: scalars, strings,
+// byte slices) and FnS1 … FnS4 (any supported type, structs by value
+// included) call without reflection or allocation; Bind gives the same for
+// common func shapes and uses reflection for the others.
 //
 // # Type conversions
 //
@@ -15,7 +21,8 @@
 //	string (argument)                     const char * to a NUL-terminated copy, valid for the call
 //	string (result)                       char *, copied into Go memory; NULL gives "" and ErrNull
 //	[]T (argument, T pointer-free)        T * to the first element (NULL for a nil/empty slice)
-//	struct (fields of the kinds above)    struct by value (amd64, arm64, loong64, ppc64le)
+//	struct (fields of the kinds above)    struct by value (amd64: <= 16 bytes in registers,
+//	                                      larger via purego; arm64, loong64, ppc64le via purego)
 //	...T with T an integer/pointer/any    C variadic arguments (no floats: refused)
 //	final error result                    failures: closed library, gate refusal, ErrNull, errno
 //
@@ -26,7 +33,11 @@
 //
 // Go memory passed to C (strings, slices, pointers) stays alive and in place
 // for the duration of the call and no longer: C must not keep it. Strings are
-// copied with a terminating NUL. Memory C returns is not freed by ffi. Go
+// copied with a terminating NUL (onto the C stack for up to 1022 bytes, with
+// no allocation; to the Go heap when longer or when the result is a pointer
+// that may point into them). Byte slices are passed without a copy; the typed
+// functions make them escape to the heap so that a stack move during the call
+// cannot invalidate them. Memory C returns is not freed by ffi. Go
 // memory given to C must not contain Go pointers (the cgo pointer rules); ffi
 // refuses pointer and slice types whose elements contain Go pointers.
 //
@@ -50,7 +61,8 @@
 // # Errors
 //
 // Load failures are *LoadError (library, symbol, dlerror text), refused
-// signatures *SignatureError, failed calls *CallError; all wrap the
+// signatures *SignatureError, failed calls *CallError (a gate's refusal keeps
+// the gate's own text, CallError.Refused); all wrap the
 // package's sentinels (ErrLoad, ErrUnsupportedSignature, ErrClosed, ErrBusy,
 // ErrNull, ErrNullFunction, ErrPoolFull, ErrBadArgument) or, for errno, a
 // syscall.Errno. A Go signature without an error result cannot report a

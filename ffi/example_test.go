@@ -109,3 +109,39 @@ func ExampleWithErrno() {
 	fmt.Println(r, err)
 	// Output: -1 ffi: call "libc.so.6" "close": bad file descriptor
 }
+
+func ExampleFn1_string() {
+	lib, err := ffi.Open("libc.so.6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	strlen, err := ffi.Fn1[string, uint64](lib, "strlen") // no allocation per call
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n, err := strlen("goractor")
+	fmt.Println(n, err)
+	// Output: 8 <nil>
+}
+
+func ExampleFnS2() {
+	lib, err := ffi.Open("libc.so.6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lib.Close()
+	// ldiv_t ldiv(long, long): a 16-byte struct returned in RAX:RDX.
+	type ldivT struct{ Quot, Rem int64 }
+	ldiv, err := ffi.FnS2[int64, int64, ldivT](lib, "ldiv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := ldiv(47, 5)
+	fmt.Printf("%+v %v\n", r, err)
+	// Output: {Quot:9 Rem:2} <nil>
+}

@@ -13,12 +13,12 @@ type frame struct {
 	regs  [numIntRegs + numFloatRegs]uint64
 	nflt  uintptr // AL: number of vector registers used (variadic callees read it)
 	errfn uintptr // __errno_location, 0 when errno is not captured
-	// strs is non-zero when some integer register holds a Go string: then
-	// slen[i] is its length plus one and regs[i] its data, and the
-	// trampoline copies it, NUL-terminated, onto the C stack of the calling
-	// thread (which never moves) and passes that copy.
-	strs  uintptr
-	slen  [numIntRegs]uint32
+	// slen holds, in 10 bits per integer register (register i at bit 10*i),
+	// the length plus one of a Go string passed in that register (0: not a
+	// string). The trampoline copies each such string, NUL-terminated, onto
+	// the C stack of the calling thread (which never moves) and passes that
+	// copy instead of regs[i], which holds the string's data.
+	slen uint64
 	r1    uintptr // RAX
 	r2    uintptr // RDX
 	f1    uint64  // XMM0
@@ -29,10 +29,10 @@ type frame struct {
 }
 
 // maxStackString is the longest string (in bytes, without the NUL) the
-// trampoline copies onto the C stack; longer strings are copied to the Go
-// heap, one allocation. At most numIntRegs strings fit, so a call takes at
-// most 6 KiB of C stack for them.
-const maxStackString = 1023
+// trampoline copies onto the C stack (its length plus one fits 10 bits of
+// frame.slen); longer strings are copied to the Go heap, one allocation. At
+// most numIntRegs strings fit, so a call takes at most 6 KiB of C stack.
+const maxStackString = 1022
 
 // setString passes s in integer register slot: copied onto the C stack by
 // the trampoline, or, when it is long or heap is set, to the Go heap here. It
@@ -41,8 +41,7 @@ const maxStackString = 1023
 func (fr *frame) setString(slot int8, s string, heap bool) unsafe.Pointer {
 	if len(s) <= maxStackString && !heap {
 		fr.regs[slot] = uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
-		fr.slen[slot] = uint32(len(s)) + 1
-		fr.strs = 1
+		fr.slen |= uint64(len(s)+1) << (10 * uint(slot))
 		return nil
 	}
 	b := make([]byte, len(s)+1)

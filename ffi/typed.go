@@ -19,7 +19,7 @@ type Scalar interface {
 
 // Arg is the set of argument types of the typed functions (Fn0 … Fn6): a
 // Scalar, a string (passed as a NUL-terminated copy valid for the call, made
-// on the C stack without allocating for strings up to 1023 bytes) or a byte
+// on the C stack without allocating for strings up to 1022 bytes) or a byte
 // slice (a pointer to its first element, NULL when empty; see docs/ffi.md
 // for why its backing array is on the heap).
 type Arg interface {
@@ -51,7 +51,8 @@ func typedSig[R any](ins ...reflect.Type) (*Signature, error) {
 	return SignatureOf(reflect.FuncOf(ins, out, false))
 }
 
-// escapeNever is always false, but the compiler cannot know it: escape makes
+// escapeNever is always false, but the compiler cannot know it: storing the
+// arguments in escapeSink under it makes
 // the typed functions' arguments escape, so the memory of a string or slice
 // argument is never on a goroutine stack, which a callback into Go during the
 // call (or a gate's code while the caller waits) could move. cgo's generated
@@ -60,12 +61,6 @@ var (
 	escapeNever bool
 	escapeSink  any
 )
-
-func escape[T any](v T) {
-	if escapeNever {
-		escapeSink = v
-	}
-}
 
 // setArg lowers argument v of parameter pi into fr. It returns a heap copy
 // that must stay alive until the call returns (long strings), or nil.
@@ -288,7 +283,9 @@ func fn1[A, R any](f *Func) func(A) (R, error) {
 		k := setArg(&fr, a, &pa)
 		r, err = callTyped[R](f, &fr, &rc)
 		runtime.KeepAlive(k)
-		escape(a)
+		if escapeNever {
+			escapeSink = [...]any{a}
+		}
 		return r, err
 	}
 }
@@ -326,8 +323,9 @@ func fn2[A, B, R any](f *Func) func(A, B) (R, error) {
 		r, err = callTyped[R](f, &fr, &rc)
 		runtime.KeepAlive(ka)
 		runtime.KeepAlive(kb)
-		escape(a)
-		escape(b)
+		if escapeNever {
+			escapeSink = [...]any{a, b}
+		}
 		return r, err
 	}
 }
@@ -358,9 +356,9 @@ func fn3[A, B, C, R any](f *Func) func(A, B, C) (R, error) {
 		runtime.KeepAlive(k0)
 		runtime.KeepAlive(k1)
 		runtime.KeepAlive(k2)
-		escape(a)
-		escape(b)
-		escape(c)
+		if escapeNever {
+			escapeSink = [...]any{a, b, c}
+		}
 		return r, err
 	}
 }
@@ -393,10 +391,9 @@ func fn4[A, B, C, D, R any](f *Func) func(A, B, C, D) (R, error) {
 		runtime.KeepAlive(k1)
 		runtime.KeepAlive(k2)
 		runtime.KeepAlive(k3)
-		escape(a)
-		escape(b)
-		escape(c)
-		escape(d)
+		if escapeNever {
+			escapeSink = [...]any{a, b, c, d}
+		}
 		return r, err
 	}
 }
@@ -433,11 +430,9 @@ func fn5[A, B, C, D, E, R any](f *Func) func(A, B, C, D, E) (R, error) {
 		runtime.KeepAlive(k2)
 		runtime.KeepAlive(k3)
 		runtime.KeepAlive(k4)
-		escape(a)
-		escape(b)
-		escape(c)
-		escape(d)
-		escape(e)
+		if escapeNever {
+			escapeSink = [...]any{a, b, c, d, e}
+		}
 		return r, err
 	}
 }
@@ -478,12 +473,9 @@ func fn6[A, B, C, D, E, F, R any](fn *Func) func(A, B, C, D, E, F) (R, error) {
 		runtime.KeepAlive(k3)
 		runtime.KeepAlive(k4)
 		runtime.KeepAlive(k5)
-		escape(a)
-		escape(b)
-		escape(c)
-		escape(d)
-		escape(e)
-		escape(f)
+		if escapeNever {
+			escapeSink = [...]any{a, b, c, d, e, f}
+		}
 		return r, err
 	}
 }

@@ -54,7 +54,7 @@ func TestTyped_Strings(t *testing.T) {
 	var bslen func(string) uint64
 	l.MustBind(&bslen, "my_strlen")
 	long := strings.Repeat("x", 5000)
-	for _, s := range []string{"", "a", "hello", "ab\x00cd", strings.Repeat("y", 1023), strings.Repeat("z", 1024), long} {
+	for _, s := range []string{"", "a", "hello", "ab\x00cd", strings.Repeat("y", 1022), strings.Repeat("z", 1023), long} {
 		want := uint64(strings.IndexByte(s+"\x00", 0))
 		if got, err := slen(s); err != nil || got != want {
 			t.Errorf("typed strlen(len %d) = %d, %v; want %d", len(s), got, err, want)
@@ -68,7 +68,7 @@ func TestTyped_Strings(t *testing.T) {
 	}
 	// Six strings at once, each at the C-stack limit.
 	cmp, _ := ffi.Fn2[string, string, int32](l, "str_cmp")
-	a, b := strings.Repeat("q", 1023), strings.Repeat("q", 1022)+"r"
+	a, b := strings.Repeat("q", 1022), strings.Repeat("q", 1021)+"r"
 	if got, _ := cmp(a, b); got >= 0 {
 		t.Errorf("strcmp(q..q, q..r) = %d, want < 0", got)
 	}
