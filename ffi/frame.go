@@ -18,7 +18,7 @@ type frame struct {
 	// string). The trampoline copies each such string, NUL-terminated, onto
 	// the C stack of the calling thread (which never moves) and passes that
 	// copy instead of regs[i], which holds the string's data.
-	slen uint64
+	slen  uint64
 	r1    uintptr // RAX
 	r2    uintptr // RDX
 	f1    uint64  // XMM0
