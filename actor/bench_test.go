@@ -1,9 +1,11 @@
 package actor_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/internal/actorbench"
 )
 
@@ -34,4 +36,50 @@ func BenchmarkIdleRSS(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(per)/1024, "KiB/actor")
+}
+
+// BenchmarkPairedPingPong alternates the pinned ping-pong with the C
+// sem_post/sem_wait baseline round by round, so each ratio compares two
+// measurements taken seconds apart (the shared VM's wake-up latency drifts
+// between modes). It logs per-round figures and reports the medians, the
+// median of per-round ratios and their min-max. Run it with
+// -benchtime 1x: each round does rounds*n round trips of each.
+func BenchmarkPairedPingPong(b *testing.B) {
+	b.Run("park", func(b *testing.B) { pairedPingPong(b) })
+	b.Run("spin20us", func(b *testing.B) { pairedPingPong(b, actor.WithSpin(20*time.Microsecond)) })
+}
+
+func pairedPingPong(b *testing.B, opts ...actor.Option) {
+	const rounds, n = 15, 10000
+	for range b.N {
+		var goNs, cNs, ratios []float64
+		for r := range rounds {
+			g, err := actorbench.PinnedPingPong(n, opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c, err := actorbench.CSemPingPong(n)
+			if err != nil {
+				b.Skipf("C baseline: %v", err)
+			}
+			goNs = append(goNs, float64(g.Nanoseconds()))
+			cNs = append(cNs, float64(c.Nanoseconds()))
+			ratios = append(ratios, float64(g)/float64(c))
+			b.Logf("round %d: goractor %v, C sem %v, ratio %.2f", r, g, c, float64(g)/float64(c))
+		}
+		b.ReportMetric(median(goNs), "goractor-ns/rt")
+		b.ReportMetric(median(cNs), "csem-ns/rt")
+		b.ReportMetric(median(ratios), "ratio-median")
+		b.ReportMetric(slices.Min(ratios), "ratio-min")
+		b.ReportMetric(slices.Max(ratios), "ratio-max")
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

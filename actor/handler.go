@@ -92,7 +92,27 @@ func (hc *HandlerContext) Send(to *Ref, msg any) error {
 	if to.c.kind != kindHandler {
 		return to.Send(msg)
 	}
-	return to.c.send(nil, msg, &envelope{sender: hc.c}, false, to.c.overflow == OverflowBlock)
+	env := envPool.Get().(*envelope)
+	env.sender, env.pooled = hc.c, true
+	err := to.c.send(nil, msg, env, false, to.c.overflow == OverflowBlock)
+	if err != nil {
+		// Not enqueued: nobody else holds it.
+		env.recycle()
+	}
+	return err
+}
+
+// envPool recycles the envelopes of HandlerContext.Send: one per message on
+// the handler-to-handler path otherwise.
+var envPool = sync.Pool{New: func() any { return new(envelope) }}
+
+// recycle returns a pooled envelope once nothing refers to it any more.
+func (e *envelope) recycle() {
+	if !e.pooled {
+		return
+	}
+	*e = envelope{}
+	envPool.Put(e)
 }
 
 // Respond answers the current message's Request. The reply crosses the
@@ -118,6 +138,7 @@ type envelope struct {
 	msg    any
 	sender *core
 	reply  *reply
+	pooled bool // from envPool (HandlerContext.Send, no reply)
 }
 
 // reply is a request's one-shot answer.
@@ -263,6 +284,9 @@ func (a *shell) Receive(pc proto.Context) {
 		if m.reply != nil {
 			m.reply.complete(nil, fmt.Errorf("actor: %q: %w", c.name, ErrNoReply))
 		}
+		// Handled without a panic (a panic reports the envelope to the
+		// supervisor, which reads it later): nothing refers to it now.
+		m.recycle()
 	case proto.AutoReceiveMessage, proto.SystemMessage:
 		// protoactor's own control messages; not for the user.
 	default:
@@ -592,7 +616,11 @@ func (d *threadDispatcher) take() func() {
 	}
 	fn := d.fns[0]
 	d.fns[0] = nil
-	d.fns = d.fns[1:]
+	if len(d.fns) == 1 {
+		d.fns = d.fns[:0] // reuse the array: usually one fn is pending
+	} else {
+		d.fns = d.fns[1:]
+	}
 	return fn
 }
 

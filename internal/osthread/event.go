@@ -70,18 +70,18 @@ func (e *Event) Wait() {
 		e.block()
 		return
 	}
-	start := time.Now()
+	start := nanotime()
 	// Spin after a short wait; after a long one, only every 32nd time, to
 	// find out whether the partner is fast again (a parked wake-up itself
 	// can take longer than the spin budget, so the measured wait alone
 	// would turn spinning off for good).
 	e.probe++
-	if (e.lastWait < int64(e.spin) || e.probe&31 == 0) && e.spinFor() {
-		e.lastWait = int64(time.Since(start))
+	if (e.lastWait < int64(e.spin) || e.probe&31 == 0) && e.spinFor(start) {
+		e.lastWait = nanotime() - start
 		return
 	}
 	e.block()
-	e.lastWait = int64(time.Since(start))
+	e.lastWait = nanotime() - start
 }
 
 func (e *Event) block() {
@@ -101,19 +101,14 @@ func (e *Event) block() {
 
 // spinFor polls the permit for up to e.spin; it reports whether it consumed
 // one.
-func (e *Event) spinFor() bool {
-	var deadline int64
+func (e *Event) spinFor(start int64) bool {
+	deadline := start + int64(e.spin)
 	for i := 1; ; i++ {
 		if e.state.Load() == evSet && e.state.CompareAndSwap(evSet, evEmpty) {
 			return true
 		}
-		if i&63 == 0 {
-			now := time.Now().UnixNano()
-			if deadline == 0 {
-				deadline = now + int64(e.spin)
-			} else if now > deadline {
-				return false
-			}
+		if i&63 == 0 && nanotime() > deadline {
+			return false
 		}
 		pause()
 	}
