@@ -23,11 +23,18 @@ func Pass(v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	e := (*eface)(unsafe.Pointer(&v))
-	ti := infoOf(typeOfRtype(e.word0))
-	switch ti.verdict {
-	case vShare:
+	ti := infoOf(reflect.TypeOf(v))
+	if ti.verdict == vShare {
 		return v, nil
+	}
+	return passSlow(v, ti)
+}
+
+// passSlow is Pass for types that are not shareable as a whole; it is apart
+// so that Pass inlines into its callers.
+func passSlow(v any, ti *tinfo) (any, error) {
+	e := (*eface)(unsafe.Pointer(&v))
+	switch ti.verdict {
 	case vForbid:
 		return nil, checkSlow(v, ti)
 	}
