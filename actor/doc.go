@@ -106,6 +106,15 @@
 // context of [System.Stop]) are named in a [*ShutdownError]. Messages left in
 // a mailbox become dead letters, counted in [System.Stats].
 //
+// Native callbacks follow Deno's lifetime rule: an actor whose work is done
+// but that owns ref'ed callbacks (thread-safe ones are ref'ed by default)
+// lingers, with its inbox closed and its execution token free, so C threads
+// can still call into it, until the callbacks are unref'ed or closed, or a
+// stop deadline passes ([ShutdownError.Lingering] names those). Before its
+// thread ends, every actor closes the callbacks it owns: a later C call gets
+// the callback's exceptional value. Run publishes the main actor to the
+// layers below (execctx.Main) while it runs.
+//
 // # Errors
 //
 // Errors wrap sentinels for errors.Is: [ErrClosed], [ErrMailboxFull],
