@@ -670,3 +670,54 @@ func TestCallbackNumGoroutineReturns(t *testing.T) {
 		t.Errorf("after the callback NumGoroutine = %d, want %d", after, base)
 	}
 }
+
+// D2 for a message-handler actor: a handler that panics on a foreign thread
+// fails the owning actor; its supervisor (the failure handler) gets the
+// *CallbackPanicError, C gets the exceptional value, and the process lives.
+func TestCallbackPanicForeignThreadSupervised(t *testing.T) {
+	fx := bindCB(t)
+	ctx := deadline(t, 30*time.Second)
+	const exc = int64(-5)
+	failures := make(chan actor.Failure, 4)
+	var failure actor.Failure
+	var got int64
+	err := actor.Run(func(main *actor.Context) error {
+		h, err := main.SpawnHandler(func() actor.Handler {
+			return actor.HandlerFunc(func(hc *actor.HandlerContext, msg any) {
+				if msg != "go" {
+					return
+				}
+				cb, err := ffi.NewCallback(func(i int64) int64 { panic("boom on a foreign thread") },
+					ffi.ThreadSafe(), ffi.Exceptional(exc), ffi.CallbackName("supervised"))
+				if err != nil {
+					_ = hc.Respond(err.Error())
+					return
+				}
+				defer cb.Close()
+				_ = hc.Respond(fx.callNThread(cb.Ptr(), 1))
+			})
+		}, actor.WithName("H"))
+		if err != nil {
+			return err
+		}
+		v, err := h.Request(ctx, "go")
+		if err != nil {
+			return err
+		}
+		got, _ = v.(int64)
+		select {
+		case failure = <-failures:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	}, actor.WithFailureHandler(func(f actor.Failure) { failures <- f }))
+	dumpOnDeadline(t, ctx, err)
+	if got != exc {
+		t.Errorf("C got %d, want the exceptional value %d", got, exc)
+	}
+	var pe *ffi.CallbackPanicError
+	if failure.Actor != "H" || !errors.As(failure.Err, &pe) || pe.Callback != "supervised" || pe.Owner != "H" {
+		t.Errorf("supervisor got %+v, want a failure of H with a *CallbackPanicError of callback supervised", failure)
+	}
+}
