@@ -95,14 +95,14 @@ func TestLoad_Ring(t *testing.T) {
 		}
 		return nil
 	})
-	after := settleThreads(base + 4)
+	after := settleThreads(base + threadSlack)
 	t.Logf("threads: base %d, peak %d, after %d; stats %+v", base, peak, after, st)
 	if st.Received != uint64(n*laps+n+laps) {
 		t.Errorf("received %d messages; want %d hops + %d introductions + %d laps reported", st.Received, n*laps, n, laps)
 	}
 	balance(t, st)
-	if base > 0 && (peak < n || after > base+4) {
-		t.Errorf("threads: peak %d (want >= %d), after %d (want <= %d)", peak, n, after, base+4)
+	if base > 0 && (peak < n || after > base+threadSlack) {
+		t.Errorf("threads: peak %d (want >= %d), after %d (want <= %d)", peak, n, after, base+threadSlack)
 	}
 }
 
@@ -303,13 +303,13 @@ func TestLoad_SupervisionChurn(t *testing.T) {
 		return nil
 	})
 	st := sys.Stats()
-	after := settleThreads(base + 4)
+	after := settleThreads(base + threadSlack)
 	t.Logf("threads base %d after %d; stats %+v", base, after, st)
 	if st.Restarts != uint64(actors*panics) {
 		t.Errorf("restarts = %d; want %d", st.Restarts, actors*panics)
 	}
-	if base > 0 && after > base+4 {
-		t.Errorf("threads after churn = %d; want <= %d", after, base+4)
+	if base > 0 && after > base+threadSlack {
+		t.Errorf("threads after churn = %d; want <= %d", after, base+threadSlack)
 	}
 	balance(t, st)
 }

@@ -53,6 +53,13 @@ func run(t *testing.T, main func(ctx *Context) error, opts ...Option) {
 	}
 }
 
+// threadSlack is how many threads above the baseline a test accepts once all
+// its actors are gone. The Go runtime keeps idle Ms parked for later syscalls
+// and GC work instead of destroying them, and how many it has made depends on
+// load (seen: base+5 on a busy 2-core machine). A leak of actor threads shows
+// up as one thread per actor (hundreds in these tests), far above this.
+const threadSlack = 16
+
 // settleThreads waits until the process's thread count is at most want, or
 // gives up after a few seconds, and returns the last count.
 func settleThreads(want int) int {
