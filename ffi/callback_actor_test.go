@@ -103,7 +103,7 @@ func TestCallbackForeignThreadWhileOwnerInC(t *testing.T) {
 	fx := bindCB(t)
 	l := cbFixture(t)
 	const n = 200
-	for _, mode := range []string{"bind", "call", "async"} {
+	for _, mode := range []string{"bind", "call", "async", "async-on-pool-thread"} {
 		t.Run(mode, func(t *testing.T) {
 			ctx := deadline(t, 30*time.Second)
 			before := ffi.ReadCallbackStats()
@@ -130,10 +130,17 @@ func TestCallbackForeignThreadWhileOwnerInC(t *testing.T) {
 							return nil, err
 						}
 						r = v.(int64)
-					case "async":
+					case "async", "async-on-pool-thread":
 						// The offloaded call runs on a pool thread; A waits for
 						// the result as a message, serving callbacks meanwhile.
-						f, err := l.FuncString("call_cb_n_thread", "func(cb uintptr, n int64) int64")
+						// call_cb_n_thread calls back from a pthread it starts;
+						// call_cb_n from the pool thread itself (a Go thread
+						// that is not A's).
+						sym := "call_cb_n_thread"
+						if mode == "async-on-pool-thread" {
+							sym = "call_cb_n"
+						}
+						f, err := l.FuncString(sym, "func(cb uintptr, n int64) int64")
 						if err != nil {
 							return nil, err
 						}
