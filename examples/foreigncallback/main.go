@@ -34,7 +34,6 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/ffi"
-	"github.com/goractor/goractor/internal/callback"
 	"github.com/goractor/goractor/internal/cbuild"
 )
 
@@ -166,7 +165,7 @@ func run(w io.Writer, n, m int) error {
 		start := time.Now()
 		blocking, err := ctx.Spawn(func(cx *actor.Context) (any, error) {
 			t := newTally()
-			cb, err := callback.New(t.event, callback.ThreadSafe(), callback.Name("event"))
+			cb, err := ffi.NewCallback(t.event, ffi.ThreadSafe(), ffi.CallbackName("event"))
 			if err != nil {
 				return nil, err
 			}
@@ -187,7 +186,7 @@ func run(w io.Writer, n, m int) error {
 		fmt.Fprintln(w, "2. concurrent: start_sources returns; the actor handles messages while events arrive")
 		concurrent, err := ctx.Spawn(func(cx *actor.Context) (any, error) {
 			t := newTally()
-			cb, err := callback.New(t.event, callback.ThreadSafe(), callback.Name("event"))
+			cb, err := ffi.NewCallback(t.event, ffi.ThreadSafe(), ffi.CallbackName("event"))
 			if err != nil {
 				return nil, err
 			}
@@ -227,7 +226,7 @@ func run(w io.Writer, n, m int) error {
 			return fmt.Errorf("the actor processed %d messages meanwhile; want 1000", s.Messages)
 		}
 		fmt.Fprintln(w, "  and it processed 1000 messages meanwhile")
-		st := callback.ReadStats()
+		st := ffi.ReadCallbackStats()
 		fmt.Fprintf(w, "callbacks: fired %d, delivered %d, exceptional %d\n", st.Fired, st.Delivered, st.Exceptional())
 		if st.Exceptional() != 0 {
 			return fmt.Errorf("%d callbacks got the exceptional value", st.Exceptional())

@@ -9,7 +9,6 @@ import (
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/extension/libc"
 	"github.com/goractor/goractor/ffi"
-	"github.com/goractor/goractor/internal/callback"
 )
 
 // ---- 6. a callback from a foreign thread ----
@@ -55,11 +54,11 @@ func stepForeignCallback(ctx *actor.Context, r *report) error {
 		rep := cbReport{ActorTid: cx.ThreadID()}
 		// void *start(void *arg): the pthread's start routine is a Go
 		// handler owned by this actor, callable from any thread.
-		cb, err := callback.New(func(arg uintptr) uintptr {
+		cb, err := ffi.NewCallback(func(arg uintptr) uintptr {
 			rep.ForeignTid = syscall.Gettid()
 			rep.Calls++
 			return arg * 2
-		}, callback.ThreadSafe(), callback.Name("start routine"), callback.Timeout(10*time.Second))
+		}, ffi.ThreadSafe(), ffi.CallbackName("start routine"), ffi.CallbackTimeout(10*time.Second))
 		if err != nil {
 			return nil, err
 		}
