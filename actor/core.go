@@ -59,6 +59,11 @@ type core struct {
 	in  inbox    // body actors
 	mb  *mailbox // handler actors
 	pid *proto.PID
+	// pidReady is closed by the spawner once pid is written (or the spawn
+	// failed). The actor's own goroutine can run before SpawnNamed returns
+	// (a handler that stops itself in Started), so everything it does with
+	// pid waits for this first.
+	pidReady chan struct{}
 
 	callMu sync.Mutex // protects calls
 	calls  []*call

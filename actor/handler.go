@@ -183,6 +183,7 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 	}
 	c := s.newCore(cfg.name, kindHandler, !cfg.unpinned, false)
 	c.configure(&cfg)
+	c.pidReady = make(chan struct{})
 	c.mb = &mailbox{c: c}
 	c.mb.run = c.mb.process
 	var disp proto.Dispatcher
@@ -204,11 +205,13 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 	pid, err := s.proto.Root.SpawnNamed(props, fmt.Sprintf("%s#%d", c.name, c.id))
 	if err != nil {
 		// Unreachable: names carry a unique id. Release the thread anyway.
+		close(c.pidReady)
 		c.stopped.Store(true)
 		c.ev.Signal()
 		return nil, fmt.Errorf("actor: spawn %q: %w", c.name, err)
 	}
 	c.pid = pid
+	close(c.pidReady)
 	s.byPID.Store(pid.Id, c)
 	// Registered only now that it has a PID, so that a concurrent Stop
 	// can stop it.
@@ -434,6 +437,7 @@ func (m *mailbox) schedule() {
 // suspended), holding the actor's execution token.
 func (m *mailbox) process() {
 	c := m.c
+	<-c.pidReady // the first activation can run before SpawnNamed returns
 	if c.stopped.Load() {
 		return
 	}
@@ -635,6 +639,7 @@ func (d *threadDispatcher) loop() {
 		}
 		c.ev.Wait()
 	}
+	<-c.pidReady
 	if c.pid != nil {
 		c.linger(nil)
 		c.closeCallbacks()
