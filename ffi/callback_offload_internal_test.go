@@ -11,7 +11,7 @@ import (
 
 // D15: a handler panics during a callback that C makes on the offload
 // thread, during an offloaded call. C gets the exceptional value and
-// finishes; the job run through withCallbackFailures fails with a
+// finishes; the job (Go runs it through withCallbackFailures) fails with a
 // *CallbackFailedError wrapping the *CallbackPanicError, so the future
 // resolves with an error instead of a result built on an exceptional value.
 // A job whose callbacks all succeed keeps its result.
@@ -43,7 +43,7 @@ func TestCallbackPanicInOffloadedCall(t *testing.T) {
 
 	job := func(n int64) func() (any, error) {
 		return func() (any, error) {
-			return withCallbackFailures(func() (any, error) { return f.Call(cb.Ptr(), n) })
+			return f.Call(cb.Ptr(), n) // Go runs it through withCallbackFailures
 		}
 	}
 	before := ReadCallbackStats()

@@ -229,7 +229,26 @@ func (f *Future[T]) Done() <-chan struct{} { return f.done }
 
 // Wait blocks until the future resolves or ctx ends; in the latter case it
 // returns ctx's error and the future stays pending.
+//
+// Called by an actor on its own goroutine, Wait gives the actor's execution
+// token up while it blocks (as Receive and a native call do), so that a
+// thread-safe callback owned by the actor, called by the offloaded native
+// code from the pool thread or from a thread it starts, runs inside the
+// actor instead of waiting for its deadline. The token is taken back before
+// Wait returns.
 func (f *Future[T]) Wait(ctx context.Context) (T, error) {
+	select {
+	case <-f.done:
+		return f.val, f.err
+	default:
+	}
+	if e := execctx.Current(); e != nil && e.OnOwnGoroutine() && e.Held() {
+		// Release/Acquire rather than Lend/Reclaim: Wait is not a native
+		// call, and it may run inside an inline callback of a call that
+		// lent the token (Lent must stay true for that call).
+		e.Release()
+		defer func() { _ = e.Acquire(context.Background()) }()
+	}
 	select {
 	case <-f.done:
 		return f.val, f.err
@@ -273,7 +292,9 @@ func (f *Future[T]) Then(fn func(T, error)) {
 // returns, whatever happens to the future. If ctx ends first, the future
 // resolves with ctx's error at once and fn's result is discarded when it
 // arrives; fn is not interrupted. A panic in fn resolves the future with a
-// *PanicError.
+// *PanicError. When fn succeeds but a callback that C called on the pool
+// thread during fn failed (its handler panicked, its deadline passed), the
+// future resolves with a *CallbackFailedError instead of fn's result.
 func Go[T any](ctx context.Context, p *Pool, fn func() (T, error)) *Future[T] {
 	if p == nil {
 		p = DefaultPool()
@@ -300,7 +321,7 @@ func Go[T any](ctx context.Context, p *Pool, fn func() (T, error)) *Future[T] {
 					err = &PanicError{Value: r}
 				}
 			}()
-			v, err = fn()
+			v, err = withCallbackFailures(fn)
 		}()
 		stop()
 		fut.resolve(v, err)
