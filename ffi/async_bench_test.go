@@ -30,35 +30,15 @@ func BenchmarkAsyncSleep1ms(b *testing.B) {
 	}
 	defer lib.Close()
 	const inflight, size = 128, 64
-	b.Run("async", func(b *testing.B) {
-		pool := ffi.NewPool(size, 256)
-		defer pool.Close()
-		fn, err := lib.FuncString("sleep_ms", "func(int32) int32", ffi.WithPool(pool))
-		if err != nil {
-			b.Fatal(err)
-		}
-		warm(b, func() { _, _ = fn.Async(context.Background(), int32(1)).Wait(context.Background()) })
-		rateRun(b, func() {
-			ring := make([]*ffi.Future[any], 0, inflight)
-			ctx := context.Background()
-			await := func(f *ffi.Future[any]) {
-				if v, err := f.Wait(ctx); err != nil || v != int32(1) {
-					b.Fatalf("sleep_ms(1) = %v, %v", v, err)
-				}
+	for _, mode := range []string{"async", "async-locked"} {
+		b.Run(mode, func(b *testing.B) {
+			var opts []ffi.PoolOption
+			if mode == "async-locked" {
+				opts = append(opts, ffi.WithLockedWorkers())
 			}
-			for i := range b.N {
-				if len(ring) == inflight {
-					await(ring[i%inflight])
-					ring[i%inflight] = fn.Async(ctx, int32(1))
-					continue
-				}
-				ring = append(ring, fn.Async(ctx, int32(1)))
-			}
-			for _, f := range ring {
-				await(f)
-			}
+			benchAsync(b, lib, ffi.NewPool(size, 256, opts...), inflight)
 		})
-	})
+	}
 	b.Run("go-typed", func(b *testing.B) {
 		pool := ffi.NewPool(size, 256)
 		defer pool.Close()
@@ -109,6 +89,35 @@ func BenchmarkAsyncSleep1ms(b *testing.B) {
 			}
 			wg.Wait()
 		})
+	})
+}
+
+func benchAsync(b *testing.B, lib *ffi.Library, pool *ffi.Pool, inflight int) {
+	defer pool.Close()
+	fn, err := lib.FuncString("sleep_ms", "func(int32) int32", ffi.WithPool(pool))
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm(b, func() { _, _ = fn.Async(context.Background(), int32(1)).Wait(context.Background()) })
+	rateRun(b, func() {
+		ring := make([]*ffi.Future[any], 0, inflight)
+		ctx := context.Background()
+		await := func(f *ffi.Future[any]) {
+			if v, err := f.Wait(ctx); err != nil || v != int32(1) {
+				b.Fatalf("sleep_ms(1) = %v, %v", v, err)
+			}
+		}
+		for i := range b.N {
+			if len(ring) == inflight {
+				await(ring[i%inflight])
+				ring[i%inflight] = fn.Async(ctx, int32(1))
+				continue
+			}
+			ring = append(ring, fn.Async(ctx, int32(1)))
+		}
+		for _, f := range ring {
+			await(f)
+		}
 	})
 }
 

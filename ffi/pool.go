@@ -9,18 +9,23 @@ import (
 	"github.com/goractor/goractor/internal/execctx"
 )
 
-// Pool is a bounded pool of OS threads for offloaded native calls: each
-// worker is a goroutine locked to its own thread with runtime.LockOSThread,
-// started on demand up to the pool's size. Jobs wait in a bounded queue; a
+// Pool is a bounded pool of workers for offloaded native calls: at most
+// size goroutines, started on demand, so at most size native calls (and so
+// at most size OS threads inside C) at once. Workers are not locked to their
+// threads unless the pool was made WithLockedWorkers: a locked worker pays
+// the runtime's locked-thread hand-off (startlockedm/stoplockedm, two
+// context switches) every time it comes back from C and finds no idle P,
+// which halves the throughput of short calls. Jobs wait in a bounded queue; a
 // full queue refuses new jobs with ErrPoolFull, or (with WaitWhenFull) makes
 // the submitter wait until there is room or its context ends. Nothing spins.
 //
 // All methods are safe for concurrent use. Close a pool you created; the
 // default pool lives for the whole process.
 type Pool struct {
-	size  int
-	block bool
-	q     chan func()
+	size   int
+	block  bool
+	locked bool
+	q      chan func()
 
 	mu      sync.RWMutex // protects closed and workers; held for reading while sending on q
 	closed  bool
@@ -44,6 +49,15 @@ func (f poolOptionFunc) applyPool(p *Pool) { f(p) }
 // WaitWhenFull makes submissions wait (bounded by their context) instead of
 // failing with ErrPoolFull when the queue is full.
 func WaitWhenFull() PoolOption { return poolOptionFunc(func(p *Pool) { p.block = true }) }
+
+// WithLockedWorkers locks each worker goroutine to its own OS thread for its
+// whole life (runtime.LockOSThread, never unlocked, so the thread ends with
+// the worker): consecutive calls made by one worker run on the same thread.
+// Use it for libraries that keep per-thread state across calls (an OpenGL
+// context, a thread-bound handle). It costs about half the throughput of
+// short calls (docs/async.md). errno (WithErrno) is read on the call's own
+// thread in both modes.
+func WithLockedWorkers() PoolOption { return poolOptionFunc(func(p *Pool) { p.locked = true }) }
 
 // OnPanic installs a handler for panics recovered from Future.Then
 // callbacks run by the pool's workers (the worker survives; the panic is
@@ -148,10 +162,15 @@ func (p *Pool) grow() {
 
 func (p *Pool) worker() {
 	defer p.wg.Done()
-	// The worker keeps its thread for its whole life; when it ends while
-	// still locked the runtime terminates the thread, so thread-local native
-	// state is never handed to other goroutines.
-	runtime.LockOSThread()
+	if p.locked {
+		// The worker keeps its thread for its whole life; when it ends while
+		// still locked the runtime terminates the thread, so thread-local
+		// native state is never handed to other goroutines.
+		runtime.LockOSThread()
+	}
+	// Unlocked, a native call still runs on one thread from start to end
+	// (the runtime keeps a goroutine on its thread during a C call and the
+	// callbacks C makes in it), so errno and Capture see the call's thread.
 	for {
 		p.idle.Add(1)
 		job, ok := <-p.q
