@@ -17,7 +17,8 @@ import (
 // bound to an Exec holding its token). One op is one call; calls/s is the
 // figure the goal is about (≥ 40 k/s; 64 threads / 1.07 ms ≈ 60 k/s
 // is the ceiling). csw/call counts the process's context switches
-// (getrusage: voluntary + involuntary, all threads) per call.
+// (getrusage: voluntary + involuntary, all threads) per call, cpu-µs/call
+// the process's CPU time (user + system) per call.
 //
 // "threads-64" is the same-run ceiling without any pool: 64 goroutines, each
 // making the same calls directly, back to back.
@@ -143,5 +144,7 @@ func rateRun(b *testing.B, body func()) {
 	b.ReportMetric(float64(b.N)/el.Seconds(), "calls/s")
 	csw := (ru1.Nvcsw - ru0.Nvcsw) + (ru1.Nivcsw - ru0.Nivcsw)
 	b.ReportMetric(float64(csw)/float64(b.N), "csw/call")
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/call")
 	b.ReportMetric(0, "ns/op")
 }
