@@ -5,6 +5,8 @@ package ffi
 import (
 	"unsafe"
 
+	"github.com/goractor/goractor/internal/execctx"
+
 	_ "github.com/ebitengine/purego" // fakecgo: the runtime hooks cgocall needs when CGO_ENABLED=0
 )
 
@@ -52,4 +54,43 @@ func callFrame(fr *frame) {
 		fr.g = 0
 	}
 	runtime_cgocall(trampABI0, unsafe.Pointer(fr))
+}
+
+// scall makes the call whose arguments are set in fr (on the caller's
+// stack), counting it as a call into f's library exactly as Library.enter
+// and Library.exit do (see enter for why Close never unloads under it). It
+// returns false, without calling, when the library is closed. It is the
+// scalar fast path's whole call sequence in one function: enter, the lend
+// check, the stack bookkeeping of callFrame and cgocall, then exit.
+func (f *Func) scall(fr *frame) bool {
+	fr.fn = f.ptr
+	fr.nflt = uintptr(f.sig.plan.nflt)
+	fr.errfn = f.errfn
+	l := f.lib
+	var sh *shard
+	if l != nil {
+		sh = l.shardOf(uintptr(unsafe.Pointer(fr)))
+		sh.n.Add(1)
+		if l.closed.Load() {
+			l.exit(sh)
+			return false
+		}
+	}
+	if execctx.AnyLenders() {
+		nativeFrame(fr)
+	} else {
+		g, lo, hi := gstack()
+		p := uintptr(unsafe.Pointer(fr))
+		if p >= lo && p < hi {
+			fr.g, fr.depth = g, hi-p
+		}
+		runtime_cgocall(trampABI0, unsafe.Pointer(fr))
+	}
+	if l != nil {
+		sh.n.Add(-1)
+		if l.closed.Load() {
+			l.lastExit()
+		}
+	}
+	return true
 }

@@ -10,3 +10,7 @@ var fastOK = false
 func callFrame(fr *frame) {
 	panic("ffi: internal error: register trampoline used on an unsupported platform")
 }
+
+func (f *Func) scall(fr *frame) bool {
+	panic("ffi: internal error: register trampoline used on an unsupported platform")
+}

@@ -177,8 +177,7 @@ func (l *Library) InFlight() int {
 // enter and exit; only the sum matters.
 func (l *Library) enter() (sh *shard, ok bool) {
 	var probe byte
-	h := uintptr(unsafe.Pointer(&probe)) >> 13 // goroutine stacks are >= 8 KiB apart
-	sh = &l.shards[(uint64(h)*0x9E3779B97F4A7C15)>>(64-4)]
+	sh = l.shardOf(uintptr(unsafe.Pointer(&probe)))
 	sh.n.Add(1)
 	if l.closed.Load() {
 		l.exit(sh)
@@ -187,11 +186,26 @@ func (l *Library) enter() (sh *shard, ok bool) {
 	return sh, true
 }
 
+// shardOf returns the shard counting calls made by the goroutine whose
+// stack holds sp.
+func (l *Library) shardOf(sp uintptr) *shard {
+	h := sp >> 13 // goroutine stacks are >= 8 KiB apart
+	return &l.shards[(uint64(h)*0x9E3779B97F4A7C15)>>(64-4)]
+}
+
 // exit ends a call registered by enter; the last call out of a closed
 // library unloads it.
 func (l *Library) exit(sh *shard) {
 	sh.n.Add(-1)
-	if l.closed.Load() && l.InFlight() == 0 {
+	if l.closed.Load() {
+		l.lastExit()
+	}
+}
+
+// lastExit unloads a closed library once no call is in flight; called by
+// every call leaving a closed library, after its shard's decrement.
+func (l *Library) lastExit() {
+	if l.InFlight() == 0 {
 		l.unload()
 	}
 }

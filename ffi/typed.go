@@ -256,6 +256,9 @@ func fn0[R any](f *Func) func() (R, error) {
 	if !p.fast {
 		return func() (R, error) { return slowTyped[R](f) }
 	}
+	if scalarOnly(f) {
+		return sfn0[R](f)
+	}
 	rc := p.res
 	return func() (R, error) {
 		var fr frame
@@ -276,6 +279,9 @@ func fn1[A, R any](f *Func) func(A) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
 		return func(a A) (R, error) { return slowTyped[R](f, reflect.ValueOf(a)) }
+	}
+	if scalarOnly(f) {
+		return sfn1[A, R](f)
 	}
 	pa, rc := p.params[0], p.res
 	return func(a A) (r R, err error) {
@@ -315,6 +321,9 @@ func fn2[A, B, R any](f *Func) func(A, B) (R, error) {
 	if !p.fast {
 		return func(a A, b B) (R, error) { return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b)) }
 	}
+	if scalarOnly(f) {
+		return sfn2[A, B, R](f)
+	}
 	pa, pb, rc := p.params[0], p.params[1], p.res
 	return func(a A, b B) (r R, err error) {
 		var fr frame
@@ -345,6 +354,9 @@ func fn3[A, B, C, R any](f *Func) func(A, B, C) (R, error) {
 		return func(a A, b B, c C) (R, error) {
 			return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c))
 		}
+	}
+	if scalarOnly(f) {
+		return sfn3[A, B, C, R](f)
 	}
 	pa, pb, pc, rc := p.params[0], p.params[1], p.params[2], p.res
 	return func(a A, b B, c C) (r R, err error) {
@@ -378,6 +390,9 @@ func fn4[A, B, C, D, R any](f *Func) func(A, B, C, D) (R, error) {
 		return func(a A, b B, c C, d D) (R, error) {
 			return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c), reflect.ValueOf(d))
 		}
+	}
+	if scalarOnly(f) {
+		return sfn4[A, B, C, D, R](f)
 	}
 	pa, pb, pc, pd, rc := p.params[0], p.params[1], p.params[2], p.params[3], p.res
 	return func(a A, b B, c C, d D) (r R, err error) {
@@ -415,6 +430,9 @@ func fn5[A, B, C, D, E, R any](f *Func) func(A, B, C, D, E) (R, error) {
 			return slowTyped[R](f, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c),
 				reflect.ValueOf(d), reflect.ValueOf(e))
 		}
+	}
+	if scalarOnly(f) {
+		return sfn5[A, B, C, D, E, R](f)
 	}
 	pa, pb, pc, pd, pe, rc := p.params[0], p.params[1], p.params[2], p.params[3], p.params[4], p.res
 	return func(a A, b B, c C, d D, e E) (r R, err error) {
@@ -454,6 +472,9 @@ func fn6[A, B, C, D, E, F, R any](fn *Func) func(A, B, C, D, E, F) (R, error) {
 			return slowTyped[R](fn, reflect.ValueOf(a), reflect.ValueOf(b), reflect.ValueOf(c),
 				reflect.ValueOf(d), reflect.ValueOf(e), reflect.ValueOf(f))
 		}
+	}
+	if scalarOnly(fn) {
+		return sfn6[A, B, C, D, E, F, R](fn)
 	}
 	var ps [6]pinfo
 	copy(ps[:], p.params)
