@@ -51,6 +51,18 @@
 // (internal/execctx) so such a callback can run while the actor waits in C.
 // Async runs calls on a bounded pool of locked OS threads (Pool, Future).
 //
+// # Callbacks
+//
+// C code that takes a function pointer gets one from NewCallback, which
+// wraps a Go func (integer, pointer and float arguments; an integer or
+// pointer result) in a C entry point: pass its Ptr() to a uintptr (or
+// unsafe.Pointer) parameter ((*Func).Call converts a *Callback argument to
+// Ptr() itself). A Go func-typed parameter is refused at bind time. A
+// callback belongs to the actor that created it and runs inline during that
+// actor's native call; ThreadSafe lets other threads call it too, running
+// it inside the owning actor. Close a callback once C can no longer call it.
+// See docs/callbacks.md for the options, lifetimes and the deadlock model.
+//
 // # Cleanup
 //
 // Every Open (and Retain) must be balanced by a Close. Close never unloads a

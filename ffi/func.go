@@ -470,7 +470,9 @@ func goString(p uintptr) string {
 // Conversions: integers accept any Go integer or a float64 with an integral
 // value in range (JSON numbers); floats accept any number; bool; string
 // (nil gives NULL); []byte and pointer parameters accept the declared type,
-// unsafe.Pointer, uintptr or nil; a struct parameter accepts its exact type.
+// unsafe.Pointer, uintptr or nil; a struct parameter accepts its exact type;
+// a *Callback is passed as its C function pointer (Ptr) to a uintptr,
+// pointer or variadic parameter.
 // Errors (conversion, closed library, gate refusal, NULL string result,
 // errno with WithErrno) are *CallError values.
 func (f *Func) Call(args ...any) (any, error) {
@@ -534,6 +536,15 @@ func (f *Func) convertArgs(args []any) ([]reflect.Value, error) {
 }
 
 func convertArg(a any, t reflect.Type) (reflect.Value, error) {
+	if cb, ok := a.(*Callback); ok {
+		// A callback is passed as its C function pointer, never as the
+		// address of the Go object.
+		if cb == nil {
+			a = nil
+		} else {
+			a = cb.Ptr()
+		}
+	}
 	if t.Kind() == reflect.Interface {
 		if a == nil {
 			return reflect.ValueOf(uintptr(0)), nil

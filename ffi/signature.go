@@ -511,7 +511,7 @@ func structProblem(t reflect.Type) string {
 func paramProblem(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.Func:
-		return "a Go func cannot be passed to C; create a callback and pass its C pointer as uintptr"
+		return "a Go func cannot be passed to C: make a callback with ffi.NewCallback once and pass its Ptr() as a uintptr"
 	case reflect.Map:
 		return "maps cannot be passed to C"
 	case reflect.Chan:
