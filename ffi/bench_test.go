@@ -74,6 +74,16 @@ func BenchmarkCall(b *testing.B) {
 		b.Fatal(err)
 	}
 	dAdd, _ := l.FuncString("add", "func(int32, int32) int32")
+	// The same function bound without a library (FuncAt(nil, ...)): calls
+	// are not counted in flight, so bind vs bind-nolib is the cost of the
+	// in-flight count (Library.enter/exit) in the same run.
+	addPtr, _ := l.Sym("add")
+	fAddNoLib, err := ffi.FuncAt(nil, addPtr, dAdd.Signature())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bAddNoLib func(int32, int32) int32
+	fAddNoLib.MakeFunc(&bAddNoLib)
 	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
 	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
 	padd, _ := ffi.FnS2[pt, pt, pt](l, "point_add")
@@ -111,6 +121,11 @@ func BenchmarkCall(b *testing.B) {
 			"ffi-bind": func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					sink32 += bAdd(int32(i), 1)
+				}
+			},
+			"ffi-bind-nolib": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink32 += bAddNoLib(int32(i), 1)
 				}
 			},
 			"ffi-dynamic": func(b *testing.B) {
@@ -219,7 +234,7 @@ func BenchmarkCall(b *testing.B) {
 	for _, op := range []string{"add", "hypot2", "noop", "strlen", "struct"} {
 		b.Run(op, func(b *testing.B) {
 			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-nulbytes", "ffi-bind",
-				"ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "cgo"} {
+				"ffi-bind-nolib", "ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "cgo"} {
 				if f, ok := run[op][impl]; ok {
 					b.Run(impl, func(b *testing.B) {
 						b.ReportAllocs()
