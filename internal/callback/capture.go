@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+
+	"github.com/goractor/goractor/internal/execctx"
 )
 
 // A capture collects the failures of callbacks that C calls on the calling
@@ -28,7 +30,7 @@ var (
 // nil when there were none. Captures do not nest: an inner Capture on the
 // same goroutine collects until it returns, then the outer one resumes.
 func Capture(fn func()) error {
-	g := getg()
+	g := execctx.G()
 	c := &capture{}
 	prev, had := captures.Swap(g, c)
 	ncaptures.Add(1)
@@ -51,7 +53,7 @@ func captured(err error) {
 	if ncaptures.Load() == 0 {
 		return
 	}
-	v, ok := captures.Load(getg())
+	v, ok := captures.Load(execctx.G())
 	if !ok {
 		return
 	}

@@ -90,3 +90,9 @@ func Current() *Exec {
 // Bound reports how many goroutines are bound; tests use it to check that
 // actors unbind when they end.
 func Bound() int { return int(table.n.Load()) }
+
+// G returns an identity of the calling goroutine (its runtime g address): stable
+// for the goroutine's life and never shared by two live goroutines. A C → Go
+// callback on a Go-created thread runs on the goroutine that made the C call,
+// so it sees that goroutine's identity.
+func G() uintptr { return getg() }
