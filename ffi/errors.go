@@ -78,6 +78,11 @@ func (e *LoadError) Error() string {
 // Unwrap returns the loader error and ErrLoad.
 func (e *LoadError) Unwrap() []error { return []error{e.Err, ErrLoad} }
 
+// MissingLibrary reports whether the library itself could not be opened (no
+// name given to Open loaded), as opposed to a missing symbol or a closed
+// library. Tests use it to tell "not installed here" from a real failure.
+func (e *LoadError) MissingLibrary() bool { return e.Symbol == "" && !errors.Is(e.Err, ErrClosed) }
+
 // SignatureError reports a Go signature that ffi refuses to bind.
 //
 // It reads like

@@ -34,6 +34,9 @@ func TestDlopen_Missing(t *testing.T) {
 			if !errors.Is(err, ffi.ErrLoad) || !strings.Contains(err.Error(), name) {
 				t.Errorf("error %q does not wrap ErrLoad or name %q", err, name)
 			}
+			if !le.MissingLibrary() {
+				t.Errorf("MissingLibrary() = false for a library that did not open; want true")
+			}
 		})
 	}
 	if _, err := ffi.Open(); !errors.Is(err, ffi.ErrLoad) {
@@ -88,6 +91,9 @@ func TestDlsym_MissingSymbol_AllOrNothing(t *testing.T) {
 	var le *ffi.LoadError
 	if !errors.As(err, &le) || le.Symbol != "no_such_symbol" || le.Library != p || !strings.Contains(le.Err.Error(), "undefined symbol") {
 		t.Fatalf("error = %v, want a *LoadError naming %s and no_such_symbol with dlerror's text", err, p)
+	}
+	if le.MissingLibrary() {
+		t.Errorf("MissingLibrary() = true for a missing symbol; want false")
 	}
 	if f1 != nil || f2 != nil || f3 != nil || f4 != nil || f5 != nil {
 		t.Error("some targets were assigned despite the failure")

@@ -3,6 +3,7 @@ package sqlite3_test
 import (
 	"errors"
 	"fmt"
+	"github.com/goractor/goractor/internal/testlib"
 	"reflect"
 	"runtime"
 	"sync"
@@ -15,9 +16,7 @@ import (
 
 func open(t *testing.T) *sqlite3.Lib {
 	l, err := sqlite3.Open()
-	if err != nil {
-		t.Skipf("libsqlite3 not installed: %v", err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libsqlite3 (libsqlite3-0)", err)
 	t.Cleanup(func() { _ = l.Close() })
 	return l
 }

@@ -3,6 +3,7 @@ package zlib_test
 import (
 	"bytes"
 	"errors"
+	"github.com/goractor/goractor/internal/testlib"
 	"testing"
 
 	"github.com/goractor/goractor/extension/zlib"
@@ -10,9 +11,7 @@ import (
 
 func TestCompressRoundTrip(t *testing.T) {
 	z, err := zlib.Open()
-	if err != nil {
-		t.Skipf("zlib not installed: %v", err)
-	}
+	testlib.SkipIfLibraryMissing(t, "zlib (zlib1g)", err)
 	defer z.Close()
 	for _, in := range [][]byte{nil, []byte("a"), bytes.Repeat([]byte("goractor "), 5000)} {
 		c, err := z.Compress(in)

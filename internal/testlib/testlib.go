@@ -51,3 +51,20 @@ func Threads() int {
 	}
 	return -1
 }
+
+// SkipIfLibraryMissing skips the test when err says that a system library
+// could not be opened (an *ffi-style load error with no symbol: the library
+// itself is missing), unless the CI environment variable is set: CI installs
+// every library the tests use, so there a missing library is a failure. Any
+// other error fails the test.
+func SkipIfLibraryMissing(tb testing.TB, lib string, err error) {
+	tb.Helper()
+	if err == nil {
+		return
+	}
+	var le interface{ MissingLibrary() bool }
+	if errors.As(err, &le) && le.MissingLibrary() && os.Getenv("CI") == "" {
+		tb.Skipf("testlib: skipping, %s is not installed (install it, or run .ci/run): %v", lib, err)
+	}
+	tb.Fatalf("open %s: %v", lib, err)
+}
