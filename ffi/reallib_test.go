@@ -2,6 +2,7 @@ package ffi_test
 
 import (
 	"bytes"
+	"github.com/goractor/goractor/internal/testlib"
 	"math"
 	"os"
 	"testing"
@@ -12,9 +13,7 @@ import (
 
 func TestLibm(t *testing.T) {
 	l, err := ffi.Open("libm.so.6")
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libm", err)
 	defer l.Close()
 	var cos, hypot func(float64) float64
 	var pow, hyp2 func(float64, float64) float64
@@ -39,9 +38,7 @@ func TestLibm(t *testing.T) {
 
 func TestLibc(t *testing.T) {
 	l, err := ffi.Open("libc.so.6")
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc", err)
 	defer l.Close()
 	var strlen func(string) uint64
 	var getpid func() int32
@@ -79,9 +76,7 @@ func TestLibc(t *testing.T) {
 
 func TestZlib(t *testing.T) {
 	l, err := ffi.Open("libz.so.1")
-	if err != nil {
-		t.Skip(err) // zlib1g is installed by .ci/run
-	}
+	testlib.SkipIfLibraryMissing(t, "zlib (zlib1g)", err)
 	defer l.Close()
 	var (
 		compressBound func(uint64) uint64

@@ -2,6 +2,7 @@ package libc_test
 
 import (
 	"errors"
+	"github.com/goractor/goractor/internal/testlib"
 	"runtime"
 	"testing"
 
@@ -29,9 +30,7 @@ func TestDeclaration(t *testing.T) {
 
 func TestUnsafeOffMain(t *testing.T) {
 	l, err := libc.Open()
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc", err)
 	defer l.Close()
 	if n := l.Strlen("hello"); n != 5 {
 		t.Errorf("strlen = %d", n)

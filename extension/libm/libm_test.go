@@ -1,6 +1,7 @@
 package libm_test
 
 import (
+	"github.com/goractor/goractor/internal/testlib"
 	"math"
 	"testing"
 
@@ -9,9 +10,7 @@ import (
 
 func TestLibm(t *testing.T) {
 	m, err := libm.Open()
-	if err != nil {
-		t.Skipf("libm not installed: %v", err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libm", err)
 	defer m.Close()
 	for _, c := range []struct {
 		name      string

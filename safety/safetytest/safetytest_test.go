@@ -45,9 +45,7 @@ func TestShippedLibc(t *testing.T) {
 
 func TestShippedZlib(t *testing.T) {
 	z, err := zlib.Open()
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "zlib (zlib1g)", err)
 	defer z.Close()
 	roundTrip := func(args ...any) (any, error) {
 		c, err := z.Compress([]byte(args[0].(string)))
@@ -66,9 +64,7 @@ func TestShippedZlib(t *testing.T) {
 
 func TestShippedSqlite3(t *testing.T) {
 	l, err := sqlite3.Open()
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libsqlite3 (libsqlite3-0)", err)
 	defer l.Close()
 	// A connection per call: each actor opens its own, as the package demands.
 	query := func(args ...any) (any, error) {
@@ -229,9 +225,7 @@ func TestSetupErrors(t *testing.T) {
 // RunInActors runs a test body in N actors at once.
 func TestRunInActors(t *testing.T) {
 	m, err := libm.Open()
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libm", err)
 	defer m.Close()
 	seen := make(chan string, 4)
 	safetytest.RunInActors(t, 4, func(t testing.TB, ctx *actor.Context) {

@@ -2,6 +2,7 @@ package stage2
 
 import (
 	"errors"
+	"github.com/goractor/goractor/internal/testlib"
 	"testing"
 
 	"github.com/goractor/goractor/actor"
@@ -10,9 +11,7 @@ import (
 
 func TestUnsafeOffMain(t *testing.T) {
 	s, err := Open()
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc", err)
 	defer s.Close()
 	err = actor.Run(func(ctx *actor.Context) error {
 		// From the main actor, l64a runs.

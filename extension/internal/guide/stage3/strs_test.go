@@ -1,6 +1,7 @@
 package stage3
 
 import (
+	"github.com/goractor/goractor/internal/testlib"
 	"testing"
 
 	"github.com/goractor/goractor/actor"
@@ -23,9 +24,7 @@ func TestConformance(t *testing.T) {
 // The extension's own test, run in 4 actors at once.
 func TestRandRInActors(t *testing.T) {
 	r, err := Open()
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc", err)
 	defer r.Close()
 	safetytest.RunInActors(t, 4, func(t testing.TB, ctx *actor.Context) {
 		a, b := uint32(7), uint32(7)
