@@ -2,13 +2,13 @@ package ffi_test
 
 import (
 	"bytes"
-	"github.com/goractor/goractor/internal/testlib"
 	"math"
 	"os"
 	"testing"
 	"unsafe"
 
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 func TestLibm(t *testing.T) {

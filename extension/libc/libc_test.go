@@ -2,13 +2,13 @@ package libc_test
 
 import (
 	"errors"
-	"github.com/goractor/goractor/internal/testlib"
 	"runtime"
 	"testing"
 
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/extension/libc"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
 )
 

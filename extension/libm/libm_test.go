@@ -1,11 +1,11 @@
 package libm_test
 
 import (
-	"github.com/goractor/goractor/internal/testlib"
 	"math"
 	"testing"
 
 	"github.com/goractor/goractor/extension/libm"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 func TestLibm(t *testing.T) {

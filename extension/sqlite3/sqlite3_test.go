@@ -3,7 +3,6 @@ package sqlite3_test
 import (
 	"errors"
 	"fmt"
-	"github.com/goractor/goractor/internal/testlib"
 	"reflect"
 	"runtime"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/goractor/goractor/extension/sqlite3"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
 )
 

@@ -3,10 +3,10 @@ package zlib_test
 import (
 	"bytes"
 	"errors"
-	"github.com/goractor/goractor/internal/testlib"
 	"testing"
 
 	"github.com/goractor/goractor/extension/zlib"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 func TestCompressRoundTrip(t *testing.T) {

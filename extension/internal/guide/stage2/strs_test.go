@@ -2,10 +2,10 @@ package stage2
 
 import (
 	"errors"
-	"github.com/goractor/goractor/internal/testlib"
 	"testing"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
 )
 

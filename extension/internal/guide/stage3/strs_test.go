@@ -1,10 +1,10 @@
 package stage3
 
 import (
-	"github.com/goractor/goractor/internal/testlib"
 	"testing"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety/safetytest"
 )
 
