@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkAsyncSleep1ms is `goractor bench`'s measureAsync in ffi: a pool
-// NewPool(64, 256), sleep_ms(1) from testdata/bench.c, 128 calls in flight
+// NewPool(64, 256), sleep_ms(1) from internal/benchfix/bench.c, 128 calls in flight
 // at all times, awaited in FIFO order by an actor-like goroutine (locked,
 // bound to an Exec holding its token). One op is one call; calls/s is the
 // figure the issue's goal is about (≥ 40 k/s; 64 threads / 1.07 ms ≈ 60 k/s
@@ -25,7 +25,7 @@ import (
 //
 //	go test -run '^$' -bench AsyncSleep1ms -benchtime 5120x -count 5 ./ffi/
 func BenchmarkAsyncSleep1ms(b *testing.B) {
-	lib, err := ffi.Open(testlib.SharedLib(b, []string{"testdata/bench.c"}))
+	lib, err := ffi.Open(testlib.SharedLib(b, []string{"../internal/benchfix/bench.c"}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -116,7 +116,7 @@ func TestCheckInconclusive(t *testing.T) {
 }
 
 func TestCheckViolation(t *testing.T) {
-	lib := testlib.SharedLib(t, []string{"testdata/staticbuf.c"})
+	lib := testlib.SharedLib(t, []string{"../../safety/safetytest/testdata/staticbuf.c"})
 	p := writeManifest(t, fmt.Sprintf(`{"extension": "staticbuf", "library": [%q], "parallel_safe": true,
 		"functions": [
 			{"name": "fmt_num", "signature": "func(int32) string", "inputs": [[1], [22], [333], [4444], [55555]]},

@@ -1,7 +1,8 @@
 /* ffi's test fixture: every supported type, structs by value, variadic,
  * errno, NULL returns, buffers, and a concurrency gauge for pool tests.
- * It includes bench.c so the benchmark ABI is the same library. */
-#include "bench.c"
+ * It includes the benchmark fixture (internal/benchfix/bench.c, the
+ * one copy `goractor bench` embeds) so the benchmark ABI is the same library. */
+#include "../../internal/benchfix/bench.c"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>

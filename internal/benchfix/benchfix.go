@@ -19,7 +19,8 @@ import (
 //	int sleep_us(int);
 //	int sleep_ms(int);
 //
-// It is a copy of ffi/testdata/bench.c (a test keeps the two identical).
+// It is the only copy: ffi's test fixture (ffi/testdata/fixture.c) includes
+// it, so tests, benchmarks and `goractor bench` call the same C code.
 //
 //go:embed bench.c
 var Source string

@@ -2,7 +2,6 @@ package benchfix_test
 
 import (
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/ebitengine/purego"
@@ -10,17 +9,6 @@ import (
 	"github.com/goractor/goractor/internal/benchfix"
 	"github.com/goractor/goractor/internal/cbuild"
 )
-
-// The embedded copy must stay identical to the fixture ffi's benchmarks use.
-func TestSourceMatchesFFIFixture(t *testing.T) {
-	b, err := os.ReadFile("../../ffi/testdata/bench.c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(b) != benchfix.Source {
-		t.Errorf("internal/benchfix/bench.c differs from ffi/testdata/bench.c; copy it over")
-	}
-}
 
 func TestBuildExportsTheABI(t *testing.T) {
 	path, err := benchfix.Build(t.TempDir())
