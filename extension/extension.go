@@ -300,6 +300,21 @@ func (x *Extension) Bind(fptr any, symbol string, opts ...FuncOption) error {
 	return lib.Bind(fptr, symbol, fopts...)
 }
 
+// BindAll binds every target (a pointer to a func variable) to the symbol
+// it is keyed by, each inheriting the extension's declaration. It is
+// all-or-nothing: on the first failure it closes the extension and returns
+// the error, so a shipped extension's Open never hands out a half-bound
+// library.
+func (x *Extension) BindAll(targets map[string]any) error {
+	for sym, fptr := range targets {
+		if err := x.Bind(fptr, sym); err != nil {
+			_ = x.Close()
+			return err
+		}
+	}
+	return nil
+}
+
 // MustBind is Bind that panics on error.
 func (x *Extension) MustBind(fptr any, symbol string, opts ...FuncOption) {
 	if err := x.Bind(fptr, symbol, opts...); err != nil {

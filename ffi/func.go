@@ -484,6 +484,12 @@ func (f *Func) callAny(caller *execctx.Exec, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.invokeAny(caller, in)
+}
+
+// invokeAny calls with converted arguments and returns the result as an
+// interface value, with errno turned into an error when the signature asks.
+func (f *Func) invokeAny(caller *execctx.Exec, in []reflect.Value) (any, error) {
 	res, errno, err := f.invoke(caller, in)
 	var out any
 	if res.IsValid() {

@@ -371,15 +371,5 @@ func (f *Func) Async(ctx context.Context, args ...any) *Future[any] {
 		fut.resolve(nil, err)
 		return fut
 	}
-	return Go(ctx, p, func() (any, error) {
-		res, errno, err := f.invoke(caller, in)
-		var out any
-		if res.IsValid() {
-			out = res.Interface()
-		}
-		if err == nil && errno != 0 && f.errfn != 0 {
-			err = f.callErr(errno)
-		}
-		return out, err
-	})
+	return Go(ctx, p, func() (any, error) { return f.invokeAny(caller, in) })
 }

@@ -74,14 +74,11 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	for sym, fp := range map[string]any{
+	if err := x.BindAll(map[string]any{
 		"strlen": &l.Strlen, "atoi": &l.Atoi, "abs": &l.Abs, "l64a": &l.L64a,
 		"strerror": &l.Strerror, "rand": &l.Rand, "rand_r": &l.RandR,
-	} {
-		if err := x.Bind(fp, sym); err != nil {
-			_ = x.Close()
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

@@ -30,14 +30,11 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	for sym, fp := range map[string]any{
+	if err := x.BindAll(map[string]any{
 		"cos": &l.Cos, "sin": &l.Sin, "tan": &l.Tan, "sqrt": &l.Sqrt, "exp": &l.Exp, "log": &l.Log,
 		"cbrt": &l.Cbrt, "floor": &l.Floor, "pow": &l.Pow, "hypot": &l.Hypot, "atan2": &l.Atan2, "fmod": &l.Fmod,
-	} {
-		if err := x.Bind(fp, sym); err != nil {
-			_ = x.Close()
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

@@ -80,7 +80,7 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	for sym, fp := range map[string]any{
+	if err := x.BindAll(map[string]any{
 		"sqlite3_open_v2": &l.openV2, "sqlite3_close_v2": &l.closeV2, "sqlite3_errmsg": &l.errmsg,
 		"sqlite3_exec": &l.exec, "sqlite3_prepare_v2": &l.prepareV2, "sqlite3_step": &l.step,
 		"sqlite3_finalize": &l.finalize, "sqlite3_column_count": &l.columnCount,
@@ -88,11 +88,8 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		"sqlite3_column_int64": &l.columnInt64, "sqlite3_column_double": &l.columnDbl,
 		"sqlite3_column_text": &l.columnText, "sqlite3_libversion": &l.LibVersion,
 		"sqlite3_threadsafe": &l.Threadsafe,
-	} {
-		if err := x.Bind(fp, sym); err != nil {
-			_ = x.Close()
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
 	}
 	if l.Threadsafe() == 0 {
 		_ = x.Close()

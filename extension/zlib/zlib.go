@@ -80,14 +80,11 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	for sym, fp := range map[string]any{
+	if err := x.BindAll(map[string]any{
 		"compressBound": &l.CompressBound, "compress2": &l.Compress2, "uncompress": &l.UncompressC,
 		"crc32": &l.Crc32, "zlibVersion": &l.Version,
-	} {
-		if err := x.Bind(fp, sym); err != nil {
-			_ = x.Close()
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

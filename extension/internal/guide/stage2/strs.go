@@ -36,11 +36,9 @@ func Open() (*Strings, error) {
 		return nil, err
 	}
 	s := &Strings{x: x}
-	for sym, fp := range map[string]any{"strlen": &s.Strlen, "l64a": &s.L64a} {
-		if err := x.Bind(fp, sym); err != nil {
-			x.Close()
-			return nil, err
-		}
+	// All or nothing: on a missing symbol BindAll closes the extension.
+	if err := x.BindAll(map[string]any{"strlen": &s.Strlen, "l64a": &s.L64a}); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -39,11 +39,9 @@ func Open() (*Random, error) {
 		return nil, err
 	}
 	r := &Random{x: x}
-	for sym, fp := range map[string]any{"rand": &r.Rand, "srand": &r.Srand, "rand_r": &r.RandR} {
-		if err := x.Bind(fp, sym); err != nil {
-			x.Close()
-			return nil, err
-		}
+	// All or nothing: on a missing symbol BindAll closes the extension.
+	if err := x.BindAll(map[string]any{"rand": &r.Rand, "srand": &r.Srand, "rand_r": &r.RandR}); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
