@@ -15,13 +15,18 @@ import (
 // NewPool(64, 256), sleep_ms(1) from internal/benchfix/bench.c, 128 calls in flight
 // at all times, awaited in FIFO order by an actor-like goroutine (locked,
 // bound to an Exec holding its token). One op is one call; calls/s is the
-// figure the goal is about (≥ 40 k/s; 64 threads / 1.07 ms ≈ 60 k/s
-// is the ceiling). csw/call counts the process's context switches
-// (getrusage: voluntary + involuntary, all threads) per call, cpu-µs/call
-// the process's CPU time (user + system) per call.
+// figure the goal is about (≥ 40 k/s). csw/call counts the
+// process's context switches (getrusage: voluntary + involuntary, all
+// threads) per call, cpu-µs/call the process's CPU time (user + system) per
+// call.
 //
-// "threads-64" is the same-run ceiling without any pool: 64 goroutines, each
-// making the same calls directly, back to back.
+// "async" runs on the pool's native threads (the default on linux/amd64),
+// "async-goroutines" and "async-goroutines-locked" on its worker goroutines
+// (WithoutNativeThreads), "go-typed" is Go with a typed function (always
+// worker goroutines). The same-run ceilings: "threads-64", 64 goroutines
+// each making the calls directly, back to back; "c-threads-64", 64 C
+// pthreads doing the same (sleep_ms_threads), which is what this machine
+// can do at all.
 //
 //	go test -run '^$' -bench AsyncSleep1ms -benchtime 5120x -count 5 ./ffi/
 func BenchmarkAsyncSleep1ms(b *testing.B) {
@@ -31,11 +36,14 @@ func BenchmarkAsyncSleep1ms(b *testing.B) {
 	}
 	defer lib.Close()
 	const inflight, size = 128, 64
-	for _, mode := range []string{"async", "async-locked"} {
+	for _, mode := range []string{"async", "async-goroutines", "async-goroutines-locked"} {
 		b.Run(mode, func(b *testing.B) {
 			var opts []ffi.PoolOption
-			if mode == "async-locked" {
-				opts = append(opts, ffi.WithLockedWorkers())
+			switch mode {
+			case "async-goroutines":
+				opts = append(opts, ffi.WithoutNativeThreads())
+			case "async-goroutines-locked":
+				opts = append(opts, ffi.WithoutNativeThreads(), ffi.WithLockedWorkers())
 			}
 			benchAsync(b, lib, ffi.NewPool(size, 256, opts...), inflight)
 		})
@@ -66,6 +74,17 @@ func BenchmarkAsyncSleep1ms(b *testing.B) {
 			}
 			for _, f := range ring {
 				await(f)
+			}
+		})
+	})
+	b.Run("c-threads-64", func(b *testing.B) {
+		ceiling, err := ffi.Fn2[int32, int64, int64](lib, "sleep_ms_threads")
+		if err != nil {
+			b.Fatal(err)
+		}
+		rateRun(b, func() {
+			if n, err := ceiling(size, int64(b.N)); err != nil || n != int64(b.N) {
+				b.Fatalf("sleep_ms_threads = %d, %v", n, err)
 			}
 		})
 	})

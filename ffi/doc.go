@@ -49,7 +49,10 @@
 // ffi takes no lock. Around a native call made by an actor that owns
 // callbacks from foreign threads, ffi lends the actor's execution token
 // (internal/execctx) so such a callback can run while the actor waits in C.
-// Async runs calls on a bounded pool of locked OS threads (Pool, Future).
+// Async runs calls on a bounded pool (Pool, Future): on linux/amd64 on
+// native threads the pool creates and runs without the Go scheduler, else
+// on worker goroutines; either way one call runs on one thread from start
+// to end.
 //
 // # Callbacks
 //

@@ -145,3 +145,12 @@ func ExampleFnS2() {
 	fmt.Printf("%+v %v\n", r, err)
 	// Output: {Quot:9 Rem:2} <nil>
 }
+
+func ExampleWithoutNativeThreads() {
+	// A pool whose Async calls run on goroutines the Go runtime schedules
+	// (for libraries that must only see Go-created threads).
+	p := ffi.NewPool(4, 16, ffi.WithoutNativeThreads())
+	defer p.Close()
+	fmt.Println(p.Stats().Size)
+	// Output: 4
+}

@@ -184,41 +184,16 @@ func lendCall(e *execctx.Exec, call func()) {
 // copied, NULL checked) inside the call the gate runs.
 func (f *Func) invoke(caller *execctx.Exec, in []reflect.Value) (res reflect.Value, errno syscall.Errno, err error) {
 	p := &f.sig.plan
-	fast := p.fast
-	nint := 0
-	for i, v := range in {
-		if i >= len(p.params) {
-			if k := v.Kind(); k == reflect.Float32 || k == reflect.Float64 ||
-				(k == reflect.Interface && !v.IsNil() && (v.Elem().Kind() == reflect.Float32 || v.Elem().Kind() == reflect.Float64)) {
-				return res, 0, f.callErr(fmt.Errorf("%w: argument %d: float arguments to a C variadic function are not supported", ErrBadArgument, i))
-			}
-			nint++
-		}
-	}
-	if fast && p.nint+nint > numIntRegs {
-		fast = false // variadic arguments overflow the registers
+	fast, err := f.frameable(in)
+	if err != nil {
+		return res, 0, err
 	}
 	var call func()
 	if fast {
 		fr := new(frame)
-		fr.fn, fr.nflt, fr.errfn = f.ptr, uintptr(p.nflt), f.errfn
-		var keep []unsafe.Pointer
-		slot := int8(p.nint)
-		for i, v := range in {
-			pi := f.sig.plan.variadic
-			if i < len(p.params) {
-				pi = p.params[i]
-			} else {
-				pi.slot = slot
-				slot++
-			}
-			k, lerr := setValue(fr, v, &pi)
-			if lerr != nil {
-				return res, 0, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, lerr))
-			}
-			if k != nil {
-				keep = append(keep, k)
-			}
+		keep, ferr := f.setFrame(fr, in)
+		if ferr != nil {
+			return res, 0, ferr
 		}
 		defer runtime.KeepAlive(keep)
 		call = func() {
@@ -286,6 +261,51 @@ func (f *Func) invoke(caller *execctx.Exec, in []reflect.Value) (res reflect.Val
 		l.exit(sh)
 	}
 	return res, errno, err
+}
+
+// frameable checks the variadic arguments in in (no floats) and reports
+// whether the call fits the register trampoline.
+func (f *Func) frameable(in []reflect.Value) (bool, error) {
+	p := &f.sig.plan
+	nint := 0
+	for i, v := range in {
+		if i >= len(p.params) {
+			if k := v.Kind(); k == reflect.Float32 || k == reflect.Float64 ||
+				(k == reflect.Interface && !v.IsNil() && (v.Elem().Kind() == reflect.Float32 || v.Elem().Kind() == reflect.Float64)) {
+				return false, f.callErr(fmt.Errorf("%w: argument %d: float arguments to a C variadic function are not supported", ErrBadArgument, i))
+			}
+			nint++
+		}
+	}
+	return p.fast && p.nint+nint <= numIntRegs, nil // variadic arguments may overflow the registers
+}
+
+// setFrame sets fr up for a call of f with in (checked by invoke or
+// nativeEligible: the registers suffice). It returns the heap copies of
+// string arguments, which must stay alive until the call's result is
+// converted.
+func (f *Func) setFrame(fr *frame, in []reflect.Value) ([]unsafe.Pointer, error) {
+	p := &f.sig.plan
+	fr.fn, fr.nflt, fr.errfn = f.ptr, uintptr(p.nflt), f.errfn
+	var keep []unsafe.Pointer
+	slot := int8(p.nint)
+	for i, v := range in {
+		pi := p.variadic
+		if i < len(p.params) {
+			pi = p.params[i]
+		} else {
+			pi.slot = slot
+			slot++
+		}
+		k, err := setValue(fr, v, &pi)
+		if err != nil {
+			return nil, f.callErr(fmt.Errorf("%w: argument %d: %v", ErrBadArgument, i, err))
+		}
+		if k != nil {
+			keep = append(keep, k)
+		}
+	}
+	return keep, nil
 }
 
 // setValue lowers argument v of parameter pi into fr, like setArg.

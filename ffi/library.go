@@ -147,6 +147,10 @@ func (l *Library) CloseContext(ctx context.Context) error {
 		return l.unloadErr
 	default:
 	}
+	// Calls offloaded to native pool threads leave the library when they
+	// are harvested; have them harvested while Close waits, whether or not
+	// anyone waits for their futures.
+	defer watchNativePools()()
 	select {
 	case <-l.drained:
 		return l.unloadErr

@@ -41,6 +41,7 @@ const (
 	figSleepSingle      = "goractor.sleep_1ms_single"
 	figConcurrent8      = "goractor.concurrent8_sleep_1ms.wall"
 	figAsyncInflight128 = "goractor.async.sleep_1ms_inflight128"
+	figAsyncCThreads    = "goractor.baseline.c_threads64.sleep_1ms"
 	figZlibSpeedup      = "goractor.zlib.speedup_2v1"
 	figCheckCached      = "goractor.check.cached"
 )
@@ -78,7 +79,7 @@ func measurements() []measurement {
 		measurement{[]string{figSendShareable}, []string{"msgs/s"}, actorMeasure(figSendShareable, 1_000_000, true)},
 		measurement{[]string{figSendCopy}, []string{"msgs/s"}, actorMeasure(figSendCopy, 100_000, true)},
 		measurement{[]string{figSleepSingle, figConcurrent8}, []string{"ms", "ms"}, measureSleeps},
-		measurement{[]string{figAsyncInflight128}, []string{"calls/s"}, measureAsync},
+		measurement{[]string{figAsyncInflight128, figAsyncCThreads}, []string{"calls/s", "calls/s"}, measureAsync},
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
@@ -94,6 +95,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_pinned_vs_c_sem", figPingPinned, figCSem},
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
+		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
 	}
 }
 
@@ -357,7 +359,9 @@ func measureSleeps(c *benchConfig) ([]float64, error) {
 }
 
 // measureAsync: sleep_ms(1) offloaded to a pool of 64 threads, 128 calls in
-// flight at all times; completed calls per second.
+// flight at all times; completed calls per second. Its same-run baseline is
+// the ceiling of this machine: 64 C threads making the same calls back to
+// back (sleep_ms_threads).
 func measureAsync(c *benchConfig) ([]float64, error) {
 	l, err := ffi.Open(c.lib)
 	if err != nil {
@@ -370,10 +374,14 @@ func measureAsync(c *benchConfig) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
+	ceiling, err := ffi.Fn2[int32, int64, int64](l, "sleep_ms_threads")
+	if err != nil {
+		return nil, err
+	}
 	const inflight = 128
 	total := c.n(5120, 512)
 	ctx := context.Background()
-	var rate float64
+	var rate, cRate float64
 	err = inActor(func(*actor.Context) error {
 		ring := make([]*ffi.Future[any], 0, inflight)
 		start := time.Now()
@@ -393,9 +401,15 @@ func measureAsync(c *benchConfig) ([]float64, error) {
 			}
 		}
 		rate = float64(total) / time.Since(start).Seconds()
+
+		start = time.Now()
+		if n, err := ceiling(64, int64(total)); err != nil || n != int64(total) {
+			return fmt.Errorf("sleep_ms_threads(64, %d) = %d, %v: %w", total, n, err, errBadResult)
+		}
+		cRate = float64(total) / time.Since(start).Seconds()
 		return nil
 	})
-	return []float64{rate}, err
+	return []float64{rate, cRate}, err
 }
 
 func awaitOne(ctx context.Context, f *ffi.Future[any]) error {

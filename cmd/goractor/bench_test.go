@@ -60,7 +60,7 @@ func TestBench_EveryFixedFigureOncePositive(t *testing.T) {
 		figCallbackSync: "ns/callback", figCallbackForeign: "ns/callback",
 		figPingPinned: "us/roundtrip", figPingUnpinned: "us/roundtrip", figCSem: "us/roundtrip",
 		figSendShareable: "msgs/s", figSendCopy: "msgs/s", figSleepSingle: "ms", figConcurrent8: "ms",
-		figAsyncInflight128: "calls/s", figZlibSpeedup: "x", figCheckCached: "ns/op",
+		figAsyncInflight128: "calls/s", figAsyncCThreads: "calls/s", figZlibSpeedup: "x", figCheckCached: "ns/op",
 	}
 	for _, f := range figs {
 		if u, ok := wantUnit[f.Name]; ok && f.Unit != u {

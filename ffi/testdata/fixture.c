@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 int8_t id_i8(int8_t v) { return v; }
 int16_t id_i16(int16_t v) { return v; }
@@ -102,6 +104,7 @@ int conc_finished(void) { pthread_mutex_lock(&conc_mu); int m = finished; pthrea
 void conc_reset(void) { pthread_mutex_lock(&conc_mu); cur_conc = max_conc = started = finished = 0; pthread_mutex_unlock(&conc_mu); }
 
 long tid(void) { return (long)pthread_self(); }
+long os_tid(void) { return syscall(SYS_gettid); } /* the kernel's id, as in /proc/self/task */
 
 /* a result in a static buffer, like l64a or inet_ntoa: the next call
  * overwrites it, so the caller must copy it before anyone calls again */

@@ -39,3 +39,22 @@ int sleep_us(int us) {
 }
 
 int sleep_ms(int ms) { return sleep_us(ms * 1000) / 1000; }
+
+/* The same-run ceiling of an offload pool: threads pthreads (at most 256)
+ * making calls sleep_ms(1) calls between them, back to back. It returns
+ * calls, or -1 when no thread could be created. */
+static void *sleeper(void *p) {
+	long *left = p;
+	while (__atomic_sub_fetch(left, 1, __ATOMIC_RELAXED) >= 0) sleep_ms(1);
+	return 0;
+}
+
+long sleep_ms_threads(int threads, long calls) {
+	long left = calls;
+	pthread_t t[256];
+	int n = 0;
+	if (threads > 256) threads = 256;
+	while (n < threads && pthread_create(&t[n], 0, sleeper, &left) == 0) n++;
+	for (int i = 0; i < n; i++) pthread_join(t[i], 0);
+	return n == 0 ? -1 : calls;
+}

@@ -18,6 +18,7 @@ import (
 //	long call_cb_n_thread(int (*cb)(int), int n); // the same on a new pthread, joined; the sum
 //	int sleep_us(int);
 //	int sleep_ms(int);
+//	long sleep_ms_threads(int threads, long calls); // calls sleep_ms(1) spread over threads pthreads
 //
 // It is the only copy: ffi's test fixture (ffi/testdata/fixture.c) includes
 // it, so tests, benchmarks and `goractor bench` call the same C code.
@@ -26,7 +27,7 @@ import (
 var Source string
 
 // Symbols lists the functions a fixture library must export.
-var Symbols = []string{"add", "hypot2", "noop", "call_cb_n", "call_cb_n_thread", "sleep_us", "sleep_ms"}
+var Symbols = []string{"add", "hypot2", "noop", "call_cb_n", "call_cb_n_thread", "sleep_us", "sleep_ms", "sleep_ms_threads"}
 
 // Build compiles Source into dir/libgoractorbench.so with the system C
 // compiler (go env CC) and returns the library's path.

@@ -48,17 +48,29 @@ func Capture(fn func()) error {
 	return errors.Join(c.errs...)
 }
 
-// captured records err in the calling goroutine's capture, if any.
+// threadCapture, when set, is asked to record a failure no goroutine's
+// capture took: package ffi's native pool threads run offloaded calls
+// without a goroutine of their own, and find the job by thread.
+var threadCapture atomic.Pointer[func(error) bool]
+
+// SetThreadCapture installs h as the capture of last resort: it gets the
+// failures of callbacks that ran on no capturing goroutine and reports
+// whether it recorded them (it runs on the thread C called the callback on).
+func SetThreadCapture(h func(err error) bool) { threadCapture.Store(&h) }
+
+// captured records err in the calling goroutine's capture, if any, or else
+// hands it to the thread capture.
 func captured(err error) {
-	if ncaptures.Load() == 0 {
-		return
+	if ncaptures.Load() != 0 {
+		if v, ok := captures.Load(execctx.G()); ok {
+			c := v.(*capture)
+			c.mu.Lock()
+			c.errs = append(c.errs, err)
+			c.mu.Unlock()
+			return
+		}
 	}
-	v, ok := captures.Load(execctx.G())
-	if !ok {
-		return
+	if h := threadCapture.Load(); h != nil {
+		(*h)(err)
 	}
-	c := v.(*capture)
-	c.mu.Lock()
-	c.errs = append(c.errs, err)
-	c.mu.Unlock()
 }

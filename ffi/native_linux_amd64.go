@@ -1,0 +1,511 @@
+//go:build linux && amd64
+
+package ffi
+
+import (
+	"context"
+	"errors"
+	"math"
+	"reflect"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+
+	"github.com/goractor/goractor/internal/callback"
+)
+
+// The native engine of a Pool: threads the pool creates with
+// pthread_create that run an assembly loop (native_linux_amd64.s) over a
+// ring of call frames and never enter the Go runtime between calls. A Go
+// worker goroutine pays the scheduler on every return from C (exitsyscall
+// must find a P; with 64 threads on 2 Ps most returns park the thread and
+// hand the goroutine to another), which caps 1 ms calls at about 35 k/s on
+// a 2-core machine; the native loop reaches what C threads reach (about
+// 58 k/s, docs/async.md).
+//
+// Life of a job: the submitter takes a free slot (free), fills its frame and
+// its Go side (info), stores state 1 and enqueues the slot index. A worker
+// dequeues it, runs the frame, stores state 2, pushes the slot on the done
+// stack and increments cseq (waking sleepers). Any Go party that takes the
+// done stack (a waiter, a submitter, the completer goroutine, Close)
+// harvests its slots: converts the results, leaves the library, frees the
+// slot, and resolves the future. Waiters on their own actor thread sleep on
+// the cseq futex; everyone else (Done, Then, Wait with a context that can
+// end, a full pool with WaitWhenFull, Library.Close) is a watcher, served
+// by a completer goroutine that runs while there are watchers.
+
+var nativeWorkerABI0, nativeNoopABI0 uintptr
+
+// nring is the state shared with the assembly loop; go_asm.h gives it the
+// field offsets. Counters that both sides write sit on their own cache
+// lines.
+type nring struct {
+	deq       uint64 // next queue position to take
+	_         [56]byte
+	enq       uint64 // next queue position to fill
+	_         [56]byte
+	qseq      uint32 // futex: incremented after each enqueue and at close
+	idle      int32  // workers asleep (or about to sleep) on qseq
+	closing   uint32 // set by close: workers end once the queue is empty
+	_         [52]byte
+	cseq      uint32 // futex: incremented after each completion and resolution
+	csleep    int32  // Go sleepers on cseq
+	_         [56]byte
+	done      uint64 // done stack: slot index + 1, 0 when empty
+	completed uint64 // jobs completed by workers
+	_         [48]byte
+	mask      uint64 // queue cells - 1
+	cells     uintptr
+	slots     uintptr
+	stride    uint64 // unsafe.Sizeof(nslot{})
+}
+
+type ncell struct {
+	seq  uint64
+	slot uint64
+}
+
+// nslot is a job's native half: the frame (its first field: the worker
+// passes the slot's address to ffitramp), its state (0 free, 1 submitted,
+// 2 done) and the done stack link.
+type nslot struct {
+	fr    frame
+	state uint32
+	next  uint64
+}
+
+// nworker is one thread's record: the ring, the thread id (set by the
+// thread) and the slot it is running (index + 1, 0 between jobs).
+type nworker struct {
+	ring uintptr
+	tid  uint64
+	cur  uint64
+	th   uint64 // pthread_t
+}
+
+// njob is a job's Go half, owned by whoever holds the slot index (the
+// submitter until state 1 is stored, then the harvester).
+type njob struct {
+	f    *Func
+	fut  *Future[any]
+	in   []reflect.Value
+	keep []unsafe.Pointer
+	sh   *shard
+	stop func() bool // the context's AfterFunc
+
+	mu   sync.Mutex // errs is appended to by callbacks on the worker thread
+	errs []error
+}
+
+type npool struct {
+	p     *Pool
+	ring  *nring
+	cells []ncell
+	slots []nslot
+	info  []njob
+	free  chan uint32
+
+	mu      sync.Mutex // protects workers and closed
+	workers []*nworker
+	closed  bool
+
+	watchers  atomic.Int32
+	completer atomic.Bool // a completer goroutine is running
+}
+
+// The live native pools, for callback failures (find the job by thread id)
+// and Library.Close (watch them while calls are in flight).
+var (
+	npoolsMu sync.RWMutex
+	npools   = map[*npool]struct{}{}
+)
+
+func init() {
+	callback.SetThreadCapture(nativeCapture)
+}
+
+func newNativeEngine(p *Pool) nativeEngine {
+	if !fastOK || nativeWorkerABI0 == 0 || pthreadCreate() == 0 {
+		return nil
+	}
+	n := p.size + cap(p.q)
+	cells := 1
+	for cells < n {
+		cells <<= 1
+	}
+	e := &npool{p: p, ring: &nring{mask: uint64(cells - 1)},
+		cells: make([]ncell, cells), slots: make([]nslot, n), info: make([]njob, n),
+		free: make(chan uint32, n)}
+	for i := range e.cells {
+		e.cells[i].seq = uint64(i)
+	}
+	for i := range n {
+		e.free <- uint32(i)
+	}
+	e.ring.cells = uintptr(unsafe.Pointer(&e.cells[0]))
+	e.ring.slots = uintptr(unsafe.Pointer(&e.slots[0]))
+	e.ring.stride = uint64(unsafe.Sizeof(nslot{}))
+	npoolsMu.Lock()
+	npools[e] = struct{}{}
+	npoolsMu.Unlock()
+	return e
+}
+
+var libcSyms = sync.OnceValues(func() (uintptr, uintptr) {
+	c, _ := defaultSym("pthread_create")
+	j, _ := defaultSym("pthread_join")
+	if c == 0 || j == 0 {
+		return 0, 0
+	}
+	return c, j
+})
+
+func pthreadCreate() uintptr { c, _ := libcSyms(); return c }
+
+// eligible reports whether f's call with in can run on a native thread: the
+// register trampoline can make it, no gate must be asked on the pool thread,
+// and the result is not a C string (converted at harvest, it could be
+// overwritten by then).
+func eligible(f *Func, in []reflect.Value) bool {
+	if f.gate != nil || f.sig.plan.res.c == cString {
+		return false
+	}
+	ok, err := f.frameable(in)
+	return ok && err == nil
+}
+
+func (e *npool) submit(ctx context.Context, f *Func, in []reflect.Value) (*Future[any], bool) {
+	if !eligible(f, in) {
+		return nil, false
+	}
+	fut := newFuture[any](e.p)
+	fut.src = e
+	if err := ctx.Err(); err != nil {
+		fut.resolve(nil, err)
+		return fut, true
+	}
+	// The read lock keeps Pool.Close out until the job is queued: the
+	// threads end only once the queue is empty.
+	e.p.mu.RLock()
+	defer e.p.mu.RUnlock()
+	if e.p.closed {
+		fut.resolve(nil, ErrPoolClosed)
+		return fut, true
+	}
+	i, err := e.take(ctx)
+	if err != nil {
+		fut.resolve(nil, err)
+		return fut, true
+	}
+	s, j := &e.slots[i], &e.info[i]
+	s.fr = frame{}
+	keep, err := f.setFrame(&s.fr, in)
+	if err != nil {
+		e.free <- i
+		fut.resolve(nil, err)
+		return fut, true
+	}
+	if l := f.lib; l != nil {
+		sh, ok := l.enter()
+		if !ok {
+			e.free <- i
+			fut.resolve(nil, f.callErr(ErrClosed))
+			return fut, true
+		}
+		j.sh = sh
+	}
+	j.f, j.fut, j.in, j.keep = f, fut, in, keep
+	if ctx.Done() != nil {
+		j.stop = context.AfterFunc(ctx, func() { fut.resolve(nil, ctx.Err()) })
+	}
+	atomic.StoreUint32(&s.state, 1)
+	if raceOn {
+		runtime_cgocall(nativeNoopABI0, nil)
+	}
+	e.enqueue(uint64(i))
+	return fut, true
+}
+
+// take returns a free slot: at once, after harvesting the done stack, or,
+// with WaitWhenFull, when one is freed or ctx ends.
+func (e *npool) take(ctx context.Context) (uint32, error) {
+	select {
+	case i := <-e.free:
+		return i, nil
+	default:
+	}
+	e.drain()
+	select {
+	case i := <-e.free:
+		return i, nil
+	default:
+	}
+	if !e.p.block {
+		return 0, ErrPoolFull
+	}
+	e.watch()
+	defer e.unwatch()
+	select {
+	case i := <-e.free:
+		return i, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+func (e *npool) enqueue(idx uint64) {
+	r := e.ring
+	for {
+		pos := atomic.LoadUint64(&r.enq)
+		c := &e.cells[pos&r.mask]
+		seq := atomic.LoadUint64(&c.seq)
+		if seq == pos {
+			if atomic.CompareAndSwapUint64(&r.enq, pos, pos+1) {
+				c.slot = idx
+				atomic.StoreUint64(&c.seq, pos+1)
+				break
+			}
+		} else if seq < pos {
+			// Every slot index is in the queue at most once and the queue
+			// has a cell for each: it cannot be full.
+			panic("ffi: native pool queue overflow")
+		}
+	}
+	atomic.AddUint32(&r.qseq, 1)
+	if atomic.LoadInt32(&r.idle) > 0 {
+		futexWake(&r.qseq, 1)
+		return
+	}
+	e.grow()
+}
+
+// grow starts a thread when none is idle and the pool has room.
+func (e *npool) grow() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || len(e.workers) >= e.p.size || atomic.LoadInt32(&e.ring.idle) > 0 {
+		return
+	}
+	w := &nworker{ring: uintptr(unsafe.Pointer(e.ring))}
+	fr := &frame{fn: pthreadCreate()}
+	fr.regs[0] = uint64(uintptr(unsafe.Pointer(&w.th)))
+	fr.regs[2] = uint64(nativeWorkerABI0)
+	fr.regs[3] = uint64(uintptr(unsafe.Pointer(w)))
+	callFrame(fr)
+	if fr.r1 != 0 {
+		// EAGAIN: the process is out of threads. The job stays queued for
+		// the threads there are; with none at all it would never run.
+		if len(e.workers) == 0 {
+			panic("ffi: native pool: pthread_create failed: " + syscall.Errno(fr.r1).Error())
+		}
+		return
+	}
+	e.workers = append(e.workers, w)
+}
+
+// drain harvests every slot on the done stack.
+func (e *npool) drain() {
+	h := atomic.SwapUint64(&e.ring.done, 0)
+	for h != 0 {
+		i := uint32(h - 1)
+		h = atomic.LoadUint64(&e.slots[i].next)
+		e.harvest(i)
+	}
+}
+
+func (e *npool) harvest(i uint32) {
+	s, j := &e.slots[i], &e.info[i]
+	if st := atomic.LoadUint32(&s.state); st != 2 {
+		panic("ffi: native pool: harvesting a slot in state " + strconv.Itoa(int(st)))
+	}
+	f, fut, sh, stop := j.f, j.fut, j.sh, j.stop
+	j.mu.Lock()
+	errs := j.errs
+	j.errs = nil
+	j.mu.Unlock()
+	var v any
+	res, err := f.resultValue(&s.fr)
+	if res.IsValid() {
+		v = res.Interface()
+	}
+	if err == nil && f.errfn != 0 && s.fr.errno != 0 {
+		err = f.callErr(syscall.Errno(s.fr.errno))
+	}
+	if err == nil && len(errs) > 0 {
+		v, err = nil, &CallbackFailedError{Err: errors.Join(errs...)}
+	}
+	*j = njob{}
+	atomic.StoreUint32(&s.state, 0)
+	e.free <- i
+	if stop != nil {
+		stop()
+	}
+	// Settle before leaving the library, so that a Library.Close that
+	// returns finds every future of its calls resolved; run the Then
+	// functions after, so that one may close the library itself.
+	thens, _ := fut.settle(v, err)
+	if l := f.lib; l != nil {
+		l.exit(sh)
+	}
+	for _, fn := range thens {
+		fut.runThen(fn, v, err)
+	}
+}
+
+// notify wakes the sleepers on cseq after a resolution outside a worker.
+func (e *npool) notify() {
+	atomic.AddUint32(&e.ring.cseq, 1)
+	if atomic.LoadInt32(&e.ring.csleep) > 0 {
+		futexWake(&e.ring.cseq, math.MaxInt32)
+	}
+}
+
+// await blocks the calling thread (an actor's own) on the cseq futex until
+// done is closed, harvesting whatever completes meanwhile. A worker or a
+// harvester makes progress visible, increments cseq, then wakes if csleep
+// is positive; await reads cseq before looking, so it cannot miss one.
+func (e *npool) await(done <-chan struct{}) {
+	for !e.sleep(done) {
+	}
+}
+
+// sleep harvests, then sleeps on cseq unless done is closed or more has
+// completed; it reports whether done is closed.
+func (e *npool) sleep(done <-chan struct{}) bool {
+	r := e.ring
+	v := atomic.LoadUint32(&r.cseq)
+	e.drain()
+	if closed(done) {
+		return true
+	}
+	atomic.AddInt32(&r.csleep, 1)
+	if atomic.LoadUint64(&r.done) == 0 && !closed(done) {
+		futexWait(&r.cseq, v)
+	}
+	atomic.AddInt32(&r.csleep, -1)
+	return closed(done)
+}
+
+// watch and unwatch bracket a wait that needs completions harvested
+// without sleeping on the futex itself: the completer goroutine runs while
+// the count is positive.
+func (e *npool) watch() {
+	e.watchers.Add(1)
+	if e.completer.CompareAndSwap(false, true) {
+		go e.complete()
+	}
+}
+
+func (e *npool) unwatch() {
+	if e.watchers.Add(-1) <= 0 {
+		e.notify() // let the completer see it and end
+	}
+}
+
+func (e *npool) complete() {
+	for {
+		if e.watchers.Load() <= 0 {
+			e.completer.Store(false)
+			if e.watchers.Load() > 0 && e.completer.CompareAndSwap(false, true) {
+				continue
+			}
+			return
+		}
+		e.sleep(nil)
+	}
+}
+
+func (e *npool) stats() (threads, running, queued int, completed uint64) {
+	e.mu.Lock()
+	threads = len(e.workers)
+	e.mu.Unlock()
+	r := e.ring
+	done := atomic.LoadUint64(&r.completed)
+	deq := atomic.LoadUint64(&r.deq)
+	enq := atomic.LoadUint64(&r.enq)
+	return threads, int(deq - min(done, deq)), int(enq - min(deq, enq)), done
+}
+
+// close ends the threads once the queue is empty, joins them and harvests
+// what they completed. Submissions have stopped (Pool.closed).
+func (e *npool) close() {
+	e.mu.Lock()
+	e.closed = true
+	workers := e.workers
+	e.mu.Unlock()
+	atomic.StoreUint32(&e.ring.closing, 1)
+	atomic.AddUint32(&e.ring.qseq, 1)
+	futexWake(&e.ring.qseq, math.MaxInt32)
+	_, join := libcSyms()
+	for _, w := range workers {
+		fr := &frame{fn: join}
+		fr.regs[0] = w.th
+		callFrame(fr)
+	}
+	e.mu.Lock()
+	e.workers = nil
+	e.mu.Unlock()
+	e.drain()
+	npoolsMu.Lock()
+	delete(npools, e)
+	npoolsMu.Unlock()
+}
+
+// nativeCapture records a callback failure in the job the calling thread
+// is running, if it is a native pool thread (see callback.SetThreadCapture).
+func nativeCapture(err error) bool {
+	tid := uint64(syscall.Gettid())
+	npoolsMu.RLock()
+	defer npoolsMu.RUnlock()
+	for e := range npools {
+		e.mu.Lock()
+		for _, w := range e.workers {
+			if atomic.LoadUint64(&w.tid) != tid {
+				continue
+			}
+			cur := atomic.LoadUint64(&w.cur)
+			e.mu.Unlock()
+			if cur == 0 {
+				return false
+			}
+			j := &e.info[cur-1]
+			j.mu.Lock()
+			j.errs = append(j.errs, err)
+			j.mu.Unlock()
+			return true
+		}
+		e.mu.Unlock()
+	}
+	return false
+}
+
+// watchNativePools harvests and watches every native pool until the
+// returned function is called: Library.Close waits for calls in flight,
+// which leave the library when they are harvested.
+func watchNativePools() func() {
+	npoolsMu.RLock()
+	var es []*npool
+	for e := range npools {
+		es = append(es, e)
+	}
+	npoolsMu.RUnlock()
+	for _, e := range es {
+		e.watch()
+		e.drain()
+	}
+	return func() {
+		for _, e := range es {
+			e.unwatch()
+		}
+	}
+}
+
+func futexWait(addr *uint32, val uint32) {
+	_, _, _ = syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), 128, uintptr(val), 0, 0, 0) // FUTEX_WAIT_PRIVATE
+}
+
+func futexWake(addr *uint32, n int) {
+	_, _, _ = syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), 129, uintptr(n), 0, 0, 0) // FUTEX_WAKE_PRIVATE
+}

@@ -1,0 +1,296 @@
+//go:build linux && amd64
+
+package ffi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/goractor/goractor/ffi"
+)
+
+// poolModes runs a test on a pool with native threads (the default on
+// linux/amd64) and on one WithoutNativeThreads: both engines behind Async
+// must keep the same contract.
+func poolModes(t *testing.T, test func(t *testing.T, opts ...ffi.PoolOption)) {
+	t.Run("native", func(t *testing.T) { test(t) })
+	t.Run("goroutines", func(t *testing.T) { test(t, ffi.WithoutNativeThreads()) })
+}
+
+// Every argument kind the trampoline takes (strings copied onto the native
+// thread's stack, floats and integers mixed, six integer registers,
+// variadic integers, a pointer C writes through) round-trips through Async.
+func TestNativePool_ArgumentKinds(t *testing.T) {
+	poolModes(t, func(t *testing.T, opts ...ffi.PoolOption) {
+		l := fixture(t)
+		p := ffi.NewPool(4, 64, opts...)
+		defer p.Close()
+		bind := func(sym, sig string) *ffi.Func {
+			f, err := l.FuncString(sym, sig, ffi.WithPool(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		ctx := context.Background()
+		var out int32
+		cases := []struct {
+			fut  *ffi.Future[any]
+			want any
+		}{
+			{bind("my_strlen", "func(string) uint64").Async(ctx, "goractor"), uint64(8)},
+			{bind("mixed", "func(int32, float64, int32, float32) float64").Async(ctx, int32(1), 2.5, int32(3), float32(4.5)), 11.0},
+			{bind("six", "func(int64, int64, int64, int64, int64, int64) int64").Async(ctx, int64(1), int64(2), int64(3), int64(4), int64(5), int64(6)), int64(91)},
+			{bind("sum_ints", "func(int32, ...int32) int64").Async(ctx, int32(3), int32(10), int32(20), int32(30)), int64(60)},
+			{bind("out_int", "func(*int32, int32)").Async(ctx, &out, int32(77)), nil},
+		}
+		for i, c := range cases {
+			got, err := c.fut.Wait(ctx)
+			if err != nil || got != c.want {
+				t.Errorf("case %d: %v (%T), %v; want %v (%T)", i, got, got, err, c.want, c.want)
+			}
+		}
+		if out != 77 {
+			t.Errorf("out_int wrote %d through the pointer; want 77", out)
+		}
+	})
+}
+
+// Close ends the pool's threads: none of the threads the calls ran on is
+// left in /proc/self/task, and Stats counts what ran.
+func TestNativePool_CloseEndsThreads(t *testing.T) {
+	l := fixture(t)
+	const size, calls = 8, 64
+	p := ffi.NewPool(size, 2*calls)
+	sleep, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid, err := l.FuncString("os_tid", "func() int64", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	futs := make([]*ffi.Future[any], 0, 2*calls)
+	for range calls {
+		futs = append(futs, sleep.Async(ctx, int32(2)), tid.Async(ctx))
+	}
+	ran := map[int64]bool{}
+	for i, fut := range futs {
+		v, err := fut.Wait(ctx)
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		if id, ok := v.(int64); ok {
+			ran[id] = true
+		}
+	}
+	st := p.Stats()
+	p.Close()
+	var left []int64
+	for id := range ran {
+		if _, err := os.Stat(fmt.Sprintf("/proc/self/task/%d", id)); err == nil {
+			left = append(left, id)
+		}
+	}
+	t.Logf("calls ran on %d threads; stats %+v", len(ran), st)
+	if st.Threads < 1 || st.Threads > size || st.Completed != 2*calls || st.Running != 0 || st.Queued != 0 {
+		t.Errorf("stats %+v; want 1..%d threads, %d completed, none running or queued", st, size, 2*calls)
+	}
+	if len(ran) < 1 || len(ran) > size {
+		t.Errorf("calls ran on %d threads; want 1..%d", len(ran), size)
+	}
+	if len(left) > 0 {
+		t.Errorf("threads %v are still alive after Close", left)
+	}
+	if _, err := sleep.Async(ctx, int32(1)).Wait(ctx); !errors.Is(err, ffi.ErrPoolClosed) {
+		t.Errorf("Async on a closed pool: %v; want ErrPoolClosed", err)
+	}
+}
+
+// A future nobody waits for still resolves for Done and Then (the
+// completer goroutine harvests it), and its slot is reused.
+func TestNativePool_DoneAndThenWithoutWait(t *testing.T) {
+	poolModes(t, func(t *testing.T, opts ...ffi.PoolOption) {
+		l := fixture(t)
+		p := ffi.NewPool(2, 2, opts...)
+		defer p.Close()
+		f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		var then atomic.Int32
+		ran := make(chan struct{}, 20)
+		for round := range 20 {
+			a, b := f.Async(ctx, int32(1)), f.Async(ctx, int32(1))
+			b.Then(func(v any, err error) {
+				if v == int32(1) && err == nil {
+					then.Add(1)
+				}
+				ran <- struct{}{} // Then runs after the future's waiters are released
+			})
+			select {
+			case <-a.Done():
+			case <-time.After(10 * time.Second):
+				t.Fatalf("round %d: Done never closed", round)
+			}
+			if v, err, ok := a.Result(); !ok || v != int32(1) || err != nil {
+				t.Fatalf("round %d: Result after Done = %v, %v, %v", round, v, err, ok)
+			}
+			if _, err := b.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 20 {
+			select {
+			case <-ran:
+			case <-time.After(10 * time.Second):
+				t.Fatal("a Then callback never ran")
+			}
+		}
+		if n := then.Load(); n != 20 {
+			t.Errorf("Then ran %d times with the result; want 20", n)
+		}
+	})
+}
+
+// Futures dropped without a look do not keep their slots: once the calls
+// are over, a pool with no spare slot accepts new calls. (A native pool
+// holds exactly size + queue calls; worker goroutines take a call only when
+// one of them is idle, so this is about native pools.)
+func TestNativePool_AbandonedFuturesFreeSlots(t *testing.T) {
+	l := fixture(t)
+	p := ffi.NewPool(2, 0)
+	defer p.Close()
+	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for round := range 10 {
+		f.Async(ctx, int32(1))
+		f.Async(ctx, int32(1))
+		deadline := time.Now().Add(10 * time.Second)
+		for p.Stats().Completed < uint64(3*round+2) && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if v, err := f.Async(ctx, int32(0)).Wait(ctx); err != nil || v != int32(0) {
+			t.Fatalf("round %d: a call after two abandoned ones = %v, %v", round, v, err)
+		}
+	}
+}
+
+// A native pool whose every slot is taken refuses (ErrPoolFull), or,
+// WaitWhenFull, waits for a slot until its context ends.
+func TestNativePool_Full(t *testing.T) {
+	l := fixture(t)
+	ctx := context.Background()
+	p := ffi.NewPool(1, 0)
+	defer p.Close()
+	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := f.Async(ctx, int32(100))
+	if _, err := f.Async(ctx, int32(1)).Wait(ctx); !errors.Is(err, ffi.ErrPoolFull) {
+		t.Errorf("second call on a full pool: %v; want ErrPoolFull", err)
+	}
+	if _, err := long.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	w := ffi.NewPool(1, 0, ffi.WaitWhenFull())
+	defer w.Close()
+	g, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long = g.Async(ctx, int32(100))
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := g.Async(short, int32(1)).Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting for a slot past the deadline: %v; want DeadlineExceeded", err)
+	}
+	if v, err := g.Async(ctx, int32(1)).Wait(ctx); err != nil || v != int32(1) {
+		t.Errorf("waiting for a slot: %v, %v; want 1", v, err)
+	}
+	if _, err := long.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Library.Close waits for the calls offloaded to native threads, queued or
+// running, including those whose futures nobody waits for, and then
+// unloads. (A worker goroutine enters the library when it starts a call,
+// so there Close fails the calls still queued with ErrClosed:
+// TestDlclose_WhileCallsInFlight.)
+func TestNativePool_LibraryCloseHarvests(t *testing.T) {
+	l, err := ffi.Open(fixturePath)
+	if err != nil {
+		t.Skip(err)
+	}
+	p := ffi.NewPool(4, 16)
+	defer p.Close()
+	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var futs []*ffi.Future[any]
+	for range 8 {
+		futs = append(futs, f.Async(ctx, int32(20)))
+	}
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := l.CloseContext(cctx); err != nil {
+		t.Fatalf("Close with calls in flight: %v", err)
+	}
+	if n := l.InFlight(); n != 0 {
+		t.Errorf("%d calls in flight after Close", n)
+	}
+	for i, fut := range futs {
+		if v, err, ok := fut.Result(); !ok || err != nil || v != int32(20) {
+			t.Errorf("call %d after Close: %v, %v, resolved %v", i, v, err, ok)
+		}
+	}
+	if _, err := f.Async(ctx, int32(1)).Wait(ctx); !errors.Is(err, ffi.ErrClosed) {
+		t.Errorf("Async on a closed library: %v; want ErrClosed", err)
+	}
+}
+
+// A context that ends resolves the future at once; the call still runs to
+// its end, and its slot comes back.
+func TestNativePool_CancelThenReuse(t *testing.T) {
+	l := fixture(t)
+	p := ffi.NewPool(1, 0)
+	defer p.Close()
+	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	fut := f.Async(ctx, int32(30))
+	cancel()
+	if _, err := fut.Wait(context.Background()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled call: %v; want context.Canceled", err)
+	}
+	bg := context.Background()
+	var v any
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, err = f.Async(bg, int32(1)).Wait(bg)
+		if !errors.Is(err, ffi.ErrPoolFull) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err != nil || v != int32(1) {
+		t.Errorf("the next call: %v, %v; want 1", v, err)
+	}
+}
