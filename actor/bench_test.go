@@ -44,8 +44,13 @@ func BenchmarkIdleRSS(b *testing.B) {
 // between modes). It logs per-round figures and reports the medians, the
 // median of per-round ratios and their min-max. Run it with
 // -benchtime 1x: each round does rounds*n round trips of each.
+//
+// "default" is the default adaptive spin (10 µs budget), "park" never spins
+// (WithSpin(0)), "spin5us" and "spin20us" bracket the default.
 func BenchmarkPairedPingPong(b *testing.B) {
-	b.Run("park", func(b *testing.B) { pairedPingPong(b) })
+	b.Run("default", func(b *testing.B) { pairedPingPong(b) })
+	b.Run("park", func(b *testing.B) { pairedPingPong(b, actor.WithSpin(0)) })
+	b.Run("spin5us", func(b *testing.B) { pairedPingPong(b, actor.WithSpin(5*time.Microsecond)) })
 	b.Run("spin20us", func(b *testing.B) { pairedPingPong(b, actor.WithSpin(20*time.Microsecond)) })
 }
 

@@ -221,6 +221,7 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 		panic("actor: Run with nil main")
 	}
 	s := newSystem(opts)
+	defer enterProcs(s.procs)()
 	c := s.newCore("main", kindBody, true, true)
 	_ = s.add(c)
 	cx := &Context{c: c}

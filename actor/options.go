@@ -14,6 +14,7 @@ type runConfig struct {
 	onFailure func(Failure)
 	spin      time.Duration
 	shutdown  time.Duration
+	procs     int // GOMAXPROCS while Run runs; 0: the default policy (procs.go), < 0: leave it
 }
 
 type runOptionFunc func(*runConfig)
@@ -25,6 +26,21 @@ func (f runOptionFunc) applyRun(c *runConfig) { f(c) }
 // logger, the default, discards everything (zap.NewNop). The last use wins.
 func WithLogger(l *zap.Logger) Option {
 	return runOptionFunc(func(c *runConfig) { c.log = l })
+}
+
+// WithProcs sets GOMAXPROCS to n while Run runs and restores it when Run
+// returns; n <= 0 leaves GOMAXPROCS alone. Without it, Run gives the Go
+// scheduler one P more than the runtime's default (see procs.go for why:
+// pinned actors park and call C in system calls that hold their P until the
+// runtime takes it back), unless the GOMAXPROCS environment variable is set
+// or the program changed GOMAXPROCS before Run. The last use wins.
+func WithProcs(n int) Option {
+	return runOptionFunc(func(c *runConfig) {
+		c.procs = n
+		if n == 0 {
+			c.procs = -1
+		}
+	})
 }
 
 // WithShutdownTimeout bounds how long the end of Run waits for actors to
@@ -42,13 +58,13 @@ func WithFailureHandler(f func(Failure)) Option {
 }
 
 // WithSpin sets how long an idle pinned actor may poll for work before it
-// parks its thread in the kernel (default 2µs; 0 parks at once; forced to
-// 0 with GOMAXPROCS 1). The spin is adaptive: an actor spins only when its
-// previous wait was shorter than d, so actors that are idle for longer never
-// spin. Spinning saves a futex wake-up per message when a partner answers
-// quickly, which on idle cores cut a pinned round trip to ~1µs; on shared or
-// loaded cores it measured bimodal and often slower (docs/actors.md). The
-// last use wins.
+// parks its thread in the kernel (default 10µs; 0 parks at once; forced to
+// 0 with GOMAXPROCS 1 or a single CPU). The spin is adaptive: an actor
+// spins only when its previous wait was shorter than d, so actors that are
+// idle for longer never spin, and a spin that found nothing makes the next
+// waits (1, 2, 4 … 64 of them) park at once. Spinning saves a futex wake-up
+// per message when a partner answers quickly: a pinned round trip of ~3µs
+// instead of ~15µs on an idle 2-vCPU VM (docs/actors.md). The last use wins.
 func WithSpin(d time.Duration) Option {
 	return runOptionFunc(func(c *runConfig) { c.spin = d })
 }

@@ -34,6 +34,7 @@ type System struct {
 	strategy  *strategy
 	onFailure func(Failure)
 	spin      time.Duration
+	procs     int // runConfig.procs
 	shutdown  time.Duration
 
 	mu       sync.Mutex // protects actors, stopping
@@ -118,7 +119,7 @@ func newSystem(opts []Option) *System {
 	for _, o := range opts {
 		o.applyRun(&cfg)
 	}
-	if runtime.GOMAXPROCS(0) < 2 {
+	if runtime.GOMAXPROCS(0) < 2 || runtime.NumCPU() < 2 {
 		cfg.spin = 0 // nobody else can run while we spin
 	}
 	if cfg.log == nil {
@@ -128,6 +129,7 @@ func newSystem(opts []Option) *System {
 		log:       cfg.log,
 		onFailure: cfg.onFailure,
 		spin:      cfg.spin,
+		procs:     cfg.procs,
 		shutdown:  cfg.shutdown,
 		actors:    make(map[*core]struct{}),
 	}
@@ -256,11 +258,15 @@ func current() *core {
 // defaultSpin bounds how long an idle pinned actor polls before it parks
 // its thread. The spin is adaptive (osthread.Event): an actor spins only
 // when its previous wait was shorter than the budget (plus a probe every
-// 32nd wait), so a receiver keeping up with a stream of messages catches
-// the next one without a futex wake-up per burst (one-way sends about 2x
-// faster), while ping-pong partners, whose waits are longer than 2µs, park
-// at once. Longer budgets measured bimodal for ping-pong on a shared 2-vCPU
-// VM (0.5-2µs or 15-30µs per round trip); see docs/actors.md.
-const defaultSpin = 2 * time.Microsecond
+// 32nd wait), and a spin that found nothing makes the next 1, 2, 4 … 64
+// waits park at once. Ping-pong partners answering each other within the
+// budget never park (a pinned round trip of ~2-3 µs against 13-23 µs for
+// the C sem_post/sem_wait baseline on an idle 2-vCPU VM); a receiver of a
+// stream catches the next message without a futex wake-up; an actor idle
+// for longer than the budget spins once per 32 waits at most, and on cores
+// busy with other work failed spins back off. 2 µs was too short for a
+// round trip through a parked partner; 20 µs gained little more
+// (docs/actors.md).
+const defaultSpin = 10 * time.Microsecond
 
 var eventPool = sync.Pool{New: func() any { return osthread.NewChanEvent() }}

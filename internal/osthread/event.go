@@ -26,7 +26,14 @@ type Event struct {
 	// quickly; on a loaded machine waits are long and spinning stops.
 	lastWait int64
 	probe    uint32 // waits counted for re-probing (owner only)
+	// After a spin that found no permit, the next skip waits park at once;
+	// backoff (doubling up to maxBackoff, reset by a spin that succeeds) is
+	// the next skip. On cores shared with other work a failed spin took the
+	// CPU the partner needed, so spinning backs off fast (owner only).
+	skip, backoff uint32
 }
+
+const maxBackoff = 64
 
 // NewChanEvent returns an Event that parks its waiter on a channel, so the
 // waiting goroutine does not hold an OS thread.
@@ -76,9 +83,16 @@ func (e *Event) Wait() {
 	// can take longer than the spin budget, so the measured wait alone
 	// would turn spinning off for good).
 	e.probe++
-	if (e.lastWait < int64(e.spin) || e.probe&31 == 0) && e.spinFor(start) {
-		e.lastWait = nanotime() - start
-		return
+	if e.skip > 0 {
+		e.skip--
+	} else if e.lastWait < int64(e.spin) || e.probe&31 == 0 {
+		if e.spinFor(start) {
+			e.backoff = 0
+			e.lastWait = nanotime() - start
+			return
+		}
+		e.backoff = min(max(1, 2*e.backoff), maxBackoff)
+		e.skip = e.backoff
 	}
 	e.block()
 	e.lastWait = nanotime() - start
