@@ -11,7 +11,9 @@
 // holds a mutex, so the actor runtime's isolation gate refuses to send it,
 // and every method checks that it is called by the actor (or goroutine, outside
 // actors) that opened it, returning an error wrapping safety.ErrWrongThread
-// otherwise. Open one connection per actor.
+// otherwise. Open one connection per actor. Connections to one file contend
+// for its locks: each waits up to DefaultBusyTimeout (5 s, SetBusyTimeout
+// changes it) before a statement fails with SQLITE_BUSY.
 //
 // # Threads
 //

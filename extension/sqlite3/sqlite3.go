@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/internal/execctx"
@@ -53,6 +54,7 @@ type Lib struct {
 
 	openV2      func(name string, db *uintptr, flags int32, vfs uintptr) int32
 	closeV2     func(db uintptr) int32
+	busyTimeout func(db uintptr, ms int32) int32
 	errmsg      func(db uintptr) string
 	exec        func(db uintptr, sql string, cb, arg, errmsg uintptr) int32
 	prepareV2   func(db uintptr, sql string, n int32, stmt *uintptr, tail uintptr) int32
@@ -87,7 +89,7 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		"sqlite3_column_type": &l.columnType, "sqlite3_column_name": &l.columnName,
 		"sqlite3_column_int64": &l.columnInt64, "sqlite3_column_double": &l.columnDbl,
 		"sqlite3_column_text": &l.columnText, "sqlite3_libversion": &l.LibVersion,
-		"sqlite3_threadsafe": &l.Threadsafe,
+		"sqlite3_threadsafe": &l.Threadsafe, "sqlite3_busy_timeout": &l.busyTimeout,
 	}); err != nil {
 		return nil, err
 	}
@@ -114,11 +116,22 @@ type Conn struct {
 	owner *execctx.Exec // the opening actor, nil outside actors; immutable
 }
 
+// DefaultBusyTimeout is how long a new connection waits for a lock another
+// connection holds before a statement fails with "database is locked"
+// (SQLITE_BUSY): actors with their own connections to one file contend for
+// its locks, if only briefly (a WAL database's first readers race to set up
+// its shared-memory index). go-sqlite3 waits 5 s too.
+const DefaultBusyTimeout = 5 * time.Second
+
 // Open opens (creating it if needed) the database at path; ":memory:" gives a
-// private in-memory database. The connection belongs to the calling actor.
+// private in-memory database. The connection belongs to the calling actor
+// and waits up to DefaultBusyTimeout for locks (see SetBusyTimeout).
 func (l *Lib) Open(path string) (*Conn, error) {
 	var db uintptr
 	rc := l.openV2(path, &db, openReadWrite|openCreate|openNoMutex, 0)
+	if rc == sqliteOK {
+		rc = l.busyTimeout(db, int32(DefaultBusyTimeout/time.Millisecond))
+	}
 	if rc != sqliteOK {
 		msg := "cannot open"
 		if db != 0 {
@@ -128,6 +141,20 @@ func (l *Lib) Open(path string) (*Conn, error) {
 		return nil, &Error{Op: "sqlite3_open_v2", Code: rc, Msg: msg}
 	}
 	return &Conn{l: l, db: db, owner: execctx.Current()}, nil
+}
+
+// SetBusyTimeout sets how long c waits for a lock held by another
+// connection before a statement fails with SQLITE_BUSY (sqlite3_busy_timeout;
+// 0 fails at once).
+func (c *Conn) SetBusyTimeout(d time.Duration) error {
+	if err := c.enter("sqlite3_busy_timeout"); err != nil {
+		return err
+	}
+	defer c.mu.Unlock()
+	if rc := c.l.busyTimeout(c.db, int32(min(d/time.Millisecond, 1<<31-1))); rc != sqliteOK {
+		return c.fail("sqlite3_busy_timeout", rc)
+	}
+	return nil
 }
 
 var errConnClosed = errors.New("sqlite3: connection is closed")

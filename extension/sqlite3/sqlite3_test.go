@@ -3,10 +3,12 @@ package sqlite3_test
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/goractor/goractor/extension/sqlite3"
 	"github.com/goractor/goractor/internal/execctx"
@@ -83,5 +85,47 @@ func TestConnectionPerActor(t *testing.T) {
 		if err := c.Exec("SELECT 1"); !errors.Is(err, safety.ErrWrongThread) {
 			t.Errorf("Exec by a non-owner = %v; want ErrWrongThread", err)
 		}
+	}
+}
+
+// Two connections to one file: a statement that meets the other's lock
+// fails with SQLITE_BUSY at once with no busy timeout, and waits for the
+// lock with the default one.
+func TestBusyTimeout(t *testing.T) {
+	l := open(t)
+	path := filepath.Join(t.TempDir(), "busy.db")
+	a, err := l.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := l.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.Exec("CREATE TABLE t(x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetBusyTimeout(0); err != nil {
+		t.Fatal(err)
+	}
+	var se *sqlite3.Error
+	if err := b.Exec("INSERT INTO t VALUES (2)"); !errors.As(err, &se) || se.Code != 5 {
+		t.Fatalf("write against an exclusive lock without a busy timeout: %v; want SQLITE_BUSY (code 5)", err)
+	}
+	if err := b.SetBusyTimeout(sqlite3.DefaultBusyTimeout); err != nil {
+		t.Fatal(err)
+	}
+	committed := make(chan error, 1)
+	time.AfterFunc(20*time.Millisecond, func() { committed <- a.Exec("COMMIT") })
+	if err := b.Exec("INSERT INTO t VALUES (2)"); err != nil {
+		t.Fatalf("write waiting for the lock: %v", err)
+	}
+	if err := <-committed; err != nil {
+		t.Fatal(err)
+	}
+	if _, rows, err := b.Query("SELECT count(*) FROM t"); err != nil || rows[0][0] != int64(2) {
+		t.Errorf("count = %v, %v; want 2", rows, err)
 	}
 }
