@@ -211,8 +211,11 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 		return nil, fmt.Errorf("actor: spawn %q: %w", c.name, err)
 	}
 	c.pid = pid
-	close(c.pidReady)
+	// Known to the supervisor before the first activation may run: a
+	// failure in Started must find its actor, not be taken for a stranger's
+	// and stopped without a trace.
 	s.byPID.Store(pid.Id, c)
+	close(c.pidReady)
 	// Registered only now that it has a PID, so that a concurrent Stop
 	// can stop it.
 	if err := s.add(c); err != nil {
