@@ -110,6 +110,7 @@ type npool struct {
 	mu      sync.Mutex // protects workers and closed
 	workers []*nworker
 	closed  bool
+	nthread atomic.Int32 // len(workers), for submitters to skip the lock at full size
 
 	watchers  atomic.Int32
 	completer atomic.Bool // a completer goroutine is running
@@ -283,6 +284,9 @@ func (e *npool) enqueue(idx uint64) {
 
 // grow starts a thread when none is idle and the pool has room.
 func (e *npool) grow() {
+	if int(e.nthread.Load()) >= e.p.size {
+		return
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed || len(e.workers) >= e.p.size || atomic.LoadInt32(&e.ring.idle) > 0 {
@@ -303,6 +307,7 @@ func (e *npool) grow() {
 		return
 	}
 	e.workers = append(e.workers, w)
+	e.nthread.Store(int32(len(e.workers)))
 }
 
 // drain harvests every slot on the done stack.
@@ -446,6 +451,7 @@ func (e *npool) close() {
 	}
 	e.mu.Lock()
 	e.workers = nil
+	e.nthread.Store(0)
 	e.mu.Unlock()
 	e.drain()
 	npoolsMu.Lock()

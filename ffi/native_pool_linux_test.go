@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/execctx"
 )
 
 // poolModes runs a test on a pool with native threads (the default on
@@ -293,4 +295,120 @@ func TestNativePool_CancelThenReuse(t *testing.T) {
 	if err != nil || v != int32(1) {
 		t.Errorf("the next call: %v, %v; want 1", v, err)
 	}
+}
+
+// Many submitters, every way of waiting at once: plain goroutines and
+// actor-like threads calling Wait, a select on Done, Then, Result polling
+// and contexts that end. Every call's result is its own argument (no slot
+// hands a result to another call's future), every future resolves exactly
+// once, and Close ends with nothing running.
+func TestNativePool_Stress(t *testing.T) {
+	l := fixture(t)
+	p := ffi.NewPool(8, 64, ffi.WaitWhenFull())
+	id, err := l.FuncString("id_i64", "func(int64) int64", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sleep, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 8
+	calls := 2000
+	if testing.Short() || raceEnabled {
+		calls = 400
+	}
+	t.Logf("%d submitters × %d calls on a pool of 8", workers, calls)
+	bg := context.Background()
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			if w%2 == 1 {
+				// An actor-like thread: Wait sleeps on the pool's futex.
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				e := execctx.New(fmt.Sprintf("stress-%d", w), false, execctx.Hooks{})
+				defer execctx.Bind(e)()
+				e.Enter()
+				defer e.Leave()
+			}
+			errs <- stress(bg, id, sleep, w, calls)
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	p.Close()
+	if st := p.Stats(); st.Running != 0 || st.Queued != 0 {
+		t.Errorf("after Close: %+v", st)
+	}
+}
+
+func stress(bg context.Context, id, sleep *ffi.Func, w, calls int) error {
+	var thens atomic.Int32
+	want := 0
+	for i := range calls {
+		arg := int64(w)<<32 | int64(i)
+		check := func(v any, err error) error {
+			if err != nil || v != arg {
+				return fmt.Errorf("submitter %d call %d: %v, %v; want %d", w, i, v, err, arg)
+			}
+			return nil
+		}
+		switch i % 6 {
+		case 0, 1:
+			if err := check(id.Async(bg, arg).Wait(bg)); err != nil {
+				return err
+			}
+		case 2:
+			f := id.Async(bg, arg)
+			select {
+			case <-f.Done():
+			case <-time.After(time.Minute):
+				return fmt.Errorf("submitter %d call %d: Done never closed", w, i)
+			}
+			v, err, _ := f.Result()
+			if err := check(v, err); err != nil {
+				return err
+			}
+		case 3:
+			want++
+			id.Async(bg, arg).Then(func(v any, err error) {
+				if check(v, err) == nil {
+					thens.Add(1)
+				}
+			})
+		case 4:
+			f := id.Async(bg, arg)
+			for {
+				v, err, ok := f.Result()
+				if ok {
+					if err := check(v, err); err != nil {
+						return err
+					}
+					break
+				}
+				runtime.Gosched()
+			}
+		case 5:
+			ctx, cancel := context.WithCancel(bg)
+			f := sleep.Async(ctx, int32(1))
+			cancel()
+			if v, err := f.Wait(bg); err == nil && v != int32(1) {
+				return fmt.Errorf("submitter %d call %d: canceled call gave %v", w, i, v)
+			} else if err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("submitter %d call %d: %v; want context.Canceled or 1", w, i, err)
+			}
+		}
+	}
+	deadline := time.Now().Add(time.Minute)
+	for int(thens.Load()) < want && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := int(thens.Load()); n != want {
+		return fmt.Errorf("submitter %d: %d of %d Then callbacks saw their own result", w, n, want)
+	}
+	return nil
 }
