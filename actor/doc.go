@@ -76,7 +76,12 @@
 // init, as golang.design/x/mainthread does. Called from elsewhere (a test),
 // Run gives the main actor a dedicated thread.
 //
-// An idle actor parks its thread on a futex (Linux; a channel elsewhere).
+// An idle actor polls for up to 10µs (adaptively, WithSpin) and then parks
+// its thread on a futex (Linux; a channel elsewhere). Because a thread
+// parked in that system call, or inside a C call, keeps its P until the
+// runtime takes it back, Run raises GOMAXPROCS by one while it runs
+// (restored after; not when the GOMAXPROCS environment variable is set or
+// the program changed it; WithProcs chooses).
 // Each actor has an execution token (internal/execctx): it holds it while
 // its code runs and gives it up while it waits, so native callbacks arriving
 // on foreign threads can run inside it. While an actor waits (Receive,
