@@ -239,9 +239,10 @@ func typeOfExpr(e ast.Expr) (reflect.Type, error) {
 		if err != nil || n < 0 {
 			return nil, fmt.Errorf("bad array length %s", lit.Value)
 		}
-		return reflect.ArrayOf(n, t), nil
+		return construct(func() reflect.Type { return reflect.ArrayOf(n, t) })
 	case *ast.StructType:
 		var fields []reflect.StructField
+		seen := map[string]bool{}
 		for _, f := range e.Fields.List {
 			t, err := typeOfExpr(f.Type)
 			if err != nil {
@@ -252,13 +253,19 @@ func typeOfExpr(e ast.Expr) (reflect.Type, error) {
 			}
 			for _, n := range f.Names {
 				name := n.Name
+				if name != "_" {
+					if seen[name] {
+						return nil, fmt.Errorf("duplicate struct field %s", name)
+					}
+					seen[name] = true
+				}
 				if name == "_" || !ast.IsExported(name) {
 					name = "F" + strconv.Itoa(len(fields)) + "_" + strings.TrimLeft(name, "_")
 				}
 				fields = append(fields, reflect.StructField{Name: name, Type: t})
 			}
 		}
-		return reflect.StructOf(fields), nil
+		return construct(func() reflect.Type { return reflect.StructOf(fields) })
 	case *ast.InterfaceType:
 		if len(e.Methods.List) == 0 {
 			return anyType, nil
@@ -271,6 +278,17 @@ func typeOfExpr(e ast.Expr) (reflect.Type, error) {
 		return reflect.TypeFor[chan int](), nil // refused by compile
 	}
 	return nil, fmt.Errorf("unsupported type syntax %s", exprString(e))
+}
+
+// construct builds a type with reflect, turning its panics (a type too
+// large for the address space, a field name reflect refuses) into errors.
+func construct(build func() reflect.Type) (t reflect.Type, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return build(), nil
 }
 
 func exprString(e ast.Expr) string {
