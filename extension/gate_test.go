@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/osthread"
@@ -329,4 +330,47 @@ func TestGateMainThreadAffinity(t *testing.T) {
 	if !errors.Is(wErr, safety.ErrWrongThread) {
 		t.Errorf("main-thread function from a worker = %v; want ErrWrongThread", wErr)
 	}
+}
+
+// Close while calls are queued on a dedicated thread: every caller returns
+// (each call either ran or got ErrClosed), none waits forever, the thread
+// ends, and a panic in a call is re-raised to its own caller only.
+func TestDedicatedThreadCloseWithQueuedCalls(t *testing.T) {
+	th := newDedicatedThread()
+	if p, panicked, err := th.do(func() { panic("boom") }); err != nil || !panicked || p != "boom" {
+		t.Fatalf("a panicking call: %v, %v, %v; want the panic returned", p, panicked, err)
+	}
+	const callers = 8
+	var ran, refused atomic.Int32
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			_, _, err := th.do(func() { time.Sleep(2 * time.Millisecond); ran.Add(1) })
+			switch {
+			case err == nil:
+			case errors.Is(err, ErrClosed):
+				refused.Add(1)
+			default:
+				t.Errorf("do: %v", err)
+			}
+		})
+	}
+	time.Sleep(3 * time.Millisecond)
+	th.close()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a caller is still waiting 10 s after close")
+	}
+	if ran.Load()+refused.Load() != callers {
+		t.Errorf("%d calls ran and %d were refused; want %d in all", ran.Load(), refused.Load(), callers)
+	}
+	select {
+	case <-th.done:
+	default:
+		t.Error("the thread's loop has not ended after close returned")
+	}
+	t.Logf("%d calls ran before close, %d refused after", ran.Load(), refused.Load())
 }
