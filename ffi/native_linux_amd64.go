@@ -5,6 +5,7 @@ package ffi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -200,6 +201,11 @@ func (e *npool) submit(ctx context.Context, f *Func, in []reflect.Value) (*Futur
 		fut.resolve(nil, err)
 		return fut, true
 	}
+	if err := e.grow(); err != nil {
+		e.free <- i
+		fut.resolve(nil, err)
+		return fut, true
+	}
 	s, j := &e.slots[i], &e.info[i]
 	s.fr = frame{}
 	keep, err := f.setFrame(&s.fr, in)
@@ -277,37 +283,42 @@ func (e *npool) enqueue(idx uint64) {
 	atomic.AddUint32(&r.qseq, 1)
 	if atomic.LoadInt32(&r.idle) > 0 {
 		futexWake(&r.qseq, 1)
-		return
 	}
-	e.grow()
 }
 
-// grow starts a thread when none is idle and the pool has room.
-func (e *npool) grow() {
-	if int(e.nthread.Load()) >= e.p.size {
-		return
+// grow starts a thread when none is idle and the pool has room. It fails
+// only when the pool has no thread at all and none can be started (the
+// process is out of threads): with at least one, a job waits for it.
+func (e *npool) grow() error {
+	if int(e.nthread.Load()) >= e.p.size || atomic.LoadInt32(&e.ring.idle) > 0 {
+		return nil
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed || len(e.workers) >= e.p.size || atomic.LoadInt32(&e.ring.idle) > 0 {
-		return
+		return nil
 	}
 	w := &nworker{ring: uintptr(unsafe.Pointer(e.ring))}
+	if errno := startThread(w); errno != 0 {
+		if len(e.workers) == 0 {
+			return fmt.Errorf("ffi: native pool: pthread_create: %w", errno)
+		}
+		return nil
+	}
+	e.workers = append(e.workers, w)
+	e.nthread.Store(int32(len(e.workers)))
+	return nil
+}
+
+// startThread starts w's thread running the native loop (a variable for
+// tests to simulate a process out of threads).
+var startThread = func(w *nworker) syscall.Errno {
 	fr := &frame{fn: pthreadCreate()}
 	fr.regs[0] = uint64(uintptr(unsafe.Pointer(&w.th)))
 	fr.regs[2] = uint64(nativeWorkerABI0)
 	fr.regs[3] = uint64(uintptr(unsafe.Pointer(w)))
 	callFrame(fr)
-	if fr.r1 != 0 {
-		// EAGAIN: the process is out of threads. The job stays queued for
-		// the threads there are; with none at all it would never run.
-		if len(e.workers) == 0 {
-			panic("ffi: native pool: pthread_create failed: " + syscall.Errno(fr.r1).Error())
-		}
-		return
-	}
-	e.workers = append(e.workers, w)
-	e.nthread.Store(int32(len(e.workers)))
+	return syscall.Errno(fr.r1)
 }
 
 // drain harvests every slot on the done stack.

@@ -1,0 +1,44 @@
+//go:build linux && amd64
+
+package ffi
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"testing"
+)
+
+// A process out of threads: the first Async of a native pool cannot start a
+// thread, so it fails with the errno instead of queueing a call nothing
+// would ever run; the slot and the library are given back, and once
+// threads can start again the pool works.
+func TestNativePool_NoThread(t *testing.T) {
+	l, err := Open("libc.so.6")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer l.Close()
+	p := NewPool(2, 0)
+	defer p.Close()
+	id, err := l.FuncString("labs", "func(int64) int64", WithPool(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := startThread
+	startThread = func(*nworker) syscall.Errno { return syscall.EAGAIN }
+	bg := context.Background()
+	for range 3 { // more than the pool's two slots: none may leak
+		if _, err := id.Async(bg, int64(7)).Wait(bg); !errors.Is(err, syscall.EAGAIN) {
+			startThread = orig
+			t.Fatalf("Async with no thread startable: %v; want EAGAIN", err)
+		}
+	}
+	startThread = orig
+	if n := l.InFlight(); n != 0 {
+		t.Errorf("%d calls counted in the library after the refusals", n)
+	}
+	if v, err := id.Async(bg, int64(-7)).Wait(bg); err != nil || v != int64(7) {
+		t.Errorf("Async once threads start again: %v, %v; want 7", v, err)
+	}
+}
