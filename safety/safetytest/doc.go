@@ -32,6 +32,14 @@
 // reported inconclusive, not as a violation. [RunInActors] runs an
 // extension's own tests in N actors at once (Ruby's RUBY_TESTS_WITH_RACTORS).
 //
+// A function declared parallel-safe (with no gate around it) whose C result
+// is a string and whose arguments are scalars is also bound with a pointer
+// result, and each parallel call's string is read 20µs after the call
+// returned: a static buffer (l64a, asctime) has been overwritten by another
+// actor by then, so such a function fails every run, where comparing the
+// string ffi copies at once caught l64a in one run of three. A thread-local
+// buffer is not overwritten and passes.
+//
 // The suite has no false positives and possible false negatives: a race that
 // does not happen during the run is not seen. Run it under the race detector,
 // with -count greater than one and a generous [WithCalls], so that both Go

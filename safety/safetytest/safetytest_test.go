@@ -246,3 +246,37 @@ func TestRunInActors(t *testing.T) {
 		t.Errorf("bodies ran in actors %v; want 4 distinct actors", names)
 	}
 }
+
+// A static-buffer function that returns at once (l64a's shape) is caught in
+// every run, not now and then: the suite also reads each returned string a
+// while after the call, when another actor's call has overwritten the
+// buffer. The same function writing a thread-local buffer passes.
+func TestFastStaticBufferCaughtEveryRun(t *testing.T) {
+	r := fixture(t)
+	inputs := [][]any{{1}, {22}, {333}, {4444}}
+	subj := safetytest.Subject{Extension: "staticbuf", Registry: r, Functions: []safetytest.Function{
+		{Name: "fast_num", Signature: "func(int32) string", Inputs: inputs},
+		{Name: "tls_num", Signature: "func(int32) string", Inputs: inputs},
+	}}
+	for run := 1; run <= 3; run++ {
+		rep, err := safetytest.Check(subj, safetytest.WithCalls(200))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rep.Functions {
+			switch f.Name {
+			case "fast_num":
+				if f.Verdict != safetytest.VerdictViolation || f.Mismatches == 0 {
+					t.Errorf("run %d: fast_num = %+v; want a violation", run, f)
+				}
+			case "tls_num":
+				if f.Verdict != safetytest.VerdictOK || f.Mismatches != 0 {
+					t.Errorf("run %d: tls_num = %+v; want ok (a thread-local buffer is parallel-safe)", run, f)
+				}
+			}
+		}
+		if run == 1 {
+			t.Logf("fast_num: %s", rep.Functions[0].Example)
+		}
+	}
+}

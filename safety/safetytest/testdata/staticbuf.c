@@ -42,3 +42,21 @@ int sum_to(int n) {
 int twice(int n) { return 2 * n; }
 
 int next_id(void) { return ++counter; }
+
+// fast_num is l64a's shape: it writes two bytes of a static buffer and
+// returns, so two threads overlap only inside a few instructions; tls_num does
+// the same into a thread-local buffer, which is parallel-safe.
+static char fast_buf[32];
+
+const char *fast_num(int n) {
+	fast_buf[0] = 'a' + n % 26;
+	fast_buf[1] = 0;
+	return fast_buf;
+}
+
+const char *tls_num(int n) {
+	static __thread char tls_buf[32];
+	tls_buf[0] = 'a' + n % 26;
+	tls_buf[1] = 0;
+	return tls_buf;
+}
