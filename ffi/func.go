@@ -280,8 +280,8 @@ func (f *Func) frameable(in []reflect.Value) (bool, error) {
 	return p.fast && p.nint+nint <= numIntRegs, nil // variadic arguments may overflow the registers
 }
 
-// setFrame sets fr up for a call of f with in (checked by invoke or
-// nativeEligible: the registers suffice). It returns the heap copies of
+// setFrame sets fr up for a call of f with in (checked by frameable: the
+// registers suffice). It returns the heap copies of
 // string arguments, which must stay alive until the call's result is
 // converted.
 func (f *Func) setFrame(fr *frame, in []reflect.Value) ([]unsafe.Pointer, error) {

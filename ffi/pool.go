@@ -47,7 +47,8 @@ type Pool struct {
 	noNative bool
 	q        chan func()
 
-	nativeOnce sync.Once
+	nativeMu   sync.Mutex   // serializes making the native engine and Close
+	nativeMade atomic.Bool  // native is final (set under nativeMu)
 	native     nativeEngine // nil: Async runs on the worker goroutines
 
 	mu      sync.RWMutex // protects closed and workers; held for reading while sending on q
@@ -163,24 +164,32 @@ type completionSource interface {
 }
 
 // nativeEngine returns p's native engine, made on first use; nil when the
-// platform has none or p was made WithoutNativeThreads.
+// platform has none, p was made WithoutNativeThreads, or p was closed first.
 func (p *Pool) nativeEngine() nativeEngine {
-	p.nativeOnce.Do(func() {
-		if !p.noNative {
+	if p.nativeMade.Load() {
+		return p.native
+	}
+	p.nativeMu.Lock()
+	defer p.nativeMu.Unlock()
+	if !p.nativeMade.Load() {
+		p.mu.RLock()
+		closed := p.closed
+		p.mu.RUnlock()
+		if !p.noNative && !closed {
 			p.native = newNativeEngine(p)
 		}
-	})
+		p.nativeMade.Store(true)
+	}
 	return p.native
 }
 
-// nativeIfStarted returns p's native engine without making one.
+// nativeIfStarted returns p's native engine if one was made, without
+// making one.
 func (p *Pool) nativeIfStarted() nativeEngine {
-	started := false
-	p.nativeOnce.Do(func() { started = true }) // marks it done: no engine from now on
-	if started {
-		return nil
+	if p.nativeMade.Load() {
+		return p.native
 	}
-	return p.native
+	return nil
 }
 
 // Close stops accepting jobs, lets the queued and running jobs finish, and
@@ -193,7 +202,13 @@ func (p *Pool) Close() {
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
-	if e := p.nativeIfStarted(); e != nil {
+	// Under nativeMu, so that an engine being made now is seen (and none is
+	// made after: nativeEngine finds the pool closed).
+	p.nativeMu.Lock()
+	e := p.native
+	p.nativeMade.Store(true)
+	p.nativeMu.Unlock()
+	if e != nil {
 		e.close()
 	}
 }
