@@ -37,7 +37,6 @@ type threadReq struct {
 	p        any
 	panicked bool
 	ev       *osthread.Event // the caller's: signalled when f has run
-	pooled   *sync.Pool      // where ev goes back
 }
 
 // Reply events: a futex for callers that are actors on their own (locked)
@@ -116,7 +115,7 @@ func (t *dedicatedThread) do(f func()) (p any, panicked bool, err error) {
 	if e := execctx.Current(); e != nil && e.OnOwnGoroutine() {
 		pool = &futexEvents
 	}
-	r := &threadReq{f: f, ev: pool.Get().(*osthread.Event), pooled: pool}
+	r := &threadReq{f: f, ev: pool.Get().(*osthread.Event)}
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
@@ -132,7 +131,7 @@ func (t *dedicatedThread) do(f func()) (p any, panicked bool, err error) {
 	t.mu.Unlock()
 	t.ev.Signal()
 	r.ev.Wait()
-	r.pooled.Put(r.ev)
+	pool.Put(r.ev)
 	return r.p, r.panicked, nil
 }
 

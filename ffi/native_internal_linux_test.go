@@ -7,6 +7,8 @@ import (
 	"errors"
 	"syscall"
 	"testing"
+
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 // A process out of threads: the first Async of a native pool cannot start a
@@ -15,9 +17,7 @@ import (
 // threads can start again the pool works.
 func TestNativePool_NoThread(t *testing.T) {
 	l, err := Open("libc.so.6")
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc.so.6", err)
 	defer l.Close()
 	p := NewPool(2, 0)
 	defer p.Close()
@@ -47,9 +47,7 @@ func TestNativePool_NoThread(t *testing.T) {
 // has no native threads.
 func TestNativePool_StatsBeforeFirstCall(t *testing.T) {
 	l, err := Open("libc.so.6")
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc.so.6", err)
 	defer l.Close()
 	p := NewPool(2, 4)
 	defer p.Close()
@@ -79,9 +77,7 @@ func TestNativePool_StatsBeforeFirstCall(t *testing.T) {
 // A pool closed before its first Async makes no native engine afterwards.
 func TestNativePool_ClosedBeforeFirstCall(t *testing.T) {
 	l, err := Open("libc.so.6")
-	if err != nil {
-		t.Skip(err)
-	}
+	testlib.SkipIfLibraryMissing(t, "libc.so.6", err)
 	defer l.Close()
 	p := NewPool(2, 4)
 	p.Close()

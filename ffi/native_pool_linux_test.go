@@ -233,9 +233,12 @@ func TestNativePool_Full(t *testing.T) {
 // so there Close fails the calls still queued with ErrClosed:
 // TestDlclose_WhileCallsInFlight.)
 func TestNativePool_LibraryCloseHarvests(t *testing.T) {
-	l, err := ffi.Open(fixturePath)
+	if fixturePath == "" {
+		t.Skip("no C compiler: fixture not built")
+	}
+	l, err := ffi.Open(fixturePath) // closed by the test itself
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	p := ffi.NewPool(4, 16)
 	defer p.Close()
