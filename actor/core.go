@@ -170,18 +170,24 @@ func (c *core) requestStop() {
 	}
 }
 
-// finish records the result and wakes everything that waits for the actor.
-// It runs on the actor's goroutine.
-func (c *core) finish(result any, err error) {
-	c.result, c.err = result, err
-	c.cancel()
-	// Messages still queued will never be received.
+// closeInbox closes the actor's inbox (or mailbox) to senders, who get
+// ErrClosed from now on, and counts what was still queued as dead letters.
+func (c *core) closeInbox() {
 	switch c.kind {
 	case kindBody:
 		c.sh.deadLetters.Add(uint64(c.in.close() + c.in.drain()))
 	case kindHandler:
 		c.sh.deadLetters.Add(uint64(c.mb.close()))
 	}
+}
+
+// finish records the result and wakes everything that waits for the actor.
+// It runs on the actor's goroutine.
+func (c *core) finish(result any, err error) {
+	c.result, c.err = result, err
+	c.cancel()
+	// Messages still queued will never be received.
+	c.closeInbox()
 	c.closePorts()
 	c.failCalls()
 	c.wakeSpaceWaiters(true)
@@ -256,13 +262,8 @@ func await(ctx context.Context, self, target *core, ready func() bool, watch fun
 	if ready() {
 		return nil
 	}
-	var ev *osthread.Event
-	if self != nil {
-		ev = &self.ev
-	} else {
-		ev = eventPool.Get().(*osthread.Event)
-		defer eventPool.Put(ev)
-	}
+	ev := waitEvent(self)
+	defer releaseWaitEvent(self, ev)
 	if watch != nil {
 		defer watch(ev)()
 	}
@@ -335,13 +336,8 @@ func (c *core) runOnThread(ctx context.Context, f func()) error {
 	// on each other cannot hang here. What remains is an actor calling
 	// itself from another goroutine it waits for, which ctx bounds.
 	self := current()
-	var ev *osthread.Event
-	if self != nil {
-		ev = &self.ev
-	} else {
-		ev = eventPool.Get().(*osthread.Event)
-		defer eventPool.Put(ev)
-	}
+	ev := waitEvent(self)
+	defer releaseWaitEvent(self, ev)
 	cl := &call{ctx: ctx, f: f, ev: ev}
 	c.callMu.Lock()
 	c.calls = append(c.calls, cl)

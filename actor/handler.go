@@ -239,13 +239,8 @@ func (r *Ref) Request(ctx context.Context, msg any) (any, error) {
 		return nil, fmt.Errorf("actor: %q requests from itself: %w", c.name, errSelfSend)
 	}
 	self := current()
-	var ev *osthread.Event
-	if self != nil {
-		ev = &self.ev
-	} else {
-		ev = eventPool.Get().(*osthread.Event)
-		defer eventPool.Put(ev)
-	}
+	ev := waitEvent(self)
+	defer releaseWaitEvent(self, ev)
 	rep := &reply{ev: ev}
 	if err := c.send(ctx, msg, &envelope{sender: self, reply: rep}, false, c.overflow == OverflowBlock); err != nil {
 		return nil, err

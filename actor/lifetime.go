@@ -29,12 +29,7 @@ func (c *core) linger(ctx context.Context) (forced bool) {
 	}
 	c.lingering.Store(true)
 	// Nothing else reaches the actor now: senders get ErrClosed.
-	switch c.kind {
-	case kindBody:
-		c.sh.deadLetters.Add(uint64(c.in.close() + c.in.drain()))
-	case kindHandler:
-		c.sh.deadLetters.Add(uint64(c.mb.close()))
-	}
+	c.closeInbox()
 	c.closePorts()
 	c.sys.log.Debug("actor: lingering for ref'ed callbacks", zap.String("actor", c.name), zap.Int("refs", callback.Refs(c.exec)))
 	var done <-chan struct{}

@@ -270,3 +270,19 @@ func current() *core {
 const defaultSpin = 10 * time.Microsecond
 
 var eventPool = sync.Pool{New: func() any { return osthread.NewChanEvent() }}
+
+// waitEvent returns the event a caller that is about to wait sleeps on: its
+// own actor's (self), or, for a goroutine outside every actor, a
+// channel-mode event from a pool that releaseWaitEvent gives back.
+func waitEvent(self *core) *osthread.Event {
+	if self != nil {
+		return &self.ev
+	}
+	return eventPool.Get().(*osthread.Event)
+}
+
+func releaseWaitEvent(self *core, ev *osthread.Event) {
+	if self == nil {
+		eventPool.Put(ev)
+	}
+}
