@@ -41,11 +41,6 @@ type Field struct {
 	Type string
 }
 
-var fieldSizes = map[string]int{
-	"int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "int32": 4, "uint32": 4, "float32": 4,
-	"int64": 8, "uint64": 8, "float64": 8, "string": 8, "pointer": 8,
-}
-
 // Validate reports a layout that cannot be used.
 func (l *Layout) Validate() error {
 	if len(l.Fields) == 0 {
@@ -55,7 +50,7 @@ func (l *Layout) Validate() error {
 		return nil
 	}
 	for i, f := range l.Fields {
-		if _, ok := fieldSizes[f.Type]; !ok {
+		if extension.ManifestFieldSize(f.Type) == 0 {
 			return fmt.Errorf("field %d (%s): type %q is not one of int8…int64, uint8…uint64, float32, float64, string, pointer", i, f.Name, f.Type)
 		}
 	}
@@ -69,7 +64,7 @@ func (l *Layout) size() int {
 	}
 	off, align := 0, 1
 	for _, f := range l.Fields {
-		n := fieldSizes[f.Type]
+		n := extension.ManifestFieldSize(f.Type)
 		off = (off + n - 1) / n * n
 		off += n
 		align = max(align, n)
@@ -96,7 +91,7 @@ func (l *Layout) decode(p unsafe.Pointer) string {
 	b.WriteByte('{')
 	off := 0
 	for i, f := range l.Fields {
-		n := fieldSizes[f.Type]
+		n := extension.ManifestFieldSize(f.Type)
 		off = (off + n - 1) / n * n
 		q := unsafe.Add(p, off)
 		off += n
