@@ -257,6 +257,11 @@ func TestCheckBadManifest(t *testing.T) {
 		{"bad input", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "abs", "signature": "func(int32) int32", "inputs": [["seven"]]}]}`, "functions[0].inputs[0][0]"},
 		{"arity", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "abs", "signature": "func(int32) int32", "inputs": [[1, 2]]}]}`, "functions[0].inputs[0]: 2 arguments"},
 		{"bad signature", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "abs", "signature": "func(map[string]int) int32", "inputs": [[1]]}]}`, "functions[0].signature"},
+		{"pointer form", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "gmtime", "signature": "func(unsafe.Pointer) unsafe.Pointer", "inputs": [[{"int65": 1}]]}]}`, "functions[0].inputs[0][0]: unknown pointer form \"int65\""},
+		{"bad layout", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "gmtime", "signature": "func(unsafe.Pointer) unsafe.Pointer", "result": {"struct": [{"name": "a", "type": "long"}]}, "inputs": [[null]]}]}`, "functions[0].result.struct[0].type"},
+		{"step count", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "s", "steps": [{"name": "srand48", "signature": "func(int64)"}], "inputs": [[[1], []]]}]}`, "functions[0].inputs[0]: want a list of 1 argument lists"},
+		{"result of a later step", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "s", "steps": [{"name": "strtok", "signature": "func(unsafe.Pointer, string) string"}], "inputs": [[[{"result": 0}, ","]]]}]}`, "functions[0].inputs[0][0][0]"},
+		{"sequence with signature", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "s", "signature": "func()", "steps": [{"name": "srand48", "signature": "func(int64)"}], "inputs": [[[1]]]}]}`, "a sequence (steps) has no signature"},
 		{"missing library", `{"extension": "x", "library": ["libgoractor-none.so.7"], "functions": [{"name": "abs", "signature": "func(int32) int32", "inputs": [[1]]}]}`, "libgoractor-none.so.7"},
 		{"missing symbol", `{"extension": "x", "library": ["libc.so.6"], "functions": [{"name": "no_such_fn_xyz", "signature": "func(int32) int32", "inputs": [[1]]}]}`, "no_such_fn_xyz"},
 	} {
@@ -269,5 +274,64 @@ func TestCheckBadManifest(t *testing.T) {
 	}
 	if code, _, e := runArgs("check", filepath.Join(t.TempDir(), "absent.json")); code != 2 || !strings.Contains(e, "absent.json") {
 		t.Errorf("absent manifest: exit %d, stderr %q", code, e)
+	}
+}
+
+// crypt (MT-Unsafe: a static buffer) declared parallel-safe sometimes
+// crashes the process when raced: with --isolate it is caught either way,
+// as a violation or as crashed, and crypt_r with its own data is ok.
+func TestCheckCryptIsolated(t *testing.T) {
+	p := writeManifest(t, `{"extension": "libcrypt", "library": ["libcrypt.so.1"], "parallel_safe": true,
+		"functions": [
+			{"name": "crypt", "signature": "func(string, string) string",
+			 "inputs": [["secret", "ab"], ["goractor", "xy"], ["password", "$1$salt$"]]},
+			{"name": "crypt_r", "signature": "func(string, string, unsafe.Pointer) string",
+			 "inputs": [["secret", "ab", {"buffer": 32768}], ["goractor", "xy", {"buffer": 32768}]]}
+		]}`)
+	code, doc := checkJSONDoc(t, "--isolate", "--calls", "64", p)
+	if code != 1 || len(doc.Functions) != 2 {
+		t.Fatalf("exit %d, %+v; want 1 and two functions", code, doc)
+	}
+	if f := doc.Functions[0]; f.Verdict != "violation" && f.Verdict != "crashed" {
+		t.Errorf("crypt = %+v; want a violation or crashed", f)
+	}
+	if f := doc.Functions[1]; f.Verdict != "ok" {
+		t.Errorf("crypt_r = %+v; want ok", f)
+	}
+}
+
+// The example manifest in docs/extensions.md is examples/manifests/glibc.json,
+// and goractor check finds what the glibc manual documents: each function
+// documented MT-Unsafe for hidden state or a static buffer is a violation,
+// each documented MT-Safe is ok.
+func TestDocumentedExampleManifest(t *testing.T) {
+	const file = "../../examples/manifests/glibc.json"
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../../docs/extensions.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "<!-- examples/manifests/glibc.json -->\n```json\n"
+	_, block, ok := strings.Cut(string(doc), marker)
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 || strings.TrimSpace(block) != strings.TrimSpace(string(want)) {
+		t.Fatalf("docs/extensions.md does not show %s verbatim after %q", file, marker)
+	}
+	code, rep := checkJSONDoc(t, file)
+	verdicts := map[string]string{
+		"drand48": "violation", "tmpnam": "violation", "gmtime": "violation", "getpwnam": "violation",
+		"asctime": "violation", "strtok": "violation", "srand48-drand48": "violation",
+		"random": "ok", "gmtime_r": "ok", "strtok_r": "ok",
+	}
+	if code != 1 || len(rep.Functions) != len(verdicts) {
+		t.Fatalf("exit %d, %d functions; want 1 and %d", code, len(rep.Functions), len(verdicts))
+	}
+	for _, f := range rep.Functions {
+		if f.Verdict != verdicts[f.Name] {
+			t.Errorf("%s: %s (%s%s); want %s", f.Name, f.Verdict, f.Example, f.Reason, verdicts[f.Name])
+		}
 	}
 }

@@ -36,6 +36,9 @@ var times = [][]any{
 
 // glibcUnsafe are glibc functions whose man page says MT-Unsafe because of
 // hidden state or a static buffer, each (wrongly) declared parallel-safe.
+// crypt is among them but is checked with goractor check --isolate
+// (cmd/goractor TestCheckCryptIsolated): racing, it sometimes crashes the
+// process.
 func glibcUnsafe() []safetytest.Function {
 	one := [][]any{{}}
 	return []safetytest.Function{
@@ -52,8 +55,6 @@ func glibcUnsafe() []safetytest.Function {
 		{Name: "asctime", Signature: "func(unsafe.Pointer) string",
 			Inputs: [][]any{{tmValue(1, 2, 3, 4, 5, 70)}, {tmValue(59, 59, 23, 31, 11, 99)}, {tmValue(30, 30, 12, 15, 6, 123)}}},
 		{Name: "ctime", Signature: "func(unsafe.Pointer) string", Inputs: times},
-		{Name: "crypt", Signature: "func(string, string) string", Library: []string{"libcrypt.so.1"},
-			Inputs: [][]any{{"secret", "ab"}, {"goractor", "xy"}, {"password", "$1$salt$"}}},
 		// Call protocols.
 		{Name: "strtok", Steps: []safetytest.Step{
 			{Name: "strtok", Signature: "func(unsafe.Pointer, string) string"},
