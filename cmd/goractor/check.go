@@ -63,7 +63,7 @@ var severity = map[string]int{"crashed": 4, "violation": 3, "inconclusive": 2, "
 func (a *checkFuncJSON) add(r checkFuncJSON) {
 	if a.Runs == 0 {
 		*a = r
-		a.Runs = 0
+		a.Runs, a.ViolationRuns = 0, 0 // an isolated child's document counts its own run
 	} else {
 		a.Calls += r.Calls
 		a.Mismatches += r.Mismatches

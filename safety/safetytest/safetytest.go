@@ -265,8 +265,22 @@ type bound struct {
 	compare bool
 	// sample: the outcomes of a serial run as long as the parallel phase,
 	// for a stateful function.
-	sample []string
+	sample []timed
+	// burst: how many calls a stateful function with scalar results makes
+	// per call of the others (statefulBurst), 0 for one.
+	burst int
 }
+
+// statefulBurst multiplies the parallel calls of a stateful function whose
+// results are scalars (drand48, lrand48): an unlocked generator's race
+// window is a few instructions, and nothing can be re-read later to widen
+// it, so only many more calls make two of them overlap in every run.
+const statefulBurst = 32
+
+// statefulMinTime is how long, at least, each actor calls such a function.
+// On a 2-vCPU machine loaded by other processes, 250ms caught lrand48 in 14
+// runs of 20, one second in every run (docs/extensions.md has the rates).
+const statefulMinTime = time.Second
 
 // invoke calls b once with input k.
 func (b *bound) invoke(k int, kp *keeper) (now, later outcome) {
@@ -501,61 +515,33 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			par = append(par, b)
 		}
 	}
-	// A stateful function's serial sample, as many calls as the parallel
-	// phase makes, in the order one actor makes them.
 	for _, b := range par {
-		if b.flaky && b.compare {
-			for c := range cfg.calls * cfg.actors {
-				k := c % len(b.fn.Inputs)
-				o, _ := b.invoke(k, kp)
-				b.sample = append(b.sample, fmt.Sprintf("%d|%s", k, o))
-			}
+		if b.flaky && b.compare && (b.unit == nil || !b.unit.readsAfterReturn(b.fn.Inputs)) {
+			b.burst = statefulBurst
 		}
 	}
 	if len(par) > 0 {
 		tr.reset(true)
+		t0 := time.Now()
 		results, err := inActors(cx, cfg, cfg.actors, func(a int) []actorResult {
 			res := make([]actorResult, len(par))
 			akp := &keeper{}
 			defer runtime.KeepAlive(akp)
 			for c := range cfg.calls {
 				for i, b := range par {
-					k := (a + c) % len(b.fn.Inputs)
-					o, late := b.invoke(k, akp)
-					res[i].Calls++
-					if strings.Contains(o.err, "safety: call") {
-						res[i].Refused++
-						if res[i].Example == "" {
-							res[i].Example = fmt.Sprintf("input %v refused: %s", b.fn.Inputs[k], o.err)
-						}
-						continue
+					for r := range max(b.burst, 1) {
+						k := (a + c + r) % len(b.fn.Inputs)
+						callOnce(b, k, a, &res[i], akp, t0)
 					}
-					if !b.compare {
-						continue
-					}
-					if b.flaky {
-						res[i].Outcomes = append(res[i].Outcomes, fmt.Sprintf("%d|%s", k, o))
-						if !sameOutcome(o, late) {
-							res[i].LateChanged++
-							if res[i].LateExample == "" {
-								res[i].LateExample = fmt.Sprintf("%s%v in actor %d returned %s, which read %s %v after the call",
-									b.fn.Name, b.fn.Inputs[k], a, o, late, lateDelay)
-							}
-						}
-						continue
-					}
-					switch {
-					case !sameOutcome(o, b.serial[k]):
-						res[i].Mismatches++
-						if res[i].Example == "" {
-							res[i].Example = fmt.Sprintf("%s%v = %s serially, %s in actor %d", b.fn.Name, b.fn.Inputs[k], b.serial[k], o, a)
-						}
-					case !sameOutcome(late, b.serial[k]):
-						res[i].Mismatches++
-						if res[i].Example == "" {
-							res[i].Example = fmt.Sprintf("%s%v = %s serially; in actor %d what it returned read %s %v after the call",
-								b.fn.Name, b.fn.Inputs[k], b.serial[k], a, late, lateDelay)
-						}
+				}
+			}
+			for i, b := range par {
+				// A stateful function with scalar results goes on
+				// for statefulMinTime, so that the actors' threads
+				// share the CPUs for a while even on a busy machine.
+				if b.burst > 0 {
+					for n, tail := 0, time.Now(); time.Since(tail) < statefulMinTime; n++ {
+						callOnce(b, (a+n)%len(b.fn.Inputs), a, &res[i], akp, t0)
 					}
 				}
 			}
@@ -566,7 +552,7 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 				violate(b, caseParallel, "the parallel phase did not complete: %v", err)
 			}
 		}
-		outcomes := make([][]string, len(par))
+		outcomes := make([][]timed, len(par))
 		lateChanged := make([]int, len(par))
 		lateExample := make([]string, len(par))
 		for _, res := range results {
@@ -583,6 +569,18 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			}
 		}
 		trace := tr.snapshot()
+		// A stateful function's serial sample, as many calls as the
+		// parallel phase made, in the order one actor makes them.
+		for i, b := range par {
+			if b.flaky && b.compare {
+				t0 := time.Now()
+				for c := range len(outcomes[i]) {
+					k := c % len(b.fn.Inputs)
+					o, _ := b.invoke(k, kp)
+					b.sample = append(b.sample, timed{V: fmt.Sprintf("%d|%s", k, o), T: int64(time.Since(t0))})
+				}
+			}
+		}
 		for i, b := range par {
 			c := caseParallel
 			if !b.safety.IsParallelSafe() || d.Affinity != extension.AnyThread {
@@ -681,6 +679,47 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 	return rep, nil
 }
 
+// callOnce makes one parallel-phase call of b with input k in actor a and
+// records what it saw in r.
+func callOnce(b *bound, k, a int, r *actorResult, kp *keeper, t0 time.Time) {
+	o, late := b.invoke(k, kp)
+	r.Calls++
+	if strings.Contains(o.err, "safety: call") {
+		r.Refused++
+		if r.Example == "" {
+			r.Example = fmt.Sprintf("input %v refused: %s", b.fn.Inputs[k], o.err)
+		}
+		return
+	}
+	if !b.compare {
+		return
+	}
+	if b.flaky {
+		r.Outcomes = append(r.Outcomes, timed{V: fmt.Sprintf("%d|%s", k, o), T: int64(time.Since(t0))})
+		if !sameOutcome(o, late) {
+			r.LateChanged++
+			if r.LateExample == "" {
+				r.LateExample = fmt.Sprintf("%s%v in actor %d returned %s, which read %s %v after the call",
+					b.fn.Name, b.fn.Inputs[k], a, o, late, lateDelay)
+			}
+		}
+		return
+	}
+	switch {
+	case !sameOutcome(o, b.serial[k]):
+		r.Mismatches++
+		if r.Example == "" {
+			r.Example = fmt.Sprintf("%s%v = %s serially, %s in actor %d", b.fn.Name, b.fn.Inputs[k], b.serial[k], o, a)
+		}
+	case !sameOutcome(late, b.serial[k]):
+		r.Mismatches++
+		if r.Example == "" {
+			r.Example = fmt.Sprintf("%s%v = %s serially; in actor %d what it returned read %s %v after the call",
+				b.fn.Name, b.fn.Inputs[k], b.serial[k], a, late, lateDelay)
+		}
+	}
+}
+
 func firstExample(results [][]actorResult, par []*bound, b *bound) string {
 	for _, res := range results {
 		for i, r := range res {
@@ -752,8 +791,8 @@ type actorResult struct {
 	Mismatches  int
 	Refused     int
 	Example     string
-	Outcomes    []string // a stateful function's results, "input|outcome"
-	LateChanged int      // results whose memory changed between the return and the late re-read
+	Outcomes    []timed // a stateful function's results, "input|outcome", with when they returned
+	LateChanged int     // results whose memory changed between the return and the late re-read
 	LateExample string
 }
 

@@ -3,6 +3,7 @@ package safetytest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/goractor/goractor/extension"
 )
@@ -65,46 +66,62 @@ func hasPointerArgs(inputs [][]any) bool {
 	return false
 }
 
-// repeats counts the results equal to an earlier one, and returns one.
-func repeats(results []string) (n int, example string) {
-	seen := make(map[string]bool, len(results))
+// timed is one result of a stateful function and when it returned (since
+// the phase began).
+type timed struct {
+	V string
+	T int64 // nanoseconds
+}
+
+// closeWindow: two callers racing on an unlocked generator get the same
+// result at the same moment, while a chance repeat (the birthday bound: a
+// 31-bit generator repeats about n²/2³² of n results) falls anywhere in the
+// run; counting only repeats this close together keeps the chance ones out.
+const closeWindow = time.Millisecond
+
+// repeats counts the results equal to an earlier one (all), and those
+// returned within closeWindow of an equal one (close), with an example.
+func repeats(results []timed) (all, close int, example string) {
+	last := make(map[string]int64, len(results))
 	for _, r := range results {
-		if seen[r] {
-			n++
-			if example == "" {
-				example = r
+		if t, seen := last[r.V]; seen {
+			all++
+			if d := r.T - t; d < int64(closeWindow) && d > -int64(closeWindow) {
+				close++
+				if example == "" {
+					_, example, _ = strings.Cut(r.V, "|")
+				}
 			}
 		}
-		seen[r] = true
+		last[r.V] = r.T
 	}
-	return n, example
+	return all, close, example
 }
 
 // judgeStateful decides for a function whose results differ between two
 // serial runs (drand48, tmpnam), so that results cannot be compared call by
 // call. It compares what can be: a result must not change between the return
 // and a late re-read of the same pointer (a shared buffer), and parallel
-// results must not repeat more than a serial run as long repeats (an
-// unlocked generator hands two callers the same state).
-func judgeStateful(b *bound, c *testCase, par []string, lateChanged int, lateExample string, cfg config,
+// results must not repeat one returned a moment before more than a serial
+// run as long does (an unlocked generator hands two callers the same state).
+func judgeStateful(b *bound, c *testCase, par []timed, lateChanged int, lateExample string, cfg config,
 	violate func(*bound, *testCase, string, ...any)) {
-	serialRep, _ := repeats(b.sample)
-	parRep, dup := repeats(par)
-	_, dup, _ = strings.Cut(dup, "|")
+	serialAll, serialClose, _ := repeats(b.sample)
+	_, parClose, dup := repeats(par)
 	switch {
 	case lateChanged > 0:
 		b.report.Mismatches = lateChanged
 		violate(b, c, "declared %v; its results differ between serial runs, and %d of %d results under %d parallel actors changed between the return and a re-read %v later (a shared buffer), e.g. %s",
 			b.safety, lateChanged, len(par), cfg.actors, lateDelay, lateExample)
-	case parRep > 2+4*serialRep:
-		b.report.Mismatches = parRep
-		violate(b, c, "declared %v; its results differ between serial runs, and %d of %d results under %d parallel actors repeated an earlier one (%d of %d in a serial run as long): shared unlocked state, e.g. %s returned more than once",
-			b.safety, parRep, len(par), cfg.actors, serialRep, len(b.sample), dup)
-	case serialRep*10 > len(b.sample):
+	case serialAll*10 > len(b.sample):
 		b.report.Verdict = VerdictInconclusive
-		b.reason = fmt.Sprintf("results differ between two serial runs and repeat within one (%d of %d): neither the sequence nor the distribution can be judged", serialRep, len(b.sample))
+		b.reason = fmt.Sprintf("results differ between two serial runs and repeat within one (%d of %d): neither the sequence nor the distribution can be judged", serialAll, len(b.sample))
+	case parClose > 3+4*serialClose:
+		b.report.Mismatches = parClose
+		violate(b, c, "declared %v; its results differ between serial runs, and %d of %d results under %d parallel actors repeated one returned less than %v before (%d of %d in a serial run as long): shared unlocked state, e.g. %s returned more than once",
+			b.safety, parClose, len(par), cfg.actors, closeWindow, serialClose, len(b.sample), dup)
 	default:
-		b.reason = fmt.Sprintf("results differ between two serial runs, so distributions were compared: %d of %d parallel results repeated (%d of %d serially), none changed after the return",
-			parRep, len(par), serialRep, len(b.sample))
+		b.reason = fmt.Sprintf("results differ between two serial runs, so distributions were compared: %d of %d parallel results repeated one returned less than %v before (%d of %d serially), none changed after the return",
+			parClose, len(par), closeWindow, serialClose, len(b.sample))
 	}
 }
