@@ -220,6 +220,9 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 	case vForbid:
 		return c.fail(ti)
 	}
+	if ti.nilOnly {
+		return *(*unsafe.Pointer)(p) == nil || c.fail(ti)
+	}
 	if ti.isErr && errShareable(ti, p) {
 		return true
 	}

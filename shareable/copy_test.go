@@ -194,7 +194,7 @@ func TestCopySharesShareableParts(t *testing.T) {
 
 func TestCopyFailureChangesNothing(t *testing.T) {
 	inner := []int{1, 2}
-	v := map[string]any{"ok": inner, "bad": []any{1, unsafe.Pointer(nil)}}
+	v := map[string]any{"ok": inner, "bad": []any{1, unsafe.Pointer(&inner)}}
 	before := fmt.Sprint(v["ok"])
 	c, err := shareable.Copy(v)
 	if err == nil {

@@ -10,8 +10,8 @@
 //	bool, numbers, string          shareable (immutable)
 //	array, struct                  shareable when every element/field is; otherwise copied deeply
 //	pointer, slice, map            copied deeply (aliasing and cycles kept), or moved
-//	chan T                         shareable when T is shareable; otherwise rejected
-//	func, unsafe.Pointer           rejected (even when nil: the verdict depends on the type)
+//	chan T                         shareable when T is shareable; otherwise nil crosses, non-nil is rejected
+//	func, unsafe.Pointer           nil crosses as nil; non-nil is rejected
 //	sync, sync/atomic, os.File,
 //	net connections, reflect.Value rejected: must not be copied or shared
 //	interface                      judged by its dynamic value

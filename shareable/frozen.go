@@ -176,6 +176,13 @@ func (fz *freezer) value(ti *tinfo, p unsafe.Pointer) (Frozen, bool) {
 			fz.bad = ti
 			return Frozen{}, false
 		}
+		if ti.nilOnly {
+			if *(*unsafe.Pointer)(p) == nil {
+				return done(leaf(ti, p))
+			}
+			fz.bad = ti
+			return Frozen{}, false
+		}
 		if ti.isErr && errShareable(ti, p) {
 			return done(leaf(ti, p))
 		}

@@ -36,6 +36,15 @@ type tinfo struct {
 	direct  bool // stored directly in an interface's data word
 	empty   bool // an interface type with no methods
 	noptr   bool // values hold no pointers: copied with one memmove
+	// nilOnly marks a func, an unsafe.Pointer or a chan of a non-shareable
+	// element: a nil value shares nothing and crosses as nil, a non-nil one
+	// is refused with badType and reason.
+	nilOnly bool
+	// nilParts reports that values may hold a nilOnly part (or an interface,
+	// whose dynamic value may): Check then looks for a part that may never
+	// cross before it reports a mutable one.
+	nilParts bool
+	built    bool // build finished (false while a recursive type is in progress)
 
 	// For vForbid: the part of the type that is not shareable.
 	badPath string       // Go-expression path from this type to the part, e.g. ".Notify" or "[0]"
@@ -169,10 +178,12 @@ func (b *builder) build(t reflect.Type) *tinfo {
 
 	if registry[t] || declares(t) {
 		ti.verdict = vShare
+		ti.built = true
 		return ti
 	}
 	if reason := forbiddenNamed(t); reason != "" {
 		ti.forbid("", t, reason)
+		ti.built = true
 		return ti
 	}
 	switch ti.kind {
@@ -181,15 +192,15 @@ func (b *builder) build(t reflect.Type) *tinfo {
 		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
 		ti.verdict = vShare
 	case reflect.Func:
-		ti.forbid("", t, "func is not shareable")
+		ti.onlyNil("func is not shareable")
 	case reflect.UnsafePointer:
-		ti.forbid("", t, "unsafe.Pointer is not shareable")
+		ti.onlyNil("unsafe.Pointer is not shareable")
 	case reflect.Chan:
 		ti.elem = b.build(t.Elem())
 		if ti.elem.verdict == vShare {
 			ti.verdict = vShare
 		} else {
-			ti.forbid("", t, "chan of "+t.Elem().String()+" is not shareable: its element type is not shareable")
+			ti.onlyNil("chan of " + t.Elem().String() + " is not shareable: its element type is not shareable")
 		}
 	case reflect.Array:
 		ti.elem = b.build(t.Elem())
@@ -210,26 +221,48 @@ func (b *builder) build(t reflect.Type) *tinfo {
 			case vForbid:
 				ti.forbid("."+f.Name+fi.badPath, fi.badType, fi.reason)
 				ti.fields, ti.all = nil, nil
+				ti.built = true
 				return ti
 			case vWalk:
 				ti.verdict = vWalk
 				ti.fields = append(ti.fields, fieldInfo{off: f.Offset, name: f.Name, ti: fi})
+				ti.nilParts = ti.nilParts || fi.mayHoldNil()
 			}
 		}
 	case reflect.Pointer, reflect.Slice:
 		ti.elem = b.build(t.Elem())
+		ti.nilParts = ti.elem.mayHoldNil()
 	case reflect.Map:
 		ti.key = b.build(t.Key())
 		ti.elem = b.build(t.Elem())
+		ti.nilParts = ti.key.mayHoldNil() || ti.elem.mayHoldNil()
 	case reflect.Interface:
 		// judged by the dynamic value
+		ti.nilParts = true
+	}
+	if ti.kind == reflect.Array && ti.verdict == vWalk {
+		ti.nilParts = ti.elem.mayHoldNil()
 	}
 	if ti.isErr && ti.verdict == vWalk && errStatic(t, map[reflect.Type]bool{}) {
 		// An error value whose whole graph, following pointers, is immutable
 		// data: shared by reference so that errors.Is keeps working.
 		ti.verdict = vShare
 	}
+	ti.built = true
 	return ti
+}
+
+// onlyNil marks ti as a kind whose nil value crosses and whose other values
+// are refused for reason.
+func (ti *tinfo) onlyNil(reason string) {
+	ti.nilOnly, ti.nilParts = true, true
+	ti.badType, ti.reason = ti.t, reason
+}
+
+// mayHoldNil reports whether a value of ti may hold a nilOnly part, counting
+// a type still being built (a recursive type) as one that may.
+func (ti *tinfo) mayHoldNil() bool {
+	return !ti.built || (ti.verdict == vWalk && ti.nilParts)
 }
 
 // hasPointers reports whether values of t hold pointers (the garbage
