@@ -154,7 +154,7 @@ func TestSend_MutableCopiedOrRejected(t *testing.T) {
 		// Uncopyable values are rejected and nothing is delivered.
 		before := ctx.System().Stats()
 		var mu sync.Mutex
-		for _, bad := range []any{func() {}, struct{ F func() }{}, &mu, unsafe.Pointer(&mu)} {
+		for _, bad := range []any{func() {}, struct{ F func() }{func() {}}, &mu, unsafe.Pointer(&mu)} {
 			err := e.Send(bad)
 			var ie *shareable.IsolationError
 			if !errors.As(err, &ie) || !errors.Is(err, shareable.ErrNotShareable) {
