@@ -100,7 +100,9 @@ type stopRequested struct{}
 func (stopRequested) Error() string { return "actor: asked to stop: context canceled" }
 
 // Is reports context.Canceled and ErrStopping.
-func (stopRequested) Is(target error) bool { return target == context.Canceled || target == ErrStopping }
+func (stopRequested) Is(target error) bool {
+	return target == context.Canceled || target == ErrStopping
+}
 
 // ThreadID returns the kernel id of the OS thread the actor owns (0 for an
 // unpinned actor, or where thread ids are not available).
