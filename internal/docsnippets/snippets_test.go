@@ -231,6 +231,20 @@ func exports(t *testing.T, root string) map[string]string {
 	return m
 }
 
+// newImporter returns an importer reading the export data of the packages in
+// the imports table and their dependencies.
+func newImporter(t *testing.T, root string) (*token.FileSet, types.Importer) {
+	exp := exports(t, root)
+	fset := token.NewFileSet()
+	return fset, importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		f, ok := exp[path]
+		if !ok || f == "" {
+			return nil, fmt.Errorf("no export data for %q (add it to the imports table)", path)
+		}
+		return os.Open(f)
+	})
+}
+
 // markdown lists README.md and every .md file in docs/.
 func markdown(t *testing.T, root string) []string {
 	files := []string{"README.md"}
@@ -263,15 +277,7 @@ func TestSnippetsCompile(t *testing.T) {
 	if len(all) == 0 {
 		t.Fatal("no go snippets found")
 	}
-	exp := exports(t, root)
-	fset := token.NewFileSet()
-	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		f, ok := exp[path]
-		if !ok || f == "" {
-			return nil, fmt.Errorf("no export data for %q (add it to the imports table)", path)
-		}
-		return os.Open(f)
-	})
+	fset, imp := newImporter(t, root)
 	for _, s := range all {
 		src, err := s.source()
 		if err != nil {
@@ -308,15 +314,7 @@ func TestSnippetCheckerFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp := exports(t, root)
-	fset := token.NewFileSet()
-	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		f, ok := exp[path]
-		if !ok || f == "" {
-			return nil, fmt.Errorf("no export data for %q", path)
-		}
-		return os.Open(f)
-	})
+	fset, imp := newImporter(t, root)
 	for _, tc := range []struct {
 		code string
 		ok   bool
@@ -350,5 +348,56 @@ func TestSnippetCheckerFails(t *testing.T) {
 	}
 	if errs := check(fset, imp, s, src); len(errs) > 0 {
 		t.Errorf("snippet with a directive: %q", errs)
+	}
+}
+
+var (
+	mdLink     = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	inlineCode = regexp.MustCompile("`[^`]*`")
+)
+
+// TestDocsLinksStayInRepository: every link in docs/*.md is relative and
+// names a file or directory of this repository.
+func TestDocsLinksStayInRepository(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		data, err := os.ReadFile(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inFence := false
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+				inFence = !inFence
+			}
+			if inFence {
+				continue
+			}
+			line = inlineCode.ReplaceAllString(line, "")
+			for _, m := range mdLink.FindAllStringSubmatch(line, -1) {
+				target, _, _ := strings.Cut(m[1], "#")
+				if target == "" {
+					continue // an anchor in the same page
+				}
+				where := fmt.Sprintf("docs/%s:%d: link %q", filepath.Base(d), i+1, m[1])
+				if strings.Contains(target, "://") || strings.HasPrefix(target, "/") {
+					t.Errorf("%s leaves the repository", where)
+					continue
+				}
+				abs := filepath.Join(filepath.Dir(d), target)
+				if rel, err := filepath.Rel(root, abs); err != nil || strings.HasPrefix(rel, "..") {
+					t.Errorf("%s leaves the repository", where)
+				} else if _, err := os.Stat(abs); err != nil {
+					t.Errorf("%s names no file: %v", where, err)
+				}
+			}
+		}
 	}
 }
