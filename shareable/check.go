@@ -206,6 +206,12 @@ func (w *walker) step(f *wframe) bool {
 		}
 		return w.fail(f, "", ti.badType, ti.reason)
 	}
+	if ti.copyFn != nil {
+		if w.mode == modeCross || isNilRef(ti, f.p) {
+			return true // its copier copies it
+		}
+		return w.fail(f, "", ti.t, kindWord(ti)+" is mutable: copy it (it has a registered copier) or move it")
+	}
 	if ti.isErr && !f.err {
 		if w.mode == modeShare {
 			f.err = true

@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -386,29 +387,43 @@ func TestCheckDeepGraphs(t *testing.T) {
 	}
 }
 
+// TestRegister registers a type made for each run (the registry is
+// process-wide), so that it passes with -count above one.
 func TestRegister(t *testing.T) {
-	type local struct{ m map[int]int }
-	v := &local{map[int]int{1: 1}}
+	typ := reflect.PointerTo(reflect.StructOf([]reflect.StructField{
+		{Name: "M", Type: reflect.TypeFor[map[int]int]()},
+		{Name: "Run" + strconv.Itoa(int(registerRuns.Add(1))), Type: reflect.TypeFor[int]()},
+	}))
+	pv := reflect.New(typ.Elem())
+	pv.Elem().Field(0).Set(reflect.ValueOf(map[int]int{1: 1}))
+	v := pv.Interface()
 	if shareable.Shareable(v) {
-		t.Fatalf("unregistered *local is shareable")
+		t.Fatalf("unregistered %v is shareable", typ)
 	}
-	if shareable.Registered(reflect.TypeFor[*local]()) {
+	if shareable.Registered(typ) {
 		t.Fatalf("Registered before Register")
 	}
-	shareable.RegisterType[*local]()
-	if !shareable.Registered(reflect.TypeFor[*local]()) {
+	shareable.Register(typ)
+	if !shareable.Registered(typ) {
 		t.Fatalf("Registered after Register = false")
 	}
 	if err := shareable.Check(v); err != nil {
 		t.Fatalf("registered Check = %v", err)
 	}
-	c, err := shareable.Copy(v)
+	c, err := shareable.CopyAny(v)
 	if err != nil || c != v {
 		t.Fatalf("Copy of registered value = %p, %v; want the same pointer %p", c, err, v)
 	}
 	// A struct holding the registered type is now shareable as a whole.
-	if err := shareable.Check(struct{ L *local }{v}); err != nil {
-		t.Fatalf("Check(struct{*local}) = %v", err)
+	holder := reflect.New(reflect.StructOf([]reflect.StructField{{Name: "L", Type: typ}})).Elem()
+	holder.Field(0).Set(pv)
+	if err := shareable.Check(holder.Interface()); err != nil {
+		t.Fatalf("Check(struct{L %v}) = %v", typ, err)
+	}
+	type local struct{ m map[int]int }
+	shareable.RegisterType[*local]()
+	if !shareable.Registered(reflect.TypeFor[*local]()) {
+		t.Errorf("RegisterType did not register")
 	}
 	defer func() {
 		if recover() == nil {
@@ -417,6 +432,8 @@ func TestRegister(t *testing.T) {
 	}()
 	shareable.Register(nil)
 }
+
+var registerRuns atomic.Int64
 
 func TestCheckAllocs(t *testing.T) {
 	v := any(Point{1, 2})

@@ -38,6 +38,10 @@
 // reflect.Type, *time.Location, time.Time, netip.Addr, netip.AddrPort,
 // netip.Prefix and context.Context.
 //
+// A type that must be copied by its own package (protobuf messages, with
+// proto.Clone) registers a copier with [RegisterCopier] or
+// [RegisterCopierFunc]; the walk then never enters it.
+//
 // # Isolation
 //
 // Nothing here mutates the values it is given: Check and Copy only read them,

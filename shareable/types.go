@@ -45,6 +45,9 @@ type tinfo struct {
 	// cross before it reports a mutable one.
 	nilParts bool
 	built    bool // build finished (false while a recursive type is in progress)
+	// copyFn is the registered copier of the type (RegisterCopier): the
+	// copy is made by it, never by the generic walk.
+	copyFn func(any) (any, error)
 
 	// For vForbid: the part of the type that is not shareable.
 	badPath string       // Go-expression path from this type to the part, e.g. ".Notify" or "[0]"
@@ -68,8 +71,9 @@ type fieldInfo struct {
 var (
 	infoCache sync.Map // reflect.Type -> *tinfo
 
-	buildMu  sync.Mutex // protects registry; serializes builds
+	buildMu  sync.Mutex // protects registry and copiers; serializes builds
 	registry = map[reflect.Type]bool{}
+	copiers  = map[reflect.Type]func(any) (any, error){} // by type; interface types cover their implementations
 )
 
 var (
@@ -136,6 +140,66 @@ func Registered(t reflect.Type) bool {
 	return registry[t]
 }
 
+// RegisterCopier makes Copy, CopyAny, Pass and so every send between actors
+// copy values of type t by calling copy, instead of walking them: for types
+// the generic walk must not copy or cannot reach, such as protobuf messages
+// (proto.Clone) or values that keep state in a runtime or C library. copy is
+// given the original and must return an independent value of the same
+// dynamic type, or an error, which makes the copy fail with an
+// *IsolationError carrying it. It must not modify the original.
+//
+// When t is an interface type, the copier applies to every non-interface
+// type that implements it and is not shareable by reference (declared or
+// registered types stay shared); a copier registered for the exact type
+// wins. Check still reports such values as mutable, Move hands them over
+// without a walk, and Freeze does not use copiers.
+//
+// RegisterCopier is meant for package initialization; it clears the verdict
+// cache. It panics if t or copy is nil.
+func RegisterCopier(t reflect.Type, copy func(v any) (any, error)) {
+	if t == nil || copy == nil {
+		panic("shareable: RegisterCopier with a nil type or func")
+	}
+	buildMu.Lock()
+	copiers[t] = copy
+	infoCache.Clear()
+	buildMu.Unlock()
+}
+
+// RegisterCopierFunc is RegisterCopier for the type T (often an interface,
+// such as proto.Message) with a typed copy function:
+//
+//	shareable.RegisterCopierFunc(func(m proto.Message) (proto.Message, error) {
+//		return proto.Clone(m), nil
+//	})
+func RegisterCopierFunc[T any](copy func(T) (T, error)) {
+	if copy == nil {
+		panic("shareable: RegisterCopierFunc with a nil func")
+	}
+	RegisterCopier(reflect.TypeFor[T](), func(v any) (any, error) { return copy(v.(T)) })
+}
+
+// copierOf returns the copier registered for t, or for an interface t
+// implements. Called with buildMu held.
+func copierOf(t reflect.Type) func(any) (any, error) {
+	if len(copiers) == 0 || t.Kind() == reflect.Interface {
+		return nil
+	}
+	if fn := copiers[t]; fn != nil {
+		return fn
+	}
+	var found reflect.Type
+	for it := range copiers {
+		if it.Kind() == reflect.Interface && t.Implements(it) && (found == nil || it.String() < found.String()) {
+			found = it // the same choice on every build when several match
+		}
+	}
+	if found == nil {
+		return nil
+	}
+	return copiers[found]
+}
+
 // infoOf returns the cached description of t.
 func infoOf(t reflect.Type) *tinfo {
 	if v, ok := infoCache.Load(t); ok {
@@ -179,6 +243,10 @@ func (b *builder) build(t reflect.Type) *tinfo {
 	if registry[t] || declares(t) {
 		ti.verdict = vShare
 		ti.built = true
+		return ti
+	}
+	if fn := copierOf(t); fn != nil {
+		ti.copyFn, ti.built = fn, true
 		return ti
 	}
 	if reason := forbiddenNamed(t); reason != "" {

@@ -78,6 +78,7 @@ var imports = map[string]string{
 	"time":       "time",
 	"unsafe":     "unsafe",
 	"zap":        "go.uber.org/zap",
+	"proto":      "google.golang.org/protobuf/proto",
 }
 
 // prelude declares the free names the guides use. Each line declares one
