@@ -221,10 +221,10 @@ func TestCheckErrorPaths(t *testing.T) {
 			"shareable: shareable_test.Order.Items: slice is mutable: copy, move or freeze it"},
 		{"func root", func() {}, "shareable: func(): func is not shareable"},
 		{"struct with func", withFunc{F: func() {}}, "shareable: shareable_test.withFunc.F: func is not shareable"},
-		{"mutex field", &withMutex{}, "shareable: *shareable_test.withMutex.mu: sync.Mutex is not shareable: it must not be copied"},
+		{"mutex field", &withMutex{}, "shareable: *shareable_test.withMutex.mu: " + mutexReason},
 		{"chan of slice", make(chan []int), "shareable: chan []int: chan of []int is not shareable: its element type is not shareable"},
 		{"array element", Deep{Arr: [4]any{1, 2, unsafe.Pointer(nil), unsafe.Pointer(&Point{})}}, "shareable: shareable_test.Deep.Arr[3]: unsafe.Pointer is not shareable"},
-		{"os.File", os.Stdout, "shareable: *os.File: os.File is not shareable: it is an OS resource"},
+		{"os.File", os.Stdout, "shareable: *os.File: " + fileReason},
 		{"map", map[int]int{}, "shareable: map[int]int: map is mutable: copy, move or freeze it"},
 		{"interface of pointer in struct", Item{"a", &Point{}}, "shareable: shareable_test.Item.Notify: pointer is mutable: copy, move or freeze it"},
 		{"slice of func", Inner{Fs: []func(){nil, func() {}}}, "shareable: shareable_test.Inner.Fs[1]: func is not shareable"},
@@ -261,7 +261,7 @@ func TestCrossErrorPaths(t *testing.T) {
 		{"pointer transparent", &Item{"a", &Item{"b", func() {}}}, "shareable: *shareable_test.Item.Notify.Notify: func is not shareable"},
 		{"slice of func in struct", Inner{Fs: []func(){nil, nil, func() {}}}, "shareable: shareable_test.Inner.Fs[2]: func is not shareable"},
 		{"nil parts first", []any{(func())(nil), 2, func() {}}, "shareable: []interface {}[2]: func is not shareable"},
-		{"mutex behind pointer", struct{ M *sync.Mutex }{&sync.Mutex{}}, "shareable: struct { M *sync.Mutex }.M: sync.Mutex is not shareable: it must not be copied"},
+		{"mutex behind pointer", struct{ M *sync.Mutex }{&sync.Mutex{}}, "shareable: struct { M *sync.Mutex }.M: " + mutexReason},
 		{"root func", func() {}, "shareable: func(): func is not shareable"},
 		{"stringer key never called", map[panicky]any{{"x"}: func() {}}, `shareable: map[shareable_test.panicky]interface {}[shareable_test.panicky{"x"}]: func is not shareable`},
 	}
@@ -434,6 +434,12 @@ func TestRegister(t *testing.T) {
 }
 
 var registerRuns atomic.Int64
+
+// The reasons of two refusals, with what to do instead.
+const (
+	mutexReason = "sync.Mutex is not shareable: it must not be copied: send the data it guards, or declare the type that owns it shareable if that type is safe for concurrent use"
+	fileReason  = "os.File is not shareable: it is an OS resource: send the data, a path or an address, or keep the handle in one actor and send it requests"
+)
 
 func TestCheckAllocs(t *testing.T) {
 	v := any(Point{1, 2})

@@ -26,7 +26,7 @@ func TestRegisterCopier_Protobuf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = proto.Size(msg) // a message the proto API has used holds its runtime type info
+	_ = proto.Size(msg)   // a message the proto API has used holds its runtime type info
 	protoOnce.Do(func() { // the registry is process-wide: once per test binary
 		_, protoRefusedAs = shareable.Pass(msg)
 		shareable.RegisterCopierFunc(func(m proto.Message) (proto.Message, error) { return proto.Clone(m), nil })

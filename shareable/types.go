@@ -2,10 +2,12 @@ package shareable
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"net/netip"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -106,6 +108,18 @@ func init() {
 		reflect.TypeFor[netip.AddrPort](),
 		reflect.TypeFor[netip.Prefix](),
 		reflect.TypeFor[context.Context](),
+		// Safe for concurrent use: "A Logger can be used simultaneously
+		// from multiple goroutines" (package log).
+		reflect.TypeFor[*log.Logger](),
+		// Stop and Reset lock the runtime timer (runtime/time.go: stop and
+		// modify take t.lock(); the channel is a channel), and initTimer is
+		// written once by NewTimer/NewTicker before the pointer escapes.
+		// The value itself is the head of a hidden runtime struct: a copy
+		// corrupts the runtime, so time.Timer/Ticker values are refused.
+		reflect.TypeFor[*time.Timer](),
+		reflect.TypeFor[*time.Ticker](),
+		// Immutable metadata the runtime finds by the pointer's address.
+		reflect.TypeFor[*runtime.Func](),
 	} {
 		registry[t] = true
 	}
@@ -240,7 +254,7 @@ func (b *builder) build(t reflect.Type) *tinfo {
 	ti.isErr = ti.kind != reflect.Interface && t.Implements(errorType)
 	ti.noptr = !hasPointers(t)
 
-	if registry[t] || declares(t) {
+	if registry[t] || declares(t) || sharedNamed(t) {
 		ti.verdict = vShare
 		ti.built = true
 		return ti
@@ -250,7 +264,11 @@ func (b *builder) build(t reflect.Type) *tinfo {
 		return ti
 	}
 	if reason := forbiddenNamed(t); reason != "" {
-		ti.forbid("", t, reason)
+		if ti.kind == reflect.Func {
+			ti.onlyNil(reason) // iter.Seq: a nil one crosses like any nil func
+		} else {
+			ti.forbid("", t, reason)
+		}
 		ti.built = true
 		return ti
 	}
@@ -389,35 +407,70 @@ func declares(t reflect.Type) bool {
 
 type namedType struct{ pkg, name string }
 
+// Reasons, with what to do instead.
+const (
+	osResource = "it is an OS resource: send the data, a path or an address, or keep the handle in one actor and send it requests"
+	oneOwner   = "it belongs to one test goroutine: report from actors through messages or their results"
+)
+
 // osResources are types that stand for operating-system resources or runtime
-// machinery: copying them duplicates a handle, sharing them shares a
-// descriptor that is not checked for concurrent use.
+// machinery: copying them duplicates a handle or corrupts the runtime,
+// sharing them shares state that is not checked for concurrent use.
 var osResources = map[namedType]string{
-	{"os", "File"}:           "it is an OS resource",
-	{"os", "Process"}:        "it is an OS resource",
-	{"os", "Root"}:           "it is an OS resource",
-	{"internal/poll", "FD"}:  "it is an OS resource",
-	{"net", "netFD"}:         "it is an OS resource",
-	{"net", "conn"}:          "it is an OS resource",
-	{"net", "TCPConn"}:       "it is an OS resource",
-	{"net", "UDPConn"}:       "it is an OS resource",
-	{"net", "UnixConn"}:      "it is an OS resource",
-	{"net", "IPConn"}:        "it is an OS resource",
-	{"net", "TCPListener"}:   "it is an OS resource",
-	{"net", "UnixListener"}:  "it is an OS resource",
-	{"reflect", "Value"}:     "it can reach any memory",
-	{"runtime", "Pinner"}:    "it pins memory for one owner",
-	{"weak", "Pointer"}:      "it is a weak reference",
-	{"crypto/tls", "Conn"}:   "it is an OS resource",
-	{"database/sql", "DB"}:   "it is an OS resource",
-	{"database/sql", "Conn"}: "it is an OS resource",
-	{"database/sql", "Tx"}:   "it is an OS resource",
-	{"database/sql", "Stmt"}: "it is an OS resource",
-	{"database/sql", "Rows"}: "it is an OS resource",
-	{"os/exec", "Cmd"}:       "it owns an OS process",
-	{"testing", "T"}:         "it belongs to one test goroutine",
-	{"testing", "B"}:         "it belongs to one test goroutine",
-	{"testing", "F"}:         "it belongs to one test goroutine",
+	{"os", "File"}:           osResource,
+	{"os", "Process"}:        osResource,
+	{"os", "Root"}:           osResource,
+	{"internal/poll", "FD"}:  osResource,
+	{"net", "netFD"}:         osResource,
+	{"net", "conn"}:          osResource,
+	{"net", "TCPConn"}:       osResource,
+	{"net", "UDPConn"}:       osResource,
+	{"net", "UnixConn"}:      osResource,
+	{"net", "IPConn"}:        osResource,
+	{"net", "TCPListener"}:   osResource,
+	{"net", "UnixListener"}:  osResource,
+	{"reflect", "Value"}:     "it can reach any memory: send v.Interface(), or the reflect.Type",
+	{"runtime", "Pinner"}:    "it pins memory for one owner: pin in the actor that passes the memory to C",
+	{"runtime", "Func"}:      "the runtime finds its data by its address: send the *runtime.Func (shared by reference)",
+	{"weak", "Pointer"}:      "it is a weak reference: send the value, or a unique.Handle of it",
+	{"time", "Timer"}:        "it heads a hidden runtime timer, so a copy corrupts the runtime: send the *time.Timer (shared by reference)",
+	{"time", "Ticker"}:       "it heads a hidden runtime timer, so a copy corrupts the runtime: send the *time.Ticker (shared by reference)",
+	{"strings", "Builder"}:   "it checks its own address, so a copy panics on write: send its String()",
+	{"crypto/tls", "Conn"}:   osResource,
+	{"database/sql", "DB"}:   osResource,
+	{"database/sql", "Conn"}: osResource,
+	{"database/sql", "Tx"}:   osResource,
+	{"database/sql", "Stmt"}: osResource,
+	{"database/sql", "Rows"}: osResource,
+	{"os/exec", "Cmd"}:       "it owns an OS process: keep it in one actor and send it requests",
+	{"testing", "T"}:         oneOwner,
+	{"testing", "B"}:         oneOwner,
+	{"testing", "F"}:         oneOwner,
+	{"iter", "Seq"}:          "an iterator is a func: send slices.Collect(seq) instead",
+	{"iter", "Seq2"}:         "an iterator is a func: send the pairs it yields instead",
+	{"sync", "Map"}:          "it must not be copied: send a map built from its Range, or freeze one",
+}
+
+var contextType = reflect.TypeFor[context.Context]()
+
+// sharedNamed reports the standard-library types shared by reference that
+// cannot be listed in the registry: every instantiation of unique.Handle (a
+// pointer to an interned immutable value, compared by identity), and the
+// contexts of package context ("Context's methods may be called by multiple
+// goroutines simultaneously"). Contexts of other packages (an actor's
+// *actor.Context) are judged like any other type.
+func sharedNamed(t reflect.Type) bool {
+	n := t
+	if n.Kind() == reflect.Pointer {
+		n = n.Elem()
+	}
+	switch n.PkgPath() {
+	case "unique":
+		return t == n && strings.HasPrefix(n.Name(), "Handle[")
+	case "context":
+		return t.Kind() != reflect.Interface && t.Implements(contextType)
+	}
+	return false
 }
 
 // forbiddenNamed returns why the named type t may never cross, or "".
@@ -425,19 +478,18 @@ func forbiddenNamed(t reflect.Type) string {
 	if t.Name() == "" || t.Kind() == reflect.Interface {
 		return ""
 	}
-	switch pkg := t.PkgPath(); pkg {
+	pkg, name := t.PkgPath(), t.Name()
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i] // generic instantiation
+	}
+	if why := osResources[namedType{pkg, name}]; why != "" {
+		return t.String() + " is not shareable: " + why
+	}
+	switch pkg {
 	case "sync":
-		return t.String() + " is not shareable: it must not be copied"
+		return t.String() + " is not shareable: it must not be copied: send the data it guards, or declare the type that owns it shareable if that type is safe for concurrent use"
 	case "sync/atomic":
-		return t.String() + " is not shareable: atomics must not be copied"
-	default:
-		name := t.Name()
-		if i := strings.IndexByte(name, '['); i >= 0 {
-			name = name[:i] // generic instantiation
-		}
-		if why := osResources[namedType{pkg, name}]; why != "" {
-			return t.String() + " is not shareable: " + why
-		}
+		return t.String() + " is not shareable: atomics must not be copied: send the value it holds (Load)"
 	}
 	return ""
 }
