@@ -3,6 +3,7 @@ package actor
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"unsafe"
@@ -213,6 +214,10 @@ func TestMove_SourceUnusable(t *testing.T) {
 		}
 		if fn == nil {
 			t.Errorf("a refused move zeroed the source")
+		}
+		n := 5
+		if err := e.SendMove(n); !errors.Is(err, shareable.ErrNotShareable) || !strings.Contains(err.Error(), "pointer") {
+			t.Errorf("SendMove(non-pointer) = %v; want an error asking for a pointer", err)
 		}
 		return nil
 	})
