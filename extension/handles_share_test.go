@@ -50,7 +50,7 @@ func TestHandles_CrossByReference(t *testing.T) {
 
 	err = actor.Run(func(ctx *actor.Context) error {
 		fut := abs.Async(ctx, int32(-5))
-		handles := []any{strlen, lib, pool, cmp, fut, x, reg}
+		handles := []any{strlen, lib, pool, cmp, fut, x, reg, ctx.System()}
 		for _, h := range handles {
 			if err := shareable.Check(h); err != nil {
 				t.Errorf("Check(%T) = %v; want nil (shareable by reference)", h, err)
@@ -91,6 +91,9 @@ func TestHandles_CrossByReference(t *testing.T) {
 			if n, err := xlen.Call("abc"); err != nil || n != uint64(3) {
 				return nil, fmt.Errorf("strlen bound from a sent *extension.Extension = %v, %v", n, err)
 			}
+			if sys := args[7].(*actor.System); sys != cx.System() {
+				return nil, fmt.Errorf("sent *actor.System is not the worker's system")
+			}
 			if err := rg.Register(extension.Declaration{Name: "sent-registry", Libraries: []string{"libc.so.6"}}); err != nil {
 				return nil, err
 			}
@@ -98,6 +101,9 @@ func TestHandles_CrossByReference(t *testing.T) {
 		}, actor.WithArgs(handles...))
 		if err != nil {
 			return err
+		}
+		if err := shareable.Check(ctx); err == nil {
+			t.Errorf("Check(*actor.Context) = nil; an actor's context must not cross")
 		}
 		v, err := w.Value(ctx)
 		if err != nil {

@@ -7,7 +7,8 @@ import (
 
 // Check reports whether v may be shared by reference between actors: it
 // returns nil when v is deeply immutable (scalars, strings, structs and arrays
-// of them, chans of shareable values, error values whose graph is immutable)
+// of them, chans of shareable values, nil funcs, nil chans and nil
+// unsafe.Pointers, error values whose graph is immutable)
 // or declared shareable (Declared, Register, Frozen values and the immutable
 // containers). Otherwise the error is of type *IsolationError and names the
 // first part that prevents sharing; its reason says whether the part is
