@@ -92,6 +92,7 @@ type checkFlags struct {
 	isolate, asJSON      bool
 	function             string
 	timeout              time.Duration
+	draw                 string
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
@@ -102,9 +103,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cf.calls, "calls", safetytest.DefaultCalls, "calls per actor per function")
 	fs.IntVar(&cf.count, "count", 1, "repeat the run N times and report per-function hit rates")
 	fs.BoolVar(&cf.isolate, "isolate", false, "check each function in its own child process, so a crash is a verdict")
-	fs.DurationVar(&cf.timeout, "timeout", 5*time.Minute, "with --isolate: the longest one function's child may run")
+	fs.DurationVar(&cf.timeout, "timeout", 5*time.Minute, "with --isolate: the longest one function's child may run; also bounds each fresh-process draw")
 	fs.StringVar(&cf.function, "function", "", "check only the manifest entry with this name")
 	fs.BoolVar(&cf.asJSON, "json", false, "print one JSON document instead of lines")
+	fs.StringVar(&cf.draw, "draw", "", "serial or parallel: print --calls results of --function as a JSON list (a fresh child of check)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: goractor check [--actors N] [--calls M] [--count K] [--isolate] [--function NAME] [--json] MANIFEST.json")
 		fs.PrintDefaults()
@@ -142,6 +144,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		subj.Functions = only
 	}
+	if cf.draw != "" {
+		return runDraw(subj, path, cf, stdout, stderr)
+	}
 	doc := checkJSON{Extension: m.Extension, Count: cf.count, Isolate: cf.isolate, OK: true}
 	agg := make([]checkFuncJSON, len(subj.Functions))
 	var violations []string
@@ -160,7 +165,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			}
 			continue
 		}
-		rep, err := safetytest.Check(subj, safetytest.WithActors(cf.actors), safetytest.WithCalls(cf.calls))
+		rep, err := safetytest.Check(subj, safetytest.WithActors(cf.actors), safetytest.WithCalls(cf.calls),
+			safetytest.WithFreshProcess(freshRunner(path, cf)))
 		if err != nil {
 			fmt.Fprintf(stderr, "goractor check: %s: %v\n", path, err)
 			return exitBad
@@ -212,4 +218,22 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "FAIL: a declaration did not hold")
 	}
 	return status
+}
+
+// runDraw is the child freshRunner starts: one draw, in this fresh process.
+func runDraw(subj safetytest.Subject, path string, cf checkFlags, stdout, stderr io.Writer) int {
+	if (cf.draw != "serial" && cf.draw != "parallel") || cf.function == "" {
+		fmt.Fprintf(stderr, "goractor check: --draw %q: want serial or parallel, with --function\n", cf.draw)
+		return exitBad
+	}
+	values, err := safetytest.Draw(subj, cf.function, cf.draw == "parallel", cf.calls, safetytest.WithActors(cf.actors))
+	if err != nil {
+		fmt.Fprintf(stderr, "goractor check: %s: %v\n", path, err)
+		return exitBad
+	}
+	if err := json.NewEncoder(stdout).Encode(values); err != nil {
+		fmt.Fprintf(stderr, "goractor check: %v\n", err)
+		return exitBad
+	}
+	return exitOK
 }

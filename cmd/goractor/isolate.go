@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/safety/safetytest"
 )
 
 // The --isolate mechanism, all of it: goractor check re-executes its own
@@ -30,21 +31,62 @@ const childEnv = "GORACTOR_CHECK_CHILD"
 // SIGSEGV: segmentation violation code=… addr=0x0 pc=…]" or "SIGABRT: abort".
 var signalInStderr = regexp.MustCompile(`(?m)\bsignal (SIG[A-Z0-9]+)[^\]\n]*|^(SIG[A-Z0-9]+): .*$`)
 
+// childCommand is this binary re-executed as a child with args: it dies
+// with its parent and is killed when ctx ends.
+func childCommand(ctx context.Context, args ...string) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.SysProcAttr = childAttr()
+	return cmd, nil
+}
+
+// freshRunner draws a stateful function's results in a fresh child
+// ("check --draw serial|parallel --function NAME"), for the exact
+// judgement of safetytest.WithFreshProcess. It is the same child mechanism
+// as --isolate.
+func freshRunner(manifest string, cf checkFlags) safetytest.FreshRunner {
+	return func(function string, parallel bool, calls int) ([]string, error) {
+		mode := "serial"
+		if parallel {
+			mode = "parallel"
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), cf.timeout)
+		defer cancel()
+		cmd, err := childCommand(ctx, "check", "--draw", mode, "--function", function,
+			"--actors", strconv.Itoa(cf.actors), "--calls", strconv.Itoa(calls), manifest)
+		if err != nil {
+			return nil, err
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("draw child: %v: %s", err, lastLines(stderr.String(), 3))
+		}
+		var values []string
+		if err := json.Unmarshal(out, &values); err != nil {
+			return nil, fmt.Errorf("draw child: %v", err)
+		}
+		return values, nil
+	}
+}
+
 // checkIsolated runs one function's check in a child process and returns
 // its one-function report. A child that crashes, or is killed for running
 // too long, yields a "crashed" verdict; a child that cannot load the
 // manifest's library returns an error.
 func checkIsolated(manifest, function string, declared extension.Safety, cf checkFlags) (*checkJSON, error) {
-	exe, err := os.Executable()
+	ctx, cancel := context.WithTimeout(context.Background(), cf.timeout)
+	defer cancel()
+	cmd, err := childCommand(ctx, "check", "--json", "--function", function,
+		"--actors", strconv.Itoa(cf.actors), "--calls", strconv.Itoa(cf.calls), manifest)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), cf.timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, "check", "--json", "--function", function,
-		"--actors", strconv.Itoa(cf.actors), "--calls", strconv.Itoa(cf.calls), manifest)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
-	cmd.SysProcAttr = childAttr()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()

@@ -76,6 +76,7 @@ type config struct {
 	actors  int
 	calls   int
 	timeout time.Duration
+	fresh   FreshRunner
 }
 
 type optionFunc func(*config)
@@ -269,6 +270,8 @@ type bound struct {
 	// burst: how many calls a stateful function with scalar results makes
 	// per call of the others (statefulBurst), 0 for one.
 	burst int
+	// fallback: why a stateful function was not judged in fresh processes.
+	fallback string
 }
 
 // statefulBurst multiplies the parallel calls of a stateful function whose
@@ -384,19 +387,7 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 	tr := &tracer{}
 	tr.reset(false)
 	lopts := append(append([]extension.LoadOption{}, s.LoadOptions...), extension.WithTrace(tr.record))
-	var x *extension.Extension
-	var err error
-	switch {
-	case s.Declaration != nil:
-		x, err = extension.Open(*s.Declaration, lopts...)
-	case s.Extension != "":
-		if s.Registry != nil {
-			lopts = append(lopts, extension.WithRegistry(s.Registry))
-		}
-		x, err = extension.Load(s.Extension, lopts...)
-	default:
-		return nil, setupErr("subject names no extension")
-	}
+	x, err := openSubject(s, lopts)
 	if err != nil {
 		return nil, err
 	}
@@ -408,61 +399,9 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 	}
 	var fns []*bound
 	for _, f := range s.Functions {
-		if len(f.Inputs) == 0 {
-			return nil, setupErr("function %q has no inputs", f.Name)
-		}
-		b := &bound{fn: f, call: f.Call, safety: f.Safety, compare: true}
-		if b.call == nil {
-			if b.safety == extension.Undeclared {
-				b.safety = x.SafetyOf(f.Name)
-			}
-			u, err := bindUnit(x, f, b.safety)
-			if err != nil {
-				return nil, err
-			}
-			direct := b.safety.IsParallelSafe() && d.Affinity == extension.AnyThread
-			switch {
-			case direct:
-				// Nothing serializes the calls: read pointer results
-				// late.
-				u.late = true
-				b.unit = u
-			case len(f.Steps) > 0 || f.Result != nil || hasPointerArgs(f.Inputs):
-				b.unit = u
-				if u.readsAfterReturn(f.Inputs) {
-					b.compare = false
-					b.reason = "results are read after the call, outside the gate, so they are not compared under parallel calls"
-				}
-			default:
-				// Under a gate, ffi's copy of a string result is made
-				// inside the gate.
-				var fopts []extension.FuncOption
-				if len(f.Library) > 0 {
-					fopts = append(fopts, extension.FromLibrary(f.Library...))
-				}
-				ff, err := x.FuncString(f.Name, f.Signature, fopts...)
-				if err != nil {
-					return nil, err
-				}
-				b.call = ff.Call
-			}
-		}
-		if b.safety == extension.Undeclared {
-			b.safety = x.SafetyOf(f.Name)
-		}
-		b.report = &FunctionReport{Name: f.Name, Declared: b.safety, Policy: d.Policy, Affinity: d.Affinity, Verdict: VerdictOK}
-		switch {
-		case d.Affinity == extension.DedicatedThread:
-			b.parallel = true
-		case d.Affinity == extension.MainThread:
-			b.parallel = d.Policy == extension.OnMain
-			b.refusal = !b.parallel
-		case b.safety.IsParallelSafe():
-			b.parallel = true
-		case d.Policy == extension.Raise:
-			b.refusal = true
-		default:
-			b.parallel = true // OnMain and Serialize must give serial results too
+		b, err := newBound(x, d, f)
+		if err != nil {
+			return nil, err
 		}
 		fns = append(fns, b)
 	}
@@ -516,7 +455,7 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 		}
 	}
 	for _, b := range par {
-		if b.flaky && b.compare && (b.unit == nil || !b.unit.readsAfterReturn(b.fn.Inputs)) {
+		if b.flaky && b.compare && cfg.fresh == nil && (b.unit == nil || !b.unit.readsAfterReturn(b.fn.Inputs)) {
 			b.burst = statefulBurst
 		}
 	}
@@ -592,6 +531,7 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			case b.flaky && !b.compare:
 				b.report.Verdict = VerdictInconclusive
 				b.reason = "results differ between two serial runs, and under a gate they are not compared"
+			case b.flaky && lateChanged[i] == 0 && cfg.fresh != nil && judgeFresh(b, c, cfg, violate):
 			case b.flaky:
 				judgeStateful(b, c, outcomes[i], lateChanged[i], lateExample[i], cfg, violate)
 			case b.report.Mismatches > 0:
@@ -677,6 +617,83 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 		rep.Functions = append(rep.Functions, *b.report)
 	}
 	return rep, nil
+}
+
+// openSubject opens or loads the subject's extension.
+func openSubject(s Subject, lopts []extension.LoadOption) (*extension.Extension, error) {
+	switch {
+	case s.Declaration != nil:
+		return extension.Open(*s.Declaration, lopts...)
+	case s.Extension != "":
+		if s.Registry != nil {
+			lopts = append(lopts, extension.WithRegistry(s.Registry))
+		}
+		return extension.Load(s.Extension, lopts...)
+	default:
+		return nil, setupErr("subject names no extension")
+	}
+}
+
+// newBound binds f for the suite's calls, with what its declaration says
+// about where those calls run.
+func newBound(x *extension.Extension, d extension.Declaration, f Function) (*bound, error) {
+	if len(f.Inputs) == 0 {
+		return nil, setupErr("function %q has no inputs", f.Name)
+	}
+	b := &bound{fn: f, call: f.Call, safety: f.Safety, compare: true}
+	if b.call == nil {
+		if b.safety == extension.Undeclared {
+			b.safety = x.SafetyOf(f.Name)
+		}
+		u, err := bindUnit(x, f, b.safety)
+		if err != nil {
+			return nil, err
+		}
+		direct := b.safety.IsParallelSafe() && d.Affinity == extension.AnyThread
+		switch {
+		case direct:
+			// Nothing serializes the calls: read pointer results
+			// late.
+			u.late = true
+			b.unit = u
+		case len(f.Steps) > 0 || f.Result != nil || hasPointerArgs(f.Inputs):
+			b.unit = u
+			if u.readsAfterReturn(f.Inputs) {
+				b.compare = false
+				b.reason = "results are read after the call, outside the gate, so they are not compared under parallel calls"
+			}
+		default:
+			// Under a gate, ffi's copy of a string result is made
+			// inside the gate.
+			var fopts []extension.FuncOption
+			if len(f.Library) > 0 {
+				fopts = append(fopts, extension.FromLibrary(f.Library...))
+			}
+			ff, err := x.FuncString(f.Name, f.Signature, fopts...)
+			if err != nil {
+				return nil, err
+			}
+			b.call = ff.Call
+		}
+	}
+	if b.safety == extension.Undeclared {
+		b.safety = x.SafetyOf(f.Name)
+	}
+	b.report = &FunctionReport{Name: f.Name, Declared: b.safety, Policy: d.Policy, Affinity: d.Affinity, Verdict: VerdictOK}
+	switch {
+	case d.Affinity == extension.DedicatedThread:
+		b.parallel = true
+	case d.Affinity == extension.MainThread:
+		b.parallel = d.Policy == extension.OnMain
+		b.refusal = !b.parallel
+	case b.safety.IsParallelSafe():
+		b.parallel = true
+	case d.Policy == extension.Raise:
+		b.refusal = true
+	default:
+		b.parallel = true // OnMain and Serialize must give serial results too
+	}
+	return b, nil
 }
 
 // callOnce makes one parallel-phase call of b with input k in actor a and
@@ -791,8 +808,9 @@ type actorResult struct {
 	Mismatches  int
 	Refused     int
 	Example     string
-	Outcomes    []timed // a stateful function's results, "input|outcome", with when they returned
-	LateChanged int     // results whose memory changed between the return and the late re-read
+	Outcomes    []timed   // a stateful function's results, "input|outcome", with when they returned
+	LateChanged int       // results whose memory changed between the return and the late re-read
+	draw        []outcome // Draw's results
 	LateExample string
 }
 

@@ -124,4 +124,7 @@ func judgeStateful(b *bound, c *testCase, par []timed, lateChanged int, lateExam
 		b.reason = fmt.Sprintf("results differ between two serial runs, so distributions were compared: %d of %d parallel results repeated one returned less than %v before (%d of %d serially), none changed after the return",
 			parClose, len(par), closeWindow, serialClose, len(b.sample))
 	}
+	if b.fallback != "" && b.reason != "" {
+		b.reason += " (" + b.fallback + ")"
+	}
 }
