@@ -561,7 +561,7 @@ func resultProblem(t reflect.Type) string {
 	case reflect.Slice:
 		return "a C function cannot return a slice (no length); return a pointer"
 	case reflect.Func:
-		return "a C function pointer result must be declared uintptr and bound with BindPtr"
+		return "a C function pointer result must be declared uintptr and called through FuncAt"
 	case reflect.Interface:
 		return "a C function cannot return an interface value"
 	case reflect.Pointer:
