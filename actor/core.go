@@ -163,7 +163,9 @@ func (c *core) requestStop() {
 	c.cancel()
 	switch c.kind {
 	case kindBody:
-		c.in.close()
+		// What was queued will never be received: count it now, closeInbox
+		// finds the inbox already emptied.
+		c.sh.deadLetters.Add(uint64(c.in.close()))
 		c.closePorts()
 		c.ev.Signal()
 	case kindHandler:
