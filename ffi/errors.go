@@ -44,6 +44,12 @@ var (
 	// ErrBadArgument reports an argument of a dynamic call ((*Func).Call)
 	// that does not convert to the parameter's type.
 	ErrBadArgument = errors.New("ffi: bad argument")
+
+	// ErrTooManyArguments reports a call of a variadic function with more
+	// variadic arguments than the call engine can pass (the limit depends on
+	// the fixed parameters; about 26 words go on the stack). The call is
+	// refused before native code is entered.
+	ErrTooManyArguments = errors.New("ffi: too many arguments")
 )
 
 // LoadError reports a library or a symbol that could not be loaded.
