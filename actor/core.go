@@ -131,14 +131,26 @@ func (s *System) newCore(name string, k kind, pinned, main bool) *core {
 // startPinned runs fn on a new goroutine locked to its own OS thread, bound
 // to the actor's Exec. The goroutine exits still locked, so the runtime
 // terminates the thread and no thread-local native state outlives the actor.
+//
+// A handler that calls runtime.Goexit (t.Fatal) ends the goroutine, and its
+// thread, in the middle of fn; its mailbox has reported the failure by then,
+// and fn carries on on a new locked thread, as a panic would have let it.
 func (c *core) startPinned(fn func()) {
 	go func() {
 		runtime.LockOSThread()
 		// No UnlockOSThread, on purpose: see the comment above.
 		c.enterThread()
-		defer close(c.exited)
-		defer c.leaveThread()
+		returned := false
+		defer func() {
+			c.leaveThread()
+			if !returned && c.kind == kindHandler {
+				c.startPinned(fn)
+				return
+			}
+			close(c.exited)
+		}()
 		fn()
+		returned = true
 	}()
 }
 
