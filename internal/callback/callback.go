@@ -343,7 +343,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 	}
 	if !c.threadSafe {
 		stats.exWrongThread.Add(1)
-		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: safety.ErrWrongThread})
+		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: errNotThreadSafe})
 		return c.exc
 	}
 	if !e.TryAcquire() {
@@ -359,6 +359,10 @@ func (c *Callback) invoke(a *Args) uintptr {
 	e.Release()
 	return r
 }
+
+// errNotThreadSafe is the reason a callback created without ThreadSafe
+// refuses a call from another thread; it says how to accept such calls.
+var errNotThreadSafe = fmt.Errorf("%w (the callback was created without ThreadSafe: create it with ffi.ThreadSafe() to accept calls from any thread)", safety.ErrWrongThread)
 
 // nested runs an inline call, counting its nesting depth (only the code
 // inside the owner touches depth).
