@@ -2,6 +2,7 @@ package node
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -20,33 +21,87 @@ import (
 // process of its own, as in production.
 const peerEnv = "GORACTOR_NODE_TEST_PEER"
 
+// testNode is the node of the test process and testCx the Context of its
+// main actor. protoactor-go remote sets grpc's process-wide logger on every
+// start, racing with the transport goroutines of any node already in the
+// process: so a process holds one node for its whole life, as in
+// production, and every peer runs in a process of its own.
+var (
+	testNode *Node
+	testCx   *actor.Context
+)
+
 func TestMain(m *testing.M) {
-	if os.Getenv(peerEnv) != "" {
-		os.Exit(peerMain())
+	if mode := os.Getenv(peerEnv); mode != "" {
+		os.Exit(peerMain(mode))
 	}
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
-		// grpc and protoactor remote goroutines that end after Close
-		// returns (connection teardown).
-		goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run"),
-		goleak.IgnoreAnyFunction("google.golang.org/grpc.(*addrConn).resetTransport"),
-		goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*http2Client).keepalive"),
-		goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.newHTTP2Client.func6"),
-		goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*controlBuffer).get"),
-	)
+	ready := make(chan error, 1)
+	quit := make(chan struct{})
+	ran := make(chan error, 1)
+	go func() {
+		ran <- actor.Run(func(cx *actor.Context) error {
+			n, err := Start(cx)
+			if err != nil {
+				ready <- err
+				return err
+			}
+			testNode, testCx = n, cx
+			ready <- nil
+			<-quit
+			return n.Close()
+		}, actor.WithShutdownTimeout(10*time.Second))
+	}()
+	if err := <-ready; err != nil {
+		fmt.Fprintln(os.Stderr, "node test: start:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	close(quit)
+	if err := <-ran; err != nil {
+		fmt.Fprintln(os.Stderr, "node test: Run:", err)
+		code = 1
+	}
+	if code == 0 {
+		if err := goleak.Find(
+			goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
+			// grpc connection teardown that ends on its own after Close.
+			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run"),
+			goleak.IgnoreAnyFunction("google.golang.org/grpc.(*addrConn).resetTransport"),
+			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*http2Client).keepalive"),
+			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.newHTTP2Client.func6"),
+			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*controlBuffer).get"),
+		); err != nil {
+			fmt.Fprintln(os.Stderr, "node test: goroutines leaked:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // peerMain runs a node until its stdin closes (the parent ended or closed
 // it), printing its address first.
-func peerMain() int {
+func peerMain(mode string) int {
 	err := actor.Run(func(cx *actor.Context) error {
+		if addr, ok := strings.CutPrefix(mode, "listen:"); ok {
+			_, err := Start(cx, WithAddress(addr))
+			fmt.Printf("LISTENERR %v\n", err)
+			return nil
+		}
 		n, err := Start(cx)
 		if err != nil {
 			return err
 		}
 		fmt.Printf("ADDR %s\n", n.Addr())
 		_, _ = io.Copy(io.Discard, os.Stdin)
-		return n.Close()
+		err = n.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := cx.System().Stop(ctx); err != nil {
+			return err
+		}
+		st := cx.System().Stats()
+		fmt.Printf("STATS %d %d %d %d %d\n", st.Sent, st.Received, st.Rejected, st.Dropped, st.DeadLetters)
+		return err
 	}, actor.WithShutdownTimeout(10*time.Second))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "peer:", err)
@@ -60,7 +115,9 @@ type proc struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	addr  string
-	done  chan error
+	done  chan struct{}    // closed when the process has been waited for
+	err   error            // its exit status, set before done is closed
+	stats chan actor.Stats // the peer's counters, printed as it exits
 }
 
 // startPeer starts a peer node process and returns it once it listens. It
@@ -83,7 +140,7 @@ func startPeer(t *testing.T) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, stdin: stdin, done: make(chan error, 1)}
+	p := &proc{cmd: cmd, stdin: stdin, done: make(chan struct{}), stats: make(chan actor.Stats, 1)}
 	line := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -91,14 +148,22 @@ func startPeer(t *testing.T) *proc {
 			if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
 				line <- a
 			}
+			if a, ok := strings.CutPrefix(sc.Text(), "STATS "); ok {
+				var st actor.Stats
+				if _, err := fmt.Sscan(a, &st.Sent, &st.Received, &st.Rejected, &st.Dropped, &st.DeadLetters); err == nil {
+					p.stats <- st
+				}
+			}
 		}
 		close(line)
-		p.done <- cmd.Wait()
+		p.err = cmd.Wait()
+		close(p.done)
 	}()
 	select {
 	case a, ok := <-line:
 		if !ok {
-			t.Fatalf("peer exited before listening: %v", <-p.done)
+			<-p.done
+			t.Fatalf("peer exited before listening: %v", p.err)
 		}
 		p.addr = a
 	case <-time.After(30 * time.Second):
@@ -110,14 +175,14 @@ func startPeer(t *testing.T) *proc {
 }
 
 // stop closes the peer's stdin and waits for it, killing it after 20 s.
+// Calling it again does nothing.
 func (p *proc) stop(t *testing.T) {
 	_ = p.stdin.Close()
 	select {
 	case <-p.done:
 	case <-time.After(20 * time.Second):
 		t.Errorf("peer %d did not exit within 20s; killing it", p.cmd.Process.Pid)
-		_ = p.cmd.Process.Kill()
-		<-p.done
+		p.kill()
 	}
 }
 
@@ -125,5 +190,4 @@ func (p *proc) stop(t *testing.T) {
 func (p *proc) kill() {
 	_ = p.cmd.Process.Kill()
 	<-p.done
-	p.done <- nil // for stop
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -106,36 +108,27 @@ func timeout(t testing.TB, d time.Duration) context.Context {
 	return ctx
 }
 
-// withNode runs fn as the main actor of a node.
+// withNode runs fn with the test process's node (see TestMain) and the
+// Context of its main actor.
 func withNode(t *testing.T, fn func(cx *actor.Context, n *Node) error) {
 	t.Helper()
-	err := actor.Run(func(cx *actor.Context) error {
-		n, err := Start(cx)
-		if err != nil {
-			return err
-		}
-		defer n.Close()
-		return fn(cx, n)
-	}, actor.WithShutdownTimeout(10*time.Second))
-	if err != nil {
+	if err := fn(testCx, testNode); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestListenError runs first: protoactor remote sets grpc's process-wide
-// logger on every start, which races with the transport goroutines of an
-// earlier node of the same process still winding down.
+// TestListenError starts a node on an address of another machine, in a
+// process of its own (one node per process: see TestMain).
 func TestListenError(t *testing.T) {
-	err := actor.Run(func(cx *actor.Context) error {
-		_, err := Start(cx, WithAddress("203.0.113.1:1"))
-		if err == nil {
-			return errors.New("Start on an address of another machine succeeded")
-		}
-		t.Logf("Start: %v", err)
-		return nil
-	})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), peerEnv+"=listen:203.0.113.1:1")
+	setPdeathsig(cmd)
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("listen helper: %v", err)
+	}
+	if !strings.Contains(string(out), "LISTENERR node: listen on 203.0.113.1:1") {
+		t.Errorf("listen helper printed %q; want the listen error", out)
 	}
 }
 
