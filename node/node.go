@@ -405,7 +405,7 @@ func (n *Node) reply(w *wire, r *wire) {
 	if n.closed.Load() || w.From == "" {
 		return
 	}
-	r.Op, r.Seq = opReply, w.Seq
+	r.Op, r.Seq, r.From = opReply, w.Seq, n.addr
 	if err := n.send(w.From, r); err != nil {
 		n.log.Warn("node: reply not sent", zap.Error(err))
 	}

@@ -91,6 +91,15 @@ func init() {
 			}
 		})
 	})
+	// slower answers after longer than the failure detector's deadline.
+	RegisterHandlerKind("slower", func() actor.Handler {
+		return actor.HandlerFunc(func(hc *actor.HandlerContext, msg any) {
+			if _, ok := msg.(string); ok {
+				time.Sleep(DefaultDownAfter + time.Second)
+				_ = hc.Respond(msg)
+			}
+		})
+	})
 	// slow answers after a second.
 	RegisterHandlerKind("slow", func() actor.Handler {
 		return actor.HandlerFunc(func(hc *actor.HandlerContext, msg any) {
@@ -226,6 +235,23 @@ func TestTwoNodesBodyAndHandler(t *testing.T) {
 		}
 		if err := echo.Join(ctx); err != nil {
 			t.Errorf("Join(echo) = %v", err)
+		}
+		return nil
+	})
+}
+
+// TestLongRequestOnLiveNode: a request that takes longer than the failure
+// detector's deadline succeeds, because the node answers heartbeats.
+func TestLongRequestOnLiveNode(t *testing.T) {
+	addr := startPeer(t).addr
+	withNode(t, func(cx *actor.Context, n *Node) error {
+		ctx := timeout(t, 30*time.Second)
+		slower, err := n.Spawn(ctx, addr, "slower")
+		if err != nil {
+			return err
+		}
+		if v, err := slower.Request(ctx, "x"); err != nil || v != "x" {
+			t.Errorf("Request = %v, %v; want x", v, err)
 		}
 		return nil
 	})
