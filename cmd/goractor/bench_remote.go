@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -90,11 +91,45 @@ func benchPeer() int {
 	return 0
 }
 
-// benchCluster is this process's node and its peer, started once per
-// process (protoactor remote keeps process-wide state: one node per
-// process) and left running until the process exits; the peer dies with it
-// (its stdin closes; Pdeathsig on Linux).
-var benchCluster = sync.OnceValues(func() (*clusterBench, error) {
+// clusterMu guards cluster, the node of this process and its peer while a
+// bench runs: started by the first remote measurement, closed by
+// closeBenchCluster at the end of the run. The peer also dies with this
+// process (its stdin closes; Pdeathsig on Linux).
+var (
+	clusterMu sync.Mutex
+	cluster   *clusterBench
+)
+
+func benchCluster() (*clusterBench, error) {
+	clusterMu.Lock()
+	defer clusterMu.Unlock()
+	if cluster != nil {
+		return cluster, nil
+	}
+	cb, err := startCluster()
+	if err != nil {
+		return nil, err
+	}
+	cluster = cb
+	return cb, nil
+}
+
+// closeBenchCluster stops the bench's node and its peer, if started.
+func closeBenchCluster() {
+	clusterMu.Lock()
+	cb := cluster
+	cluster = nil
+	clusterMu.Unlock()
+	if cb == nil {
+		return
+	}
+	close(cb.quit)
+	<-cb.ran
+	_ = cb.peerStdin.Close()
+	<-cb.peerDone
+}
+
+func startCluster() (*clusterBench, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -111,12 +146,18 @@ var benchCluster = sync.OnceValues(func() (*clusterBench, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	cb := &clusterBench{peerStdin: stdin}
+	cb := &clusterBench{peerStdin: stdin, quit: make(chan struct{}), ran: make(chan struct{}), peerDone: make(chan struct{})}
 	addr := make(chan string, 1)
+	started := make(chan error, 1)
 	go func() {
+		// Pdeathsig fires when the thread that forked the child ends, not
+		// the process: fork from a thread kept for the child's whole life.
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
@@ -125,19 +166,26 @@ var benchCluster = sync.OnceValues(func() (*clusterBench, error) {
 		}
 		close(addr)
 		_ = cmd.Wait()
+		close(cb.peerDone)
 	}()
+	if err := <-started; err != nil {
+		return nil, err
+	}
 	select {
 	case a, ok := <-addr:
 		if !ok {
+			<-cb.peerDone
 			return nil, errors.New("bench peer exited before listening")
 		}
 		cb.peer = a
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
+		<-cb.peerDone
 		return nil, errors.New("bench peer did not start within 30s")
 	}
 	ready := make(chan error, 1)
 	go func() {
+		defer close(cb.ran)
 		_ = actor.Run(func(cx *actor.Context) error {
 			n, err := node.Start(cx)
 			if err != nil {
@@ -147,21 +195,27 @@ var benchCluster = sync.OnceValues(func() (*clusterBench, error) {
 			cb.n = n
 			cb.ps, _ = cx.Self().Proto()
 			ready <- nil
-			select {} // for the life of the process
+			<-cb.quit
+			return n.Close()
 		})
 	}()
 	if err := <-ready; err != nil {
 		_ = stdin.Close()
+		<-cb.peerDone
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if cb.echo, err = cb.n.Spawn(ctx, cb.peer, benchEchoKind); err != nil {
+		close(cb.quit)
+		<-cb.ran
+		_ = stdin.Close()
+		<-cb.peerDone
 		return nil, err
 	}
 	cb.raw = &proto.PID{Address: cb.peer, Id: benchEchoProto}
 	return cb, nil
-})
+}
 
 type clusterBench struct {
 	n         *node.Node
@@ -170,6 +224,9 @@ type clusterBench struct {
 	peerStdin io.Closer
 	echo      *actor.Ref
 	raw       *proto.PID
+	quit      chan struct{} // closed to end the node's system
+	ran       chan struct{} // closed when it has ended
+	peerDone  chan struct{} // closed when the peer has exited
 }
 
 func (cb *clusterBench) goractorRequest(ctx context.Context, i int) error {
