@@ -57,7 +57,7 @@
 // A node that goes away fails every pending request, Spawn and Value/Join
 // on its actors with a [*NodeDownError] (errors.Is actor.ErrNodeDown): at
 // once when its connection breaks (the process died), and otherwise when it
-// has not answered for [DefaultDownAfter] (2 s; heartbeats every
+// has not answered for [DefaultDownAfter] (5 s; heartbeats every
 // [DefaultHeartbeat] while anything waits on it; [WithFailureDetector]).
 // Nothing waits forever. A request that completed was delivered exactly
 // once; one that fails may or may not have been handled. Send waits for the

@@ -1,12 +1,10 @@
 package node
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/selfexec"
 )
 
 // peerEnv makes the test binary a peer node: protoactor-go remote keeps
@@ -84,7 +83,7 @@ func peerMain(mode string) int {
 	err := actor.Run(func(cx *actor.Context) error {
 		if addr, ok := strings.CutPrefix(mode, "listen:"); ok {
 			_, err := Start(cx, WithAddress(addr))
-			fmt.Printf("LISTENERR %v\n", err)
+			fmt.Printf("ADDR %v\n", err) // the error stands for the address
 			return nil
 		}
 		n, err := Start(cx)
@@ -112,11 +111,8 @@ func peerMain(mode string) int {
 
 // proc is a peer node process started by a test.
 type proc struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
+	*selfexec.Child
 	addr  string
-	done  chan struct{}    // closed when the process has been waited for
-	err   error            // its exit status, set before done is closed
 	stats chan actor.Stats // the peer's counters, printed as it exits
 }
 
@@ -125,51 +121,19 @@ type proc struct {
 // exited within 20 s. The peer also dies with this process (Pdeathsig).
 func startPeer(t *testing.T) *proc {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), peerEnv+"=1")
-	cmd.Stderr = os.Stderr
-	setPdeathsig(cmd)
-	stdin, err := cmd.StdinPipe()
+	p := &proc{stats: make(chan actor.Stats, 1)}
+	c, err := selfexec.Start(peerEnv+"=1", func(line string) {
+		if a, ok := strings.CutPrefix(line, "STATS "); ok {
+			var st actor.Stats
+			if _, err := fmt.Sscan(a, &st.Sent, &st.Received, &st.Rejected, &st.Dropped, &st.DeadLetters); err == nil {
+				p.stats <- st
+			}
+		}
+	}, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{cmd: cmd, stdin: stdin, done: make(chan struct{}), stats: make(chan actor.Stats, 1)}
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-				line <- a
-			}
-			if a, ok := strings.CutPrefix(sc.Text(), "STATS "); ok {
-				var st actor.Stats
-				if _, err := fmt.Sscan(a, &st.Sent, &st.Received, &st.Rejected, &st.Dropped, &st.DeadLetters); err == nil {
-					p.stats <- st
-				}
-			}
-		}
-		close(line)
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	select {
-	case a, ok := <-line:
-		if !ok {
-			<-p.done
-			t.Fatalf("peer exited before listening: %v", p.err)
-		}
-		p.addr = a
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("peer did not start within 30s")
-	}
+	p.Child, p.addr = c, c.Addr
 	t.Cleanup(func() { p.stop(t) })
 	return p
 }
@@ -177,17 +141,10 @@ func startPeer(t *testing.T) *proc {
 // stop closes the peer's stdin and waits for it, killing it after 20 s.
 // Calling it again does nothing.
 func (p *proc) stop(t *testing.T) {
-	_ = p.stdin.Close()
-	select {
-	case <-p.done:
-	case <-time.After(20 * time.Second):
-		t.Errorf("peer %d did not exit within 20s; killing it", p.cmd.Process.Pid)
-		p.kill()
+	if err := p.Stop(20 * time.Second); err != nil {
+		t.Error(err)
 	}
 }
 
 // kill ends the peer with SIGKILL and waits for it.
-func (p *proc) kill() {
-	_ = p.cmd.Process.Kill()
-	<-p.done
-}
+func (p *proc) kill() { p.Kill() }

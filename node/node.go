@@ -25,8 +25,8 @@ const endpointName = "goractor-node"
 
 // Defaults of the failure detector (see docs/distribution.md).
 const (
-	DefaultHeartbeat = 250 * time.Millisecond
-	DefaultDownAfter = 2 * time.Second
+	DefaultHeartbeat = 500 * time.Millisecond
+	DefaultDownAfter = 5 * time.Second
 )
 
 // Option configures Start.

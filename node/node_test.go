@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -129,15 +128,15 @@ func withNode(t *testing.T, fn func(cx *actor.Context, n *Node) error) {
 // TestListenError starts a node on an address of another machine, in a
 // process of its own (one node per process: see TestMain).
 func TestListenError(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), peerEnv+"=listen:203.0.113.1:1")
-	setPdeathsig(cmd)
-	out, err := cmd.Output()
+	c, err := selfexec.Start(peerEnv+"=listen:203.0.113.1:1", nil, 30*time.Second)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Err(); err != nil {
 		t.Fatalf("listen helper: %v", err)
 	}
-	if !strings.Contains(string(out), "LISTENERR node: listen on 203.0.113.1:1") {
-		t.Errorf("listen helper printed %q; want the listen error", out)
+	if !strings.Contains(c.Addr, "node: listen on 203.0.113.1:1") {
+		t.Errorf("listen helper printed %q; want the listen error", c.Addr)
 	}
 }
 

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/node"
 )
 
@@ -125,64 +121,15 @@ func closeBenchCluster() {
 	}
 	close(cb.quit)
 	<-cb.ran
-	_ = cb.peerStdin.Close()
-	<-cb.peerDone
+	_ = cb.peerProc.Stop(20 * time.Second)
 }
 
 func startCluster() (*clusterBench, error) {
-	exe, err := os.Executable()
+	peer, err := selfexec.Start(benchPeerEnv+"=1", nil, 30*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), benchPeerEnv+"=1")
-	cmd.Stderr = os.Stderr
-	setPdeathsig(cmd)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cb := &clusterBench{peerStdin: stdin, quit: make(chan struct{}), ran: make(chan struct{}), peerDone: make(chan struct{})}
-	addr := make(chan string, 1)
-	started := make(chan error, 1)
-	go func() {
-		// Pdeathsig fires when the thread that forked the child ends, not
-		// the process: fork from a thread kept for the child's whole life.
-		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-				addr <- a
-			}
-		}
-		close(addr)
-		_ = cmd.Wait()
-		close(cb.peerDone)
-	}()
-	if err := <-started; err != nil {
-		return nil, err
-	}
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			<-cb.peerDone
-			return nil, errors.New("bench peer exited before listening")
-		}
-		cb.peer = a
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		<-cb.peerDone
-		return nil, errors.New("bench peer did not start within 30s")
-	}
+	cb := &clusterBench{peerProc: peer, peer: peer.Addr, quit: make(chan struct{}), ran: make(chan struct{})}
 	ready := make(chan error, 1)
 	go func() {
 		defer close(cb.ran)
@@ -200,8 +147,7 @@ func startCluster() (*clusterBench, error) {
 		})
 	}()
 	if err := <-ready; err != nil {
-		_ = stdin.Close()
-		<-cb.peerDone
+		_ = peer.Stop(20 * time.Second)
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -209,8 +155,7 @@ func startCluster() (*clusterBench, error) {
 	if cb.echo, err = cb.n.Spawn(ctx, cb.peer, benchEchoKind); err != nil {
 		close(cb.quit)
 		<-cb.ran
-		_ = stdin.Close()
-		<-cb.peerDone
+		_ = peer.Stop(20 * time.Second)
 		return nil, err
 	}
 	cb.raw = &proto.PID{Address: cb.peer, Id: benchEchoProto}
@@ -218,15 +163,14 @@ func startCluster() (*clusterBench, error) {
 }
 
 type clusterBench struct {
-	n         *node.Node
-	ps        *proto.ActorSystem
-	peer      string
-	peerStdin io.Closer
-	echo      *actor.Ref
-	raw       *proto.PID
-	quit      chan struct{} // closed to end the node's system
-	ran       chan struct{} // closed when it has ended
-	peerDone  chan struct{} // closed when the peer has exited
+	n        *node.Node
+	ps       *proto.ActorSystem
+	peer     string
+	peerProc *selfexec.Child
+	echo     *actor.Ref
+	raw      *proto.PID
+	quit     chan struct{} // closed to end the node's system
+	ran      chan struct{} // closed when it has ended
 }
 
 func (cb *clusterBench) goractorRequest(ctx context.Context, i int) error {

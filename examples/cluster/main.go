@@ -1,20 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension/zlib"
+	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/node"
 )
 
@@ -103,76 +101,6 @@ func workerMain() int {
 	return 0
 }
 
-// worker is a worker process: its address, and how to end it.
-type worker struct {
-	addr  string
-	stdin io.Closer
-	done  chan struct{}
-}
-
-// startWorker re-executes this program as a worker node on 127.0.0.1.
-func startWorker() (*worker, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(exe, "-test.run=^$") // the flag is for the test binary; main ignores it
-	cmd.Env = append(os.Environ(), workerEnv+"=1")
-	cmd.Stderr = os.Stderr
-	setPdeathsig(cmd)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	w := &worker{stdin: stdin, done: make(chan struct{})}
-	addr := make(chan string, 1)
-	started := make(chan error, 1)
-	go func() {
-		defer close(w.done)
-		// The worker dies with the thread that forked it (Pdeathsig):
-		// keep this thread for the worker's whole life.
-		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-				addr <- a
-			}
-		}
-		close(addr)
-		_ = cmd.Wait()
-	}()
-	if err := <-started; err != nil {
-		return nil, err
-	}
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			<-w.done
-			return nil, errors.New("worker exited before listening")
-		}
-		w.addr = a
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		<-w.done
-		return nil, errors.New("worker did not start within 30s")
-	}
-	return w, nil
-}
-
-func (w *worker) stop() {
-	_ = w.stdin.Close()
-	<-w.done
-}
-
 // run compresses input (generated text when empty) on three nodes and
 // writes the report to out.
 func run(out io.Writer, input []byte) error {
@@ -183,14 +111,16 @@ func run(out io.Writer, input []byte) error {
 	for off := 0; off < len(input); off += blockSize {
 		blocks = append(blocks, input[off:min(off+blockSize, len(input))])
 	}
-	var workers []*worker
+	// Two workers: this program re-executed on 127.0.0.1. They end when
+	// their stdin closes, and die with this process even on kill -9.
+	var workers []*selfexec.Child
 	defer func() {
 		for _, w := range workers {
-			w.stop()
+			_ = w.Stop(20 * time.Second)
 		}
 	}()
 	for range 2 {
-		w, err := startWorker()
+		w, err := selfexec.Start(workerEnv+"=1", nil, 30*time.Second)
 		if err != nil {
 			return err
 		}
@@ -204,7 +134,7 @@ func run(out io.Writer, input []byte) error {
 		defer n.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		addrs := []string{n.Addr(), workers[0].addr, workers[1].addr}
+		addrs := []string{n.Addr(), workers[0].Addr, workers[1].Addr}
 		var zs []*actor.Ref
 		for i, a := range addrs {
 			z, err := n.Spawn(ctx, a, "cluster.zlib", node.WithName(fmt.Sprintf("zlib@node%d", i)))
