@@ -57,9 +57,10 @@ type core struct {
 	spaceWaiters []*osthread.Event
 	nSpace       atomic.Int32 // len(spaceWaiters), read without the lock
 
-	in  inbox    // body actors
-	mb  *mailbox // handler actors
-	pid *proto.PID
+	in     inbox         // body actors
+	remote RemoteBackend // remote Refs (NewRemoteRef)
+	mb     *mailbox      // handler actors
+	pid    *proto.PID
 	// pidReady is closed by the spawner once pid is written (or the spawn
 	// failed). The actor's own goroutine can run before SpawnNamed returns
 	// (a handler that stops itself in Started), so everything it does with
