@@ -214,14 +214,26 @@ func (s *System) spawnBody(body func(*Context) (any, error), opts []SpawnOption)
 	cx := &Context{c: c, args: args}
 	run := func() {
 		c.exec.Enter()
-		res, err := runBody(c, body, cx)
-		c.exec.Leave()
-		c.linger(nil)
-		if f := c.lateFail(); f != nil && err == nil {
-			res, err = nil, &RemoteError{Actor: c.name, Cause: f}
-		}
-		c.closeCallbacks()
-		c.finish(res, err)
+		var res any
+		var err error
+		returned := false
+		// Deferred, so that it also runs when body calls runtime.Goexit
+		// (t.Fatal, t.FailNow): the actor then fails with ErrGoexit instead
+		// of never resolving.
+		defer func() {
+			if !returned {
+				res, err = nil, &RemoteError{Actor: c.name, Cause: goexitError()}
+			}
+			c.exec.Leave()
+			c.linger(nil)
+			if f := c.lateFail(); f != nil && err == nil {
+				res, err = nil, &RemoteError{Actor: c.name, Cause: f}
+			}
+			c.closeCallbacks()
+			c.finish(res, err)
+		}()
+		res, err = runBody(c, body, cx)
+		returned = true
 	}
 	if c.pinned {
 		c.startPinned(run)
@@ -281,11 +293,19 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 	_ = s.add(c)
 	cx := &Context{c: c}
 	var mainErr, stopErr error
+	var shutdown func(restore func())
 	body := func() {
 		// Publish the main actor to the layers below (extension's OnMain
 		// policy finds it through execctx.Main).
 		restore := execctx.SetMain(c.exec)
 		c.exec.Enter()
+		returned := false
+		defer func() {
+			if !returned { // main called runtime.Goexit
+				mainErr = &RemoteError{Actor: c.name, Cause: goexitError()}
+			}
+			shutdown(restore)
+		}()
 		_, mainErr = runBody(c, func(cx *Context) (any, error) { return nil, main(cx) }, cx)
 		var re *RemoteError
 		if errors.As(mainErr, &re) && re.Actor == c.name {
@@ -293,6 +313,9 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 				mainErr = re.Cause // main's own error, returned as is
 			}
 		}
+		returned = true
+	}
+	shutdown = func(restore func()) {
 		ctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
 		// Stop waits for the other actors, their ref'ed callbacks included;
 		// while it waits, main's token is free and it serves calls.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/osthread"
+	"github.com/goractor/goractor/safety"
 )
 
 type kind uint8
@@ -56,9 +57,10 @@ type core struct {
 	spaceWaiters []*osthread.Event
 	nSpace       atomic.Int32 // len(spaceWaiters), read without the lock
 
-	in  inbox    // body actors
-	mb  *mailbox // handler actors
-	pid *proto.PID
+	in     inbox         // body actors
+	remote RemoteBackend // remote Refs (NewRemoteRef)
+	mb     *mailbox      // handler actors
+	pid    *proto.PID
 	// pidReady is closed by the spawner once pid is written (or the spawn
 	// failed). The actor's own goroutine can run before SpawnNamed returns
 	// (a handler that stops itself in Started), so everything it does with
@@ -130,14 +132,26 @@ func (s *System) newCore(name string, k kind, pinned, main bool) *core {
 // startPinned runs fn on a new goroutine locked to its own OS thread, bound
 // to the actor's Exec. The goroutine exits still locked, so the runtime
 // terminates the thread and no thread-local native state outlives the actor.
+//
+// A handler that calls runtime.Goexit (t.Fatal) ends the goroutine, and its
+// thread, in the middle of fn; its mailbox has reported the failure by then,
+// and fn carries on on a new locked thread, as a panic would have let it.
 func (c *core) startPinned(fn func()) {
 	go func() {
 		runtime.LockOSThread()
 		// No UnlockOSThread, on purpose: see the comment above.
 		c.enterThread()
-		defer close(c.exited)
-		defer c.leaveThread()
+		returned := false
+		defer func() {
+			c.leaveThread()
+			if !returned && c.kind == kindHandler {
+				c.startPinned(fn)
+				return
+			}
+			close(c.exited)
+		}()
 		fn()
+		returned = true
 	}()
 }
 
@@ -162,7 +176,9 @@ func (c *core) requestStop() {
 	c.cancel()
 	switch c.kind {
 	case kindBody:
-		c.in.close()
+		// What was queued will never be received: count it now, closeInbox
+		// finds the inbox already emptied.
+		c.sh.deadLetters.Add(uint64(c.in.close()))
 		c.closePorts()
 		c.ev.Signal()
 	case kindHandler:
@@ -322,6 +338,11 @@ func (c *core) runOnThread(ctx context.Context, f func()) error {
 	if c.isDone() {
 		return errClosedActor(c.name)
 	}
+	if c.exec.GuestHere() {
+		// A callback inside c on a foreign thread holds c's token, which c's
+		// thread needs to run f.
+		return fmt.Errorf("actor: call to run on %q from a callback running inside it on another thread: %w", c.name, safety.ErrWouldDeadlock)
+	}
 	if !c.pinned {
 		// No thread to run on: run under the actor's token, which makes f
 		// exclusive with the actor's own work.
@@ -336,6 +357,12 @@ func (c *core) runOnThread(ctx context.Context, f func()) error {
 	// on each other cannot hang here. What remains is an actor calling
 	// itself from another goroutine it waits for, which ctx bounds.
 	self := current()
+	if self != nil && !self.exec.OnOwnGoroutine() {
+		if err := guestCall(self, c); err != nil {
+			return err
+		}
+		self = nil // a guest waits as a plain goroutine: self's event is not its
+	}
 	ev := waitEvent(self)
 	defer releaseWaitEvent(self, ev)
 	cl := &call{ctx: ctx, f: f, ev: ev}
@@ -351,6 +378,21 @@ func (c *core) runOnThread(ctx context.Context, f func()) error {
 		return err
 	}
 	return cl.err
+}
+
+// guestCall refuses a call that a callback running inside self on a thread
+// C created (execctx.BindGuest) forwards to c when c cannot run it: self is
+// waiting for c (c is most likely running self's own call, the one that made
+// the callback), or c's thread is inside a native call (most likely the one
+// waiting for this callback).
+func guestCall(self, c *core) error {
+	switch {
+	case self.waitingOn.Load() == c:
+		return fmt.Errorf("actor: call to run on %q from a callback of actor %q on a foreign thread while %q waits for %q: %w", c.name, self.name, self.name, c.name, safety.ErrWouldDeadlock)
+	case c.exec.InNative():
+		return fmt.Errorf("actor: call to run on %q from a callback of actor %q on a foreign thread while %q is inside a native call: %w", c.name, self.name, c.name, safety.ErrWouldDeadlock)
+	}
+	return nil
 }
 
 // serviceCalls runs the queued calls on the actor's goroutine. holding says

@@ -42,7 +42,18 @@ var (
 	// down, and is wrapped by the Err of an actor's Context once the actor is
 	// asked to stop.
 	ErrStopping = errors.New("actor: system is stopping")
+
+	// ErrGoexit reports an actor's body or handler that called
+	// runtime.Goexit (which t.Fatal, t.FailNow and t.SkipNow call): like a
+	// panic, the actor fails, with a *RemoteError wrapping ErrGoexit.
+	ErrGoexit = errors.New("actor: runtime.Goexit called")
 )
+
+// goexitError is the cause recorded for a body or handler that called
+// runtime.Goexit; it names the usual culprits.
+func goexitError() error {
+	return fmt.Errorf("%w (t.Fatal, t.FailNow or t.SkipNow inside an actor ends only that actor's goroutine)", ErrGoexit)
+}
 
 // RemoteError reports that an actor's body (or handler) failed: it returned an
 // error or panicked. Unwrap returns the cause, so errors.Is and errors.As see

@@ -143,8 +143,9 @@ type envelope struct {
 
 // reply is a request's one-shot answer.
 type reply struct {
-	ev   *osthread.Event // the requester's event
-	v    any             // written before done is set
+	ev   *osthread.Event  // the requester's event
+	fn   func(any, error) // instead of ev: RequestFunc's callback
+	v    any              // written before done is set
 	err  error
 	done atomic.Bool
 	once atomic.Bool
@@ -153,6 +154,10 @@ type reply struct {
 func (r *reply) complete(v any, err error) bool {
 	if !r.once.CompareAndSwap(false, true) {
 		return false
+	}
+	if r.fn != nil {
+		r.fn(v, err)
+		return true
 	}
 	r.v, r.err = v, err
 	r.done.Store(true)
@@ -232,6 +237,9 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 // While it waits, an actor keeps serving calls other threads run on it.
 func (r *Ref) Request(ctx context.Context, msg any) (any, error) {
 	c := r.c
+	if c.kind == kindRemote {
+		return c.requestRemote(ctx, msg)
+	}
 	if c.kind != kindHandler {
 		return nil, fmt.Errorf("actor: request to %q: %w", c.name, ErrNotHandler)
 	}
@@ -440,10 +448,38 @@ func (m *mailbox) process() {
 		return
 	}
 	c.exec.Enter()
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		// The handler called runtime.Goexit: runBatch reported it as a
+		// failure; give the token and the mailbox back for what follows
+		// (the supervisor's decision, the next messages).
+		c.exec.Leave()
+		m.status.Store(0)
+		if m.nSys.Load() > 0 || m.nUser.Load() > 0 {
+			m.schedule()
+		}
+	}()
+	m.drainAll()
+	returned = true
+	c.exec.Leave()
+	if c.stopped.Load() && !c.pinned && m.finished.CompareAndSwap(false, true) {
+		c.linger(nil)
+		c.closeCallbacks()
+		c.finishHandler()
+		close(c.exited)
+	}
+}
+
+// drainAll runs batches until the mailbox is empty, suspended or stopped.
+func (m *mailbox) drainAll() {
+	c := m.c
 	for {
 		m.runBatch()
 		if c.stopped.Load() {
-			break
+			return
 		}
 		m.status.Store(0)
 		if m.nSys.Load() > 0 || (!m.suspended.Load() && m.nUser.Load() > 0) {
@@ -451,14 +487,7 @@ func (m *mailbox) process() {
 				continue
 			}
 		}
-		break
-	}
-	c.exec.Leave()
-	if c.stopped.Load() && !c.pinned && m.finished.CompareAndSwap(false, true) {
-		c.linger(nil)
-		c.closeCallbacks()
-		c.finishHandler()
-		close(c.exited)
+		return
 	}
 }
 
@@ -507,15 +536,28 @@ func (m *mailbox) popUser() (item, bool) {
 func (m *mailbox) runBatch() {
 	c := m.c
 	var cur any
+	returned := false
 	defer func() {
+		var cause error
 		if r := recover(); r != nil {
-			pe := newPanicError(r, debug.Stack())
-			if env, ok := cur.(*envelope); ok && env.reply != nil {
-				env.reply.complete(nil, &RemoteError{Actor: c.name, Cause: pe})
-			}
-			m.invoker.EscalateFailure(pe, cur)
+			cause = newPanicError(r, debug.Stack())
+		} else if !returned {
+			cause = goexitError() // runtime.Goexit: fail as a panic would
+		} else {
+			return
 		}
+		if env, ok := cur.(*envelope); ok && env.reply != nil {
+			env.reply.complete(nil, &RemoteError{Actor: c.name, Cause: cause})
+		}
+		m.invoker.EscalateFailure(cause, cur)
 	}()
+	m.batch1(&cur)
+	returned = true
+}
+
+// batch1 is runBatch's loop; *cur is the message being handled.
+func (m *mailbox) batch1(cur *any) {
+	c := m.c
 	for !c.stopped.Load() {
 		if c.pinned {
 			c.serviceCalls(true)
@@ -545,9 +587,9 @@ func (m *mailbox) runBatch() {
 			m.invoker.EscalateFailure(fm.err, nil)
 			continue
 		}
-		cur = it.msg
+		*cur = it.msg
 		m.invoker.InvokeUserMessage(it.msg)
-		cur = nil
+		*cur = nil
 	}
 }
 

@@ -203,3 +203,36 @@ func TestSend_ToStoppedActor(t *testing.T) {
 		return nil
 	})
 }
+
+// Messages queued in a body actor's inbox when it is stopped are dead
+// letters: Sent == Received + Rejected + Dropped + DeadLetters (issue 11,
+// item 8; requestStop discarded them uncounted).
+func TestStop_QueuedMessagesAreDeadLetters(t *testing.T) {
+	run(t, func(ctx *Context) error {
+		before := ctx.System().Stats()
+		b, err := ctx.Spawn(func(cx *Context) (any, error) {
+			<-cx.Done() // never receives
+			return nil, nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range 10 {
+			if err := b.Send(i); err != nil {
+				return err
+			}
+		}
+		if err := b.Stop(timeout(t)); err != nil {
+			return err
+		}
+		st := ctx.System().Stats()
+		sent, dead := st.Sent-before.Sent, st.DeadLetters-before.DeadLetters
+		if sent != 10 || dead != 10 {
+			t.Errorf("after Stop: Sent %d, DeadLetters %d; want 10, 10", sent, dead)
+		}
+		if st.Sent != st.Received+st.Rejected+st.Dropped+st.DeadLetters {
+			t.Errorf("counters do not balance: %+v", st)
+		}
+		return nil
+	})
+}

@@ -73,6 +73,9 @@ func (r *Ref) SendMove(p any) error {
 
 // send is the one path every message to an actor's inbox takes.
 func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool) error {
+	if c.kind == kindRemote {
+		return c.sendRemote(ctx, msg, move)
+	}
 	s, sh := c.sys, c.sh
 	sh.sent.Add(1)
 	var v any
@@ -182,6 +185,9 @@ func (r *Ref) Stop(ctx context.Context) error {
 	c := r.c
 	if c.main {
 		return fmt.Errorf("actor: the main actor stops when its function returns")
+	}
+	if c.kind == kindRemote {
+		return c.remote.Stop(ctx)
 	}
 	c.requestStop()
 	if c.exec.OnOwnGoroutine() {

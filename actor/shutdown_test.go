@@ -233,3 +233,70 @@ func TestStop_SystemStopsEverything(t *testing.T) {
 		return nil
 	})
 }
+
+// Stop and Run return at their deadline when an actor is stuck in C: the
+// grace for lingering actors does not apply to it (issue 11, item 9: Stop
+// with 300 ms returned after 1.3 s, after the native call had returned).
+// The native call outlasts the deadline by 700 ms; Stop must return first.
+func TestStop_DeadlineNotExtendedForActorInC(t *testing.T) {
+	nat := loadNative(t)
+	var mu sync.Mutex
+	var events []string
+	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
+	sleeper := func(inCall *Port, out chan<- struct{}) func(*Context) (any, error) {
+		return func(cx *Context) (any, error) {
+			defer close(out)
+			_ = inCall.Send(true)
+			nat.sleepMS(1000)
+			note("native returned")
+			return nil, nil
+		}
+	}
+	t.Run("System.Stop", func(t *testing.T) {
+		events = nil
+		out := make(chan struct{})
+		run(t, func(ctx *Context) error {
+			inCall := ctx.NewPort()
+			if _, err := ctx.Spawn(sleeper(inCall, out), WithName("stuck")); err != nil {
+				return err
+			}
+			_, _ = inCall.Receive(timeout(t))
+			sctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			err := ctx.System().Stop(sctx)
+			cancel()
+			note("stop returned")
+			if !errors.Is(err, ErrShutdownTimeout) {
+				t.Errorf("Stop = %v; want ErrShutdownTimeout", err)
+			}
+			<-out
+			return nil
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if want := "stop returned,native returned"; strings.Join(events, ",") != want {
+			t.Errorf("events = %v; want %s", events, want)
+		}
+	})
+	t.Run("Run", func(t *testing.T) {
+		events = nil
+		out := make(chan struct{})
+		err := Run(func(ctx *Context) error {
+			inCall := ctx.NewPort()
+			if _, err := ctx.Spawn(sleeper(inCall, out), WithName("stuck")); err != nil {
+				return err
+			}
+			_, _ = inCall.Receive(timeout(t))
+			return nil
+		}, WithShutdownTimeout(300*time.Millisecond))
+		note("run returned")
+		if !errors.Is(err, ErrShutdownTimeout) {
+			t.Errorf("Run = %v; want ErrShutdownTimeout", err)
+		}
+		<-out
+		mu.Lock()
+		defer mu.Unlock()
+		if want := "run returned,native returned"; strings.Join(events, ",") != want {
+			t.Errorf("events = %v; want %s", events, want)
+		}
+	})
+}

@@ -208,9 +208,14 @@ func (s *System) Stop(ctx context.Context) error {
 		}
 		c.forceEnd()
 	}
+	// Only lingering actors end on forceEnd: wait the short grace for them
+	// alone. An actor stuck in Go or native code would only make Stop
+	// overrun its deadline by the whole grace.
 	grace, cancel := context.WithTimeout(context.Background(), forceGrace)
 	for _, c := range late {
-		_ = c.awaitExit(grace, self)
+		if c.lingering.Load() {
+			_ = c.awaitExit(grace, self)
+		}
 	}
 	cancel()
 	slices.Sort(err.Stuck)
@@ -220,7 +225,7 @@ func (s *System) Stop(ctx context.Context) error {
 }
 
 // forceGrace bounds how long Stop waits, after its deadline, for lingering
-// actors it forced to close their callbacks and end.
+// actors it forced to close their callbacks and end (and only for those).
 const forceGrace = time.Second
 
 // addLingering adds an actor forced to end with ref'ed callbacks alive to a

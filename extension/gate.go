@@ -59,6 +59,13 @@ type CallInfo struct {
 	Err       error  // the refusal, when Route is RouteRefused or forwarding failed
 }
 
+// Refusals of a call made by a callback on a thread C created, inside an
+// actor whose call is what that thread's C code is part of.
+var (
+	errMainBusy      = fmt.Errorf("the main thread is inside the native call this callback runs for: %w", safety.ErrWouldDeadlock)
+	errDedicatedBusy = fmt.Errorf("the extension's dedicated thread is inside the native call this callback runs for: %w", safety.ErrWouldDeadlock)
+)
+
 // ErrClosed is wrapped by the error a call returns after the extension was
 // closed, when the call needed the extension's dedicated thread.
 var ErrClosed = errors.New("extension: closed")
@@ -93,6 +100,11 @@ func (g *gate) do(ctx context.Context, caller *execctx.Exec, call func()) error 
 		return g.dedicated(caller, call)
 	case MainThread:
 		if caller.IsMain() {
+			if caller.GuestHere() {
+				// A callback inside the main actor on a thread C created: the
+				// main thread is in the native call that waits for it.
+				return g.refuse(caller, errMainBusy)
+			}
 			return g.direct(caller, call)
 		}
 		if d.Policy == OnMain {
@@ -153,9 +165,10 @@ func (g *gate) refuse(caller *execctx.Exec, reason error) error {
 
 func (g *gate) serialized(caller *execctx.Exec, call func()) error {
 	s := &g.x.serial
-	if caller != nil && s.owner.Load() == caller && caller.OnOwnGoroutine() {
-		// Re-entered from a callback of the call that holds the lock, on the
-		// same actor goroutine: taking the lock again would deadlock.
+	if caller != nil && s.owner.Load() == caller && caller.Inside() {
+		// Re-entered from a callback of the call that holds the lock, inside
+		// the same actor (on its goroutine, or on a thread C created while
+		// the actor is in that call): taking the lock again would deadlock.
 		g.run(caller, RouteSerialized, call)
 		return nil
 	}
@@ -219,7 +232,8 @@ func (g *gate) onMain(ctx context.Context, caller *execctx.Exec, call func()) er
 	defer timer.Stop()
 	var p any
 	panicked := false
-	reclaim := lendWhileWaiting(caller)
+	// No lendWhileWaiting here: RunOnThread gives the caller's token up while
+	// it waits (execctx.Hooks), and a second release would find it free.
 	err := rot(wctx, func() {
 		if !state.CompareAndSwap(0, taken) {
 			return // the caller has stopped waiting
@@ -231,7 +245,6 @@ func (g *gate) onMain(ctx context.Context, caller *execctx.Exec, call func()) er
 		}()
 		g.run(caller, RouteOnMain, call)
 	})
-	reclaim()
 	if state.Load() == expired && ctx.Err() == nil {
 		return g.refuse(caller, fmt.Errorf("the main actor did not take the call within %v: it is blocked outside Receive, Value, Join, Select or Request: %w", g.x.mainWait, safety.ErrWouldDeadlock))
 	}
@@ -250,8 +263,13 @@ func (g *gate) dedicated(caller *execctx.Exec, call func()) error {
 		g.run(caller, RouteDedicated, call)
 		return nil
 	}
+	if caller.GuestHere() && t.busyFor.Load() == caller {
+		// A callback inside the caller on a thread C created, while the
+		// dedicated thread runs the caller's call that made it.
+		return g.refuse(caller, errDedicatedBusy)
+	}
 	reclaim := lendWhileWaiting(caller)
-	p, panicked, err := t.do(func() { g.run(caller, RouteDedicated, call) })
+	p, panicked, err := t.do(caller, func() { g.run(caller, RouteDedicated, call) })
 	reclaim()
 	if panicked {
 		panic(p)

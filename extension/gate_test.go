@@ -337,7 +337,7 @@ func TestGateMainThreadAffinity(t *testing.T) {
 // ends, and a panic in a call is re-raised to its own caller only.
 func TestDedicatedThreadCloseWithQueuedCalls(t *testing.T) {
 	th := newDedicatedThread()
-	if p, panicked, err := th.do(func() { panic("boom") }); err != nil || !panicked || p != "boom" {
+	if p, panicked, err := th.do(nil, func() { panic("boom") }); err != nil || !panicked || p != "boom" {
 		t.Fatalf("a panicking call: %v, %v, %v; want the panic returned", p, panicked, err)
 	}
 	const callers = 8
@@ -345,7 +345,7 @@ func TestDedicatedThreadCloseWithQueuedCalls(t *testing.T) {
 	var wg sync.WaitGroup
 	for range callers {
 		wg.Go(func() {
-			_, _, err := th.do(func() { time.Sleep(2 * time.Millisecond); ran.Add(1) })
+			_, _, err := th.do(nil, func() { time.Sleep(2 * time.Millisecond); ran.Add(1) })
 			switch {
 			case err == nil:
 			case errors.Is(err, ErrClosed):

@@ -27,12 +27,15 @@ type dedicatedThread struct {
 	done  chan struct{}  // closed by the loop when it has ended
 	tid   atomic.Int64   // kernel thread id once started, 0 before
 
+	busyFor atomic.Pointer[execctx.Exec] // caller of the request running now, nil when idle or outside actors
+
 	mu     sync.Mutex // protects closed and queue
 	closed bool
 	queue  []*threadReq
 }
 
 type threadReq struct {
+	caller   *execctx.Exec
 	f        func()
 	p        any
 	panicked bool
@@ -85,7 +88,9 @@ func (t *dedicatedThread) loop(started chan<- struct{}) {
 		closed := t.closed
 		t.mu.Unlock()
 		for i, r := range batch {
+			t.busyFor.Store(r.caller)
 			r.p, r.panicked = runReq(r.f)
+			t.busyFor.Store(nil)
 			r.ev.Signal()
 			batch[i] = nil
 		}
@@ -110,12 +115,12 @@ func runReq(f func()) (p any, panicked bool) {
 
 // do runs f on the thread and waits. A panic in f is returned, to be re-raised
 // on the caller's goroutine.
-func (t *dedicatedThread) do(f func()) (p any, panicked bool, err error) {
+func (t *dedicatedThread) do(caller *execctx.Exec, f func()) (p any, panicked bool, err error) {
 	pool := &chanEvents
 	if e := execctx.Current(); e != nil && e.OnOwnGoroutine() {
 		pool = &futexEvents
 	}
-	r := &threadReq{f: f, ev: pool.Get().(*osthread.Event)}
+	r := &threadReq{caller: caller, f: f, ev: pool.Get().(*osthread.Event)}
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()

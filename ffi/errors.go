@@ -44,6 +44,12 @@ var (
 	// ErrBadArgument reports an argument of a dynamic call ((*Func).Call)
 	// that does not convert to the parameter's type.
 	ErrBadArgument = errors.New("ffi: bad argument")
+
+	// ErrTooManyArguments reports a call of a variadic function with more
+	// variadic arguments than the call engine can pass (the limit depends on
+	// the fixed parameters; about 26 words go on the stack). The call is
+	// refused before native code is entered.
+	ErrTooManyArguments = errors.New("ffi: too many arguments")
 )
 
 // LoadError reports a library or a symbol that could not be loaded.
@@ -82,6 +88,30 @@ func (e *LoadError) Unwrap() []error { return []error{e.Err, ErrLoad} }
 // name given to Open loaded), as opposed to a missing symbol or a closed
 // library. Tests use it to tell "not installed here" from a real failure.
 func (e *LoadError) MissingLibrary() bool { return e.Symbol == "" && !errors.Is(e.Err, ErrClosed) }
+
+// LibraryError reports an operation on a Library handle that did not
+// happen: a Close, CloseContext or Retain of a library already closed. It is
+// not a load error (it does not wrap ErrLoad).
+//
+// It reads like
+//
+//	ffi: close "libz.so.1": library is already closed
+type LibraryError struct {
+	Op      string // "close" or "retain"
+	Library string // the library's name
+	Err     error  // ErrClosed
+}
+
+func (e *LibraryError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "ffi: ")
+	if errors.Is(e.Err, ErrClosed) {
+		msg = "library is already closed"
+	}
+	return "ffi: " + e.Op + " " + strconv.Quote(e.Library) + ": " + msg
+}
+
+// Unwrap returns Err.
+func (e *LibraryError) Unwrap() error { return e.Err }
 
 // SignatureError reports a Go signature that ffi refuses to bind.
 //

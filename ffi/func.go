@@ -277,6 +277,9 @@ func (f *Func) frameable(in []reflect.Value) (bool, error) {
 			nint++
 		}
 	}
+	if max := p.maxVariadic(); nint > max {
+		return false, f.callErr(fmt.Errorf("%w: %d variadic arguments, at most %d fit after the fixed parameters", ErrTooManyArguments, nint, max))
+	}
 	return p.fast && p.nint+nint <= numIntRegs, nil // variadic arguments may overflow the registers
 }
 

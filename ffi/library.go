@@ -88,12 +88,12 @@ func (l *Library) Handle() uintptr {
 func (l *Library) Closed() bool { return l.closed.Load() }
 
 // Retain adds a reference to l; each Retain must be balanced by a Close.
-// It returns an error wrapping ErrClosed when l is already closed.
+// It returns a *LibraryError wrapping ErrClosed when l is already closed.
 func (l *Library) Retain() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.refs == 0 {
-		return &LoadError{Library: l.name, Err: ErrClosed}
+		return &LibraryError{Op: "retain", Library: l.name, Err: ErrClosed}
 	}
 	l.refs++
 	return nil
@@ -126,8 +126,8 @@ func (l *Library) Sym(symbol string) (uintptr, error) {
 // Close drops one reference to l. When the last reference goes, new calls
 // into l fail with an error wrapping ErrClosed, Close waits for the calls
 // already running to return, and then unloads the library (dlclose). Closing
-// more often than Open and Retain were called returns an error wrapping
-// ErrClosed.
+// more often than Open and Retain were called returns a *LibraryError
+// wrapping ErrClosed.
 //
 // Close can wait for as long as a native call runs; use CloseContext to bound
 // the wait.
@@ -141,7 +141,7 @@ func (l *Library) CloseContext(ctx context.Context) error {
 	l.mu.Lock()
 	if l.refs == 0 {
 		l.mu.Unlock()
-		return &LoadError{Library: l.name, Err: ErrClosed}
+		return &LibraryError{Op: "close", Library: l.name, Err: ErrClosed}
 	}
 	l.refs--
 	last := l.refs == 0

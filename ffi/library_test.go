@@ -156,11 +156,22 @@ func TestClosedLibrary(t *testing.T) {
 	if _, err := l.Sym("add"); !errors.Is(err, ffi.ErrClosed) {
 		t.Errorf("Sym after Close: %v", err)
 	}
-	if err := l.Close(); !errors.Is(err, ffi.ErrClosed) {
-		t.Errorf("extra Close: %v, want ErrClosed", err)
-	}
-	if err := l.Retain(); !errors.Is(err, ffi.ErrClosed) {
-		t.Errorf("Retain after Close: %v", err)
+	// A second Close, a CloseContext and a Retain of the closed library are
+	// refused with a *LibraryError that says so, not a load error.
+	for _, c := range []struct {
+		op   string
+		do   func() error
+		want string
+	}{
+		{"Close", l.Close, `ffi: close "` + l.Name() + `": library is already closed`},
+		{"CloseContext", func() error { return l.CloseContext(context.Background()) }, `ffi: close "` + l.Name() + `": library is already closed`},
+		{"Retain", l.Retain, `ffi: retain "` + l.Name() + `": library is already closed`},
+	} {
+		err := c.do()
+		var le *ffi.LibraryError
+		if !errors.Is(err, ffi.ErrClosed) || errors.Is(err, ffi.ErrLoad) || !errors.As(err, &le) || err.Error() != c.want {
+			t.Errorf("%s after the last Close = %v; want %q, a *LibraryError wrapping ErrClosed and not ErrLoad", c.op, err, c.want)
+		}
 	}
 }
 

@@ -286,16 +286,20 @@ func (e *npool) enqueue(idx uint64) {
 	}
 }
 
-// grow starts a thread when none is idle and the pool has room. It fails
-// only when the pool has no thread at all and none can be started (the
-// process is out of threads): with at least one, a job waits for it.
+// grow starts a thread, before a job is queued, when the sleeping threads
+// do not outnumber the jobs already queued and the pool has room. A woken
+// thread stays counted in idle until it runs, so "idle > 0" alone would let
+// a burst queue every job behind one sleeper: the queued jobs claim the
+// sleepers first. It fails only when the pool has no thread at all and none
+// can be started (the process is out of threads): with at least one, a job
+// waits for it.
 func (e *npool) grow() error {
-	if int(e.nthread.Load()) >= e.p.size || atomic.LoadInt32(&e.ring.idle) > 0 {
+	if int(e.nthread.Load()) >= e.p.size || !e.short() {
 		return nil
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.closed || len(e.workers) >= e.p.size || atomic.LoadInt32(&e.ring.idle) > 0 {
+	if e.closed || len(e.workers) >= e.p.size || !e.short() {
 		return nil
 	}
 	w := &nworker{ring: uintptr(unsafe.Pointer(e.ring))}
@@ -308,6 +312,15 @@ func (e *npool) grow() error {
 	e.workers = append(e.workers, w)
 	e.nthread.Store(int32(len(e.workers)))
 	return nil
+}
+
+// short reports whether one more queued job would find no sleeping thread
+// left to take it (as the goroutine pool does: idle <= len(queue)).
+func (e *npool) short() bool {
+	r := e.ring
+	deq := atomic.LoadUint64(&r.deq) // before enq: deq <= enq then holds
+	queued := atomic.LoadUint64(&r.enq) - deq
+	return uint64(max(0, atomic.LoadInt32(&r.idle))) <= queued
 }
 
 // startThread starts w's thread running the native loop (a variable for

@@ -415,3 +415,51 @@ func stress(bg context.Context, id, sleep *ffi.Func, w, calls int) error {
 	}
 	return nil
 }
+
+// Issue 11, item 6: a burst of Async calls submitted while the pool's only
+// thread sleeps must start threads for them. grow() skipped starting one
+// whenever a thread was counted idle, and a woken thread stays counted until
+// it runs, so the burst often queued behind that one thread. Here 16 calls
+// each wait until all 16 are inside C at once; they can only succeed when
+// 16 threads run them side by side.
+func TestNativePool_BurstAfterIdleStartsThreads(t *testing.T) {
+	poolModes(t, func(t *testing.T, opts ...ffi.PoolOption) {
+		l := fixture(t)
+		const n = 16
+		p := ffi.NewPool(n, 4*n, opts...)
+		defer p.Close()
+		meet, err := l.FuncString("rendezvous", "func(int32, int32) int32", ffi.WithPool(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reset func()
+		l.MustBind(&reset, "rendezvous_reset")
+		id, err := l.FuncString("id_i32", "func(int32) int32", ffi.WithPool(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		for round := range 5 {
+			// One call, waited for: the pool has threads, all of them idle.
+			if _, err := id.Async(ctx, int32(round)).Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			reset()
+			futs := make([]*ffi.Future[any], n)
+			for i := range futs {
+				futs[i] = meet.Async(ctx, int32(n), int32(10000))
+			}
+			met := 0
+			for _, f := range futs {
+				v, err := f.Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				met += int(v.(int32))
+			}
+			if met != n {
+				t.Fatalf("round %d: %d of %d calls met the others inside C; want all (threads %d of %d)", round, met, n, p.Stats().Threads, n)
+			}
+		}
+	})
+}

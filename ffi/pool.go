@@ -56,6 +56,7 @@ type Pool struct {
 	workers int
 
 	idle      atomic.Int32
+	pending   atomic.Int32 // jobs being sent or queued, not yet taken by a worker
 	running   atomic.Int32
 	completed atomic.Uint64
 	panics    atomic.Uint64
@@ -217,9 +218,12 @@ func (p *Pool) Close() {
 // when the job was not queued.
 func (p *Pool) submit(ctx context.Context, job func()) error {
 	// Make sure a worker will be there for this job before queueing it
-	// (the queue may be unbuffered). A worker still starting is not counted
-	// as idle, so this may start a few more than needed, never more than size.
-	if int(p.idle.Load()) <= len(p.q) {
+	// (the queue may be unbuffered). A worker handed a job stays counted as
+	// idle until it runs, so the jobs not yet taken claim the idle workers
+	// first (len(q) misses a job handed straight to a waiting receiver). A
+	// worker still starting is not counted as idle, so this may start a few
+	// more than needed, never more than size.
+	if p.idle.Load() <= p.pending.Load() {
 		p.grow()
 	}
 	p.mu.RLock()
@@ -227,16 +231,19 @@ func (p *Pool) submit(ctx context.Context, job func()) error {
 		p.mu.RUnlock()
 		return ErrPoolClosed
 	}
+	p.pending.Add(1)
 	select {
 	case p.q <- job:
 	default:
 		if !p.block {
+			p.pending.Add(-1)
 			p.mu.RUnlock()
 			return ErrPoolFull
 		}
 		select {
 		case p.q <- job:
 		case <-ctx.Done():
+			p.pending.Add(-1)
 			p.mu.RUnlock()
 			return ctx.Err()
 		}
@@ -270,7 +277,10 @@ func (p *Pool) worker() {
 	for {
 		p.idle.Add(1)
 		job, ok := <-p.q
-		p.idle.Add(-1)
+		p.idle.Add(-1) // before pending: a submitter may then start one too many, never one too few
+		if ok {
+			p.pending.Add(-1)
+		}
 		if !ok {
 			p.mu.Lock()
 			p.workers--

@@ -390,6 +390,14 @@ type plan struct {
 	nflt      int     // float registers the fixed parameters take (fast path)
 	hasStruct bool
 	fast      bool // the register trampoline can make every call (amd64, registers suffice, small structs)
+	stack     int  // stack words the fixed parameters take on the fallback engine
+	regsLeft  int  // integer registers the fixed parameters leave to variadic arguments there
+}
+
+// maxVariadic returns how many integer variadic arguments a call can pass on
+// the fallback engine (purego) before its argument array overflows.
+func (p *plan) maxVariadic() int {
+	return p.regsLeft + puregoMaxArgs - intRegsOnArch() - p.stack
 }
 
 const (
@@ -561,7 +569,7 @@ func resultProblem(t reflect.Type) string {
 	case reflect.Slice:
 		return "a C function cannot return a slice (no length); return a pointer"
 	case reflect.Func:
-		return "a C function pointer result must be declared uintptr and bound with BindPtr"
+		return "a C function pointer result must be declared uintptr and called through FuncAt"
 	case reflect.Interface:
 		return "a C function cannot return an interface value"
 	case reflect.Pointer:
@@ -730,6 +738,7 @@ func (s *Signature) compile() error {
 			p.res.n8, p.res.sse, p.res.size = int8(n8), sse, s.Result.Size()
 		}
 	}
+	p.stack, p.regsLeft = stack, max(0, intRegs-nint)
 	if limit := puregoMaxArgs - intRegs; stack > limit {
 		return &SignatureError{Signature: s.text, Param: ParamWhole,
 			Reason: fmt.Sprintf("too many arguments: about %d go on the stack, the limit is %d", stack, limit)}

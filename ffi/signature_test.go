@@ -31,7 +31,7 @@ func TestSignature_Limits(t *testing.T) {
 		{"func(*string)", 0, "Go pointers"},
 		{"func(x int32, ys ...float64) int32", 1, "float arguments to a C variadic"},
 		{"func() []byte", ffi.ParamResult, "slice"},
-		{"func() func()", ffi.ParamResult, "BindPtr"},
+		{"func() func()", ffi.ParamResult, "FuncAt"},
 		{"func() (int32, int32)", ffi.ParamWhole, "error"},
 		{"func() (int32, error, error)", ffi.ParamWhole, "at most two"},
 		{"func(struct{})", 0, "empty struct"},

@@ -339,3 +339,38 @@ func mustFunc(t testing.TB, l *ffi.Library, sym, sig string) *ffi.Func {
 	}
 	return f
 }
+
+// Issue 11, item 5: a variadic call with more arguments than purego's
+// argument array holds panicked inside purego ("index out of range [32]").
+// It is refused at call time with ErrTooManyArguments, through Bind and
+// Call; up to the limit the call is made.
+func TestVariadicTooManyArguments(t *testing.T) {
+	l := fixture(t)
+	var sum func(n int32, xs ...int64) (int64, error)
+	l.MustBind(&sum, "sum_ints")
+	dyn, err := l.FuncString("sum_ints", "func(int32, ...int64) int64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs := make([]int64, 40)
+	for i := range xs {
+		xs[i] = int64(i + 1)
+	}
+	// 1 fixed integer + 31 variadic: 32 words, 26 of them on the stack.
+	if got, err := sum(31, xs[:31]...); err != nil || got != 31*32/2 {
+		t.Errorf("sum of 31 = %d, %v; want %d, nil", got, err, 31*32/2)
+	}
+	for _, n := range []int{32, 40} {
+		got, err := sum(int32(n), xs[:n]...)
+		if !errors.Is(err, ffi.ErrTooManyArguments) {
+			t.Errorf("Bind: sum of %d = %d, %v; want ErrTooManyArguments", n, got, err)
+		}
+		args := []any{int32(n)}
+		for _, x := range xs[:n] {
+			args = append(args, x)
+		}
+		if _, err := dyn.Call(args...); !errors.Is(err, ffi.ErrTooManyArguments) {
+			t.Errorf("Call: sum of %d: %v; want ErrTooManyArguments", n, err)
+		}
+	}
+}

@@ -213,6 +213,7 @@ func bench(cfg *benchConfig) ([]figure, []error) {
 		errs []error
 	)
 	byName := map[string]float64{}
+	defer closeBenchCluster()
 	for _, m := range measurements() {
 		samples := make([][]float64, len(m.names))
 		start := time.Now()

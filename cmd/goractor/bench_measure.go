@@ -83,11 +83,11 @@ func measurements() []measurement {
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
-	return ms
+	return append(ms, remoteMeasurements()...)
 }
 
 func ratios() []ratio {
-	return []ratio{
+	return append([]ratio{
 		{"goractor.ratio.call_add_vs_syscalln", figCallAdd, figSyscallNAdd},
 		{"goractor.ratio.call_add_vs_registerlibfunc", figCallAdd, figRegisterAdd},
 		{"goractor.ratio.call_add_vs_cgo", figCallAdd, figCgoAdd},
@@ -96,7 +96,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}
+	}, remoteRatios()...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed

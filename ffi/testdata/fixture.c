@@ -4,6 +4,7 @@
  * one copy `goractor bench` embeds) so the benchmark ABI is the same library. */
 #include "../../internal/benchfix/bench.c"
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -156,3 +157,20 @@ typedef struct { int64_t a, b; } Pair;       /* INTEGER, INTEGER */
 int64_t five_then_pair(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, Pair p) {
 	return a + b + c + d + e + p.a * 100 + p.b;
 }
+
+/* rendezvous: each call waits until n calls are inside at once, polling,
+ * and returns 1; once one call has waited timeout_ms in vain, it and every
+ * later call return 0 at once (the calls were not run side by side). */
+static atomic_int rv_inside, rv_expired;
+int rendezvous(int n, int timeout_ms) {
+	atomic_fetch_add(&rv_inside, 1);
+	for (long waited = 0; atomic_load(&rv_inside) < n; waited++) {
+		if (atomic_load(&rv_expired) || waited >= (long)timeout_ms * 10) {
+			atomic_store(&rv_expired, 1);
+			return 0;
+		}
+		usleep(100);
+	}
+	return 1;
+}
+void rendezvous_reset(void) { atomic_store(&rv_inside, 0); atomic_store(&rv_expired, 0); }

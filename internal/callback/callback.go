@@ -321,31 +321,33 @@ func (c *Callback) invoke(a *Args) uintptr {
 		// Synchronous: C called back on the owner's thread, during the
 		// owner's own native call. Run inline. If the call lent the token
 		// (some thread-safe callback exists), take it back for the handler.
-		st := c.ost
-		if st.depth >= MaxDepth {
-			stats.exDepth.Add(1)
-			c.fail(fmt.Errorf("%w (%s)", ErrDepth, c.name))
-			return c.exc
+		if c.ost.depth >= MaxDepth {
+			return c.tooDeep()
 		}
-		if e.NeedsLend() && !e.TryAcquire() {
+		if !e.NeedsLend() {
+			return c.nested(a)
+		}
+		if !e.TryAcquire() {
 			if err := c.acquireSlow(e); err != nil {
 				return c.exc
 			}
-		} else if !e.NeedsLend() {
-			st.depth++
-			r := c.run(a, &stats.inline)
-			st.depth--
-			return r
 		}
-		st.depth++
-		r := c.run(a, &stats.inline)
-		st.depth--
+		r := c.nested(a)
 		e.Release()
 		return r
 	}
+	if e.GuestHere() {
+		// C called back on the thread of a callback that already runs inside
+		// the owner (it holds the token): run inline, as on the owner's own
+		// thread; waiting for the token would wait for ourselves.
+		if c.ost.depth >= MaxDepth {
+			return c.tooDeep()
+		}
+		return c.nested(a)
+	}
 	if !c.threadSafe {
 		stats.exWrongThread.Add(1)
-		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: safety.ErrWrongThread})
+		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: errNotThreadSafe})
 		return c.exc
 	}
 	if !e.TryAcquire() {
@@ -353,9 +355,33 @@ func (c *Callback) invoke(a *Args) uintptr {
 			return c.exc
 		}
 	}
+	// The handler runs inside its owner: code it calls sees the owner's
+	// identity (the extension gate's re-entry checks, nested callbacks).
+	prev := execctx.EnterGuest(e)
 	r := c.run(a, &stats.foreign)
+	execctx.LeaveGuest(e, prev)
 	e.Release()
 	return r
+}
+
+// errNotThreadSafe is the reason a callback created without ThreadSafe
+// refuses a call from another thread; it says how to accept such calls.
+var errNotThreadSafe = fmt.Errorf("%w (the callback was created without ThreadSafe: create it with ffi.ThreadSafe() to accept calls from any thread)", safety.ErrWrongThread)
+
+// nested runs an inline call, counting its nesting depth (only the code
+// inside the owner touches depth).
+func (c *Callback) nested(a *Args) uintptr {
+	st := c.ost
+	st.depth++
+	r := c.run(a, &stats.inline)
+	st.depth--
+	return r
+}
+
+func (c *Callback) tooDeep() uintptr {
+	stats.exDepth.Add(1)
+	c.fail(fmt.Errorf("%w (%s)", ErrDepth, c.name))
+	return c.exc
 }
 
 func (c *Callback) acquireSlow(e *execctx.Exec) error {

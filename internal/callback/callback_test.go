@@ -196,6 +196,9 @@ func TestWrongThreadAndDeadline(t *testing.T) {
 		switch {
 		case errors.Is(err, safety.ErrWrongThread):
 			wrong++
+			if !strings.Contains(err.Error(), "ThreadSafe()") {
+				t.Errorf("wrong-thread error %q does not say how to fix it (ThreadSafe())", err)
+			}
 		case errors.Is(err, safety.ErrWouldDeadlock):
 			dead++
 		}

@@ -12,6 +12,8 @@ type Hooks struct {
 	// RunOnThread runs f on the actor's own OS thread, exclusive with the
 	// actor's other work, and waits for it or for ctx. It returns
 	// safety.ErrWouldDeadlock (wrapped) when the actor is waiting on the caller.
+	// It owns "lend while waiting": a calling actor's token is given up for
+	// the wait and taken back after it, so its callers must not lend it too.
 	RunOnThread func(ctx context.Context, f func()) error
 
 	// Fail reports an error raised on the actor's behalf outside its own
@@ -33,9 +35,15 @@ type Exec struct {
 	// foreign threads; only then do native calls lend the token.
 	lendOnCall atomic.Int32
 
-	// lent is true between Lend and Reclaim. Only the owner goroutine reads
-	// or writes it (an inline callback runs on that goroutine too).
-	lent bool
+	// lent is true between Lend and Reclaim. Only the owner goroutine writes
+	// it (an inline callback runs on that goroutine too); InNative reads it
+	// from other threads.
+	lent atomic.Bool
+
+	// guest is the goroutine running a callback inside the actor on a thread
+	// the actor does not own (BindGuest), 0 when none. It is written only by
+	// a holder of the token, so there is at most one.
+	guest atomic.Uintptr
 
 	tok token
 }
@@ -80,13 +88,27 @@ func (e *Exec) NeedsLend() bool { return e.lendOnCall.Load() > 0 }
 // Package ffi calls them when a callback that may arrive on a foreign thread
 // is created for this actor, and when it is closed.
 func (e *Exec) RetainLend() {
-	e.lendOnCall.Add(1)
+	lendMu.Lock()
+	if e.lendOnCall.Add(1) == 1 {
+		lending.add(e)
+	}
+	lendMu.Unlock()
 	lenders.Add(1)
 }
 
+// lendMu orders the 0 → 1 and 1 → 0 transitions of lendOnCall with the
+// updates of lending.
+var lendMu sync.Mutex
+
 // ReleaseLend undoes one RetainLend.
 func (e *Exec) ReleaseLend() {
-	if e.lendOnCall.Add(-1) < 0 {
+	lendMu.Lock()
+	n := e.lendOnCall.Add(-1)
+	if n == 0 {
+		lending.remove(e)
+	}
+	lendMu.Unlock()
+	if n < 0 {
 		panic("execctx: ReleaseLend without RetainLend")
 	}
 	lenders.Add(-1)
@@ -103,7 +125,7 @@ func AnyLenders() bool { return lenders.Load() > 0 }
 // Lend gives the token up for the duration of a native call made by the
 // actor's own goroutine. Pair it with Reclaim on the same goroutine.
 func (e *Exec) Lend() {
-	e.lent = true
+	e.lent.Store(true)
 	e.tok.unlock()
 }
 
@@ -111,13 +133,27 @@ func (e *Exec) Lend() {
 // that is running on a foreign thread to finish.
 func (e *Exec) Reclaim() {
 	e.tok.lock(nil)
-	e.lent = false
+	e.lent.Store(false)
 }
 
 // Lent reports whether the owner goroutine is inside a native call that lent
 // the token (between Lend and Reclaim). Call it only on the owner goroutine,
 // for example from a callback running inline in that call.
-func (e *Exec) Lent() bool { return e.lent }
+func (e *Exec) Lent() bool { return e.lent.Load() }
+
+// InNative reports, from any goroutine, whether the actor's own goroutine is
+// inside a native call that lent the token (a snapshot).
+func (e *Exec) InNative() bool { return e != nil && e.lent.Load() }
+
+// GuestHere reports whether the calling goroutine runs a callback inside the
+// actor from a thread the actor does not own (see BindGuest).
+func (e *Exec) GuestHere() bool {
+	return e != nil && e.guest.Load() == getg() && getg() != 0
+}
+
+// Inside reports whether the calling goroutine runs the actor's code: its
+// own goroutine, or a guest callback holding its token.
+func (e *Exec) Inside() bool { return e.OnOwnGoroutine() || e.GuestHere() }
 
 // Acquire takes the token on behalf of code that is not the actor's goroutine
 // (a callback from a foreign thread). It waits while the actor runs Go code,

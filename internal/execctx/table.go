@@ -52,30 +52,103 @@ func Bind(e *Exec) (unbind func()) {
 		if getg() != g {
 			panic("execctx: unbind called on another goroutine")
 		}
-		table.mu.Lock()
-		defer table.mu.Unlock()
-		var kept *entry
-		// Rebuild the chain without g (chains are immutable once published).
-		var rest []*entry
-		for p := b.Load(); p != nil; p = p.next {
-			if p.g != g {
-				rest = append(rest, p)
-			}
-		}
-		for i := len(rest) - 1; i >= 0; i-- {
-			kept = &entry{g: rest[i].g, e: rest[i].e, next: kept}
-		}
-		b.Store(kept)
-		table.n.Add(-1)
+		unbindEntry(b, g)
 		e.g.Store(0)
 	}
 }
 
+// EnterGuest makes e the Exec of the calling goroutine for the length of one
+// callback that runs inside the actor on a thread the actor does not own (a
+// thread C created): code the handler calls (the extension gate, nested
+// callbacks, actor calls) then sees the owner's identity instead of none.
+// The caller must hold e's token, and e must have a RetainLend outstanding
+// (it owns a thread-safe callback), until it calls LeaveGuest(e, prev) on
+// the same goroutine with the value returned. Unlike Bind it does not make
+// the goroutine e's own: OnOwnGoroutine stays false there and GuestHere
+// becomes true. It does not allocate.
+func EnterGuest(e *Exec) (prev uintptr) {
+	guests.Add(1)
+	return e.guest.Swap(getg())
+}
+
+// LeaveGuest undoes EnterGuest.
+func LeaveGuest(e *Exec, prev uintptr) {
+	e.guest.Store(prev)
+	guests.Add(-1)
+}
+
+// guests counts the goroutines between EnterGuest and LeaveGuest.
+var guests atomic.Int32
+
+// guestOf returns the Exec the calling goroutine is a guest of, scanning the
+// Execs that own thread-safe callbacks (only those can have guests).
+func guestOf(g uintptr) *Exec {
+	for _, e := range *lending.list.Load() {
+		if e.guest.Load() == g {
+			return e
+		}
+	}
+	return nil
+}
+
+// lending lists the Execs with a RetainLend outstanding, copy on write.
+var lending = func() *lendList {
+	l := &lendList{}
+	l.list.Store(new([]*Exec))
+	return l
+}()
+
+type lendList struct {
+	mu   sync.Mutex
+	list atomic.Pointer[[]*Exec]
+}
+
+func (l *lendList) add(e *Exec) {
+	l.mu.Lock()
+	old := *l.list.Load()
+	nl := append(make([]*Exec, 0, len(old)+1), old...)
+	nl = append(nl, e)
+	l.list.Store(&nl)
+	l.mu.Unlock()
+}
+
+func (l *lendList) remove(e *Exec) {
+	l.mu.Lock()
+	old := *l.list.Load()
+	nl := make([]*Exec, 0, len(old))
+	for _, x := range old {
+		if x != e {
+			nl = append(nl, x)
+		}
+	}
+	l.list.Store(&nl)
+	l.mu.Unlock()
+}
+
+func unbindEntry(b *atomic.Pointer[entry], g uintptr) {
+	table.mu.Lock()
+	defer table.mu.Unlock()
+	var kept *entry
+	// Rebuild the chain without g (chains are immutable once published).
+	var rest []*entry
+	for p := b.Load(); p != nil; p = p.next {
+		if p.g != g {
+			rest = append(rest, p)
+		}
+	}
+	for i := len(rest) - 1; i >= 0; i-- {
+		kept = &entry{g: rest[i].g, e: rest[i].e, next: kept}
+	}
+	b.Store(kept)
+	table.n.Add(-1)
+}
+
 // Current returns the Exec bound to the calling goroutine, or nil when the
 // caller is not an actor's goroutine (a plain goroutine, or a callback arriving
-// on a thread the runtime never created).
+// on a thread the runtime never created that runs inside no actor). A guest
+// callback (BindGuest) sees its owner.
 func Current() *Exec {
-	if table.n.Load() == 0 {
+	if table.n.Load() == 0 && guests.Load() == 0 {
 		return nil
 	}
 	g := getg()
@@ -83,6 +156,9 @@ func Current() *Exec {
 		if p.g == g {
 			return p.e
 		}
+	}
+	if guests.Load() > 0 {
+		return guestOf(g)
 	}
 	return nil
 }

@@ -1,13 +1,18 @@
 package testlib
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goractor/goractor/internal/cbuild"
 )
@@ -67,4 +72,36 @@ func SkipIfLibraryMissing(tb testing.TB, lib string, err error) {
 		tb.Skipf("testlib: skipping, %s is not installed (install it, or run .ci/run): %v", lib, err)
 	}
 	tb.Fatalf("open %s: %v", lib, err)
+}
+
+// ChildEnv is set, in a child process started by RunSelf, to the name of the
+// test the child runs.
+const ChildEnv = "GORACTOR_TEST_CHILD"
+
+// InChild reports whether this process is the child RunSelf started to run tb.
+func InChild(tb testing.TB) bool { return os.Getenv(ChildEnv) == tb.Name() }
+
+// RunSelf runs test tb again in a child process: the test binary, with
+// -test.run matching tb alone and ChildEnv set to its name, plus env. Tests
+// whose failure would crash or hang the process run their body in the child
+// (when InChild) and check the child's exit and output in the parent. The
+// child is killed (by its PID) after timeout. It returns what the child
+// wrote to stdout and stderr, combined, and its exit error.
+func RunSelf(tb testing.TB, timeout time.Duration, env ...string) (string, error) {
+	tb.Helper()
+	parts := strings.Split(tb.Name(), "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run="+strings.Join(parts, "/"), "-test.count=1", "-test.v")
+	cmd.Env = append(append(os.Environ(), ChildEnv+"="+tb.Name()), env...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("child killed after %v: %w", timeout, ctx.Err())
+	}
+	return out.String(), err
 }
