@@ -31,11 +31,13 @@
 // Every function first runs once with each input (a warm-up round, so lazy
 // initialisation is done before the reference), then twice serially; the two
 // serial runs must agree to be a reference. A function whose serial results
-// differ (drand48, tmpnam, random) is judged by distribution: it is a
-// violation when its parallel results repeat more than a serial run as long
-// does, or when a returned pointer's content changes between the return and
-// a late re-read; it is inconclusive only when its serial results also
-// repeat. [RunInActors] runs an extension's own tests in N actors at once
+// differ (drand48, tmpnam, random) is stateful: it is a violation when a
+// returned pointer's content changes between the return and a late re-read;
+// otherwise, given [WithFreshProcess], it is judged exactly by [Draw]s in
+// fresh processes (a parallel draw must return a serial draw's results, each
+// once), and else by distribution (a violation when its parallel results
+// repeat more than a serial run as long does; inconclusive when its serial
+// results also repeat). The reason names the judgement used. [RunInActors] runs an extension's own tests in N actors at once
 // (Ruby's RUBY_TESTS_WITH_RACTORS).
 //
 // For a function declared parallel-safe with no gate around it, every

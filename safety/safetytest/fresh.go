@@ -113,6 +113,9 @@ func Draw(s Subject, function string, parallel bool, calls int, opts ...Option) 
 // judgeFresh judges a stateful function b by draws in fresh processes and
 // reports whether it could; when it could not, b.fallback says why.
 func judgeFresh(b *bound, c *testCase, cfg config, violate func(*bound, *testCase, string, ...any)) bool {
+	if all, _, _ := repeats(b.sample); all*10 > len(b.sample) {
+		return false // repeats serially (coin): inconclusive, see judgeStateful
+	}
 	// The parallel draw first: the serial ones make as many calls.
 	par, err := cfg.fresh(b.fn.Name, true, DefaultFreshCalls)
 	var serial, again []string

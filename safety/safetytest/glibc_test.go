@@ -42,7 +42,7 @@ var times = [][]any{
 func glibcUnsafe() []safetytest.Function {
 	return []safetytest.Function{
 		// Stateful: results differ even serially. (drand48 and lrand48
-		// are in TestUnlockedGeneratorAlone, which -race cannot run.)
+		// are in TestUnlockedGeneratorAlone, judged in fresh processes.)
 		{Name: "tmpnam", Signature: "func(unsafe.Pointer) string", Inputs: [][]any{{nil}}},
 		// Struct results.
 		{Name: "gmtime", Signature: "func(unsafe.Pointer) unsafe.Pointer", Result: tmLayout, Inputs: times},
