@@ -9,9 +9,9 @@ import (
 	"github.com/goractor/goractor/vet"
 )
 
-// TestAnalyzer runs every check over its cases in testdata (a module that
-// requires this one through a replace, so the cases use the real actor,
-// shareable and ffi packages): gate, move, spawn, unpinned (with the
+// TestAnalyzer runs every check over its cases in testdata (a module in a
+// go.work with this one, so the cases use the real actor, shareable and ffi
+// packages and this module's own requirements): gate, move, spawn, unpinned (with the
 // suggested fix in unpinned.go.golden and the cross-package fact of
 // nativelib) and signature. Each file holds positive cases (// want) and
 // negative ones, including //goractor:ignore. The packages are loaded once:
