@@ -39,19 +39,25 @@ func (ps *pass) checkMove(call *ast.CallExpr, stack []ast.Node) {
 	var block []ast.Stmt
 	var stmt ast.Stmt
 	for i := len(stack) - 2; i >= 0; i-- {
+		var list []ast.Stmt
 		switch n := stack[i].(type) {
 		case *ast.FuncLit:
 			return
 		case *ast.BlockStmt:
-			block, stmt = n.List, stack[i+1].(ast.Stmt)
+			list = n.List
 		case *ast.CaseClause:
-			block, stmt = n.Body, stack[i+1].(ast.Stmt)
+			list = n.Body
 		case *ast.CommClause:
-			block, stmt = n.Body, stack[i+1].(ast.Stmt)
+			list = n.Body
+		default:
+			continue
 		}
-		if stmt != nil {
-			break
+		s, ok := stack[i+1].(ast.Stmt)
+		if !ok {
+			return // the call is in a case's expression
 		}
+		block, stmt = list, s
+		break
 	}
 	if stmt == nil {
 		return

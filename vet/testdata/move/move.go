@@ -23,6 +23,13 @@ func positives(r *actor.Ref, p *actor.Port) {
 	_, _ = shareable.Move(&s)
 	s = append(s, 2) // want `s is read after it was moved`
 
+	c := []int{1}
+	switch len(c) {
+	case 1:
+		_ = r.SendMove(&c)
+		use(c) // want `c is read after it was moved`
+	}
+
 	var x any = []int{1}
 	_, _ = shareable.MoveAny(&x)
 	for range 2 {
@@ -51,6 +58,12 @@ func negatives(r *actor.Ref) {
 		_ = r.SendMove(&b3) // moved only on one path
 	}
 	use(b3)
+
+	b5 := []byte("x")
+	switch {
+	case r.SendMove(&b5) == nil: // a case's expression: not followed
+		use(b5)
+	}
 
 	b4 := []byte("x")
 	_ = r.SendMove(&b4)
