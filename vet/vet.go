@@ -249,7 +249,8 @@ func localVar(info *types.Info, id *ast.Ident) *types.Var {
 }
 
 // writes calls f for every place in root that writes v: assignments and
-// inc/dec to v or through it (v.f =, v[i] =), and &v.
+// inc/dec to v or through it (v.f =, v[i] =), &v, and calls of pointer
+// methods on v.
 func writes(info *types.Info, root ast.Node, v *types.Var, f func(n ast.Node)) {
 	is := func(e ast.Expr) bool {
 		id := rootIdent(e)
@@ -270,6 +271,15 @@ func writes(info *types.Info, root ast.Node, v *types.Var, f func(n ast.Node)) {
 		case *ast.UnaryExpr:
 			if x.Op == token.AND && is(x.X) {
 				f(x)
+			}
+		case *ast.SelectorExpr:
+			// v.M() with a pointer receiver takes &v implicitly.
+			if sel, ok := info.Selections[x]; ok && sel.Kind() == types.MethodVal && is(x.X) {
+				if _, ptrRecv := sel.Obj().Type().(*types.Signature).Recv().Type().Underlying().(*types.Pointer); ptrRecv {
+					if _, isPtr := info.TypeOf(x.X).Underlying().(*types.Pointer); !isPtr {
+						f(x)
+					}
+				}
 			}
 		case *ast.RangeStmt:
 			if x.Tok == token.ASSIGN {

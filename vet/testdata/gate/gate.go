@@ -54,6 +54,8 @@ func work() {}
 
 func (o Order) Run() {}
 
+func (o *Order) Clear() { o.Notify = nil }
+
 func positives(ctx context.Context, r *actor.Ref, hc *actor.HandlerContext, p *actor.Port, f *os.File) {
 	var mu sync.Mutex
 	_ = r.Send(func() {})                               // want `goractor: the send gate refuses this value sent: func\(\): func is not shareable`
@@ -111,6 +113,9 @@ func negatives(ctx context.Context, r *actor.Ref, fn func(), ch chan *int, p *sy
 	later = work
 	_ = r.Send(Order{Notify: later}) // written twice: not followed
 	_ = actor.WithArgs(args...)
+	cleared := Order{Notify: work}
+	cleared.Clear()
+	_ = r.Send(cleared)   // Clear took &cleared: its value is not followed
 	_ = r.Send(func() {}) //goractor:ignore a test of the gate's refusal
 	//goractor:ignore the line below sends a func on purpose
 	_ = r.Send(work)
