@@ -3,21 +3,24 @@ package shareable
 import "strings"
 
 // NameReason returns why no value of the named type pkgPath.name may cross
-// between actors, judging by the name alone as the gate does: "it must not
-// be copied" for the types of package sync, "atomics must not be copied"
-// for sync/atomic, "it is an OS resource" for os.File, net.TCPConn and the
-// like. It returns "" for every other name. A generic type is named without
-// its type arguments. goractor vet (package vet) judges types with it, so
-// that the two agree.
+// between actors, judging by the name alone as the gate does, with what to
+// send instead: the OS resources (os.File, net.TCPConn...), runtime
+// machinery (reflect.Value, time.Timer, strings.Builder...), the types of
+// packages sync and sync/atomic. It returns "" for every other name. A
+// generic type is named with or without its type arguments. goractor vet
+// (package vet) judges types with it, so that the two agree.
 func NameReason(pkgPath, name string) string {
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i] // generic instantiation
+	}
+	if why := osResources[namedType{pkgPath, name}]; why != "" {
+		return why
+	}
 	switch pkgPath {
 	case "sync":
-		return "it must not be copied"
+		return "it must not be copied: send the data it guards, or declare the type that owns it shareable if that type is safe for concurrent use"
 	case "sync/atomic":
-		return "atomics must not be copied"
+		return "atomics must not be copied: send the value it holds (Load)"
 	}
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name = name[:i]
-	}
-	return osResources[namedType{pkgPath, name}]
+	return ""
 }

@@ -66,30 +66,48 @@ func (ps *pass) exportFacts() {
 	}
 }
 
-// registration returns the key of the type call registers with the gate,
-// or "".
+// copierPrefix marks a registeredFact entry made by RegisterCopier.
+const copierPrefix = "copier:"
+
+// registration returns the key of the type call registers with the gate
+// (Register, RegisterType; RegisterCopier and RegisterCopierFunc with
+// copierPrefix), or "".
 func (ps *pass) registration(call *ast.CallExpr) string {
+	prefix := ""
 	switch calleeName(ps.TypesInfo, call) {
 	case shareablePkg + ".RegisterType":
 		return typeKey(ps.typeArg(call.Fun))
+	case shareablePkg + ".RegisterCopierFunc":
+		if key := typeKey(ps.typeArg(call.Fun)); key != "" {
+			return copierPrefix + key
+		}
+		return ""
+	case shareablePkg + ".RegisterCopier":
+		prefix = copierPrefix
 	case shareablePkg + ".Register":
-		if len(call.Args) != 1 {
-			return ""
-		}
-		inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr)
-		if !ok {
-			return ""
-		}
-		switch calleeName(ps.TypesInfo, inner) {
-		case "reflect.TypeFor":
-			return typeKey(ps.typeArg(inner.Fun))
-		case "reflect.TypeOf":
-			if len(inner.Args) == 1 {
-				return typeKey(ps.TypesInfo.TypeOf(inner.Args[0]))
-			}
+	default:
+		return ""
+	}
+	if len(call.Args) == 0 {
+		return ""
+	}
+	inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	key := ""
+	switch calleeName(ps.TypesInfo, inner) {
+	case "reflect.TypeFor":
+		key = typeKey(ps.typeArg(inner.Fun))
+	case "reflect.TypeOf":
+		if len(inner.Args) == 1 {
+			key = typeKey(ps.TypesInfo.TypeOf(inner.Args[0]))
 		}
 	}
-	return ""
+	if key == "" {
+		return ""
+	}
+	return prefix + key
 }
 
 // typeArg returns the first type argument of an instantiated function

@@ -29,6 +29,7 @@ type tverdict struct {
 	path   string     // from the type to the part, e.g. ".Mu" or "[0]"
 	part   types.Type // the part's type
 	reason string
+	copier bool // a copier registered with shareable.RegisterCopier copies it
 }
 
 // preRegistered are the types package shareable registers itself (its
@@ -64,6 +65,82 @@ func (ps *pass) registered(t types.Type) bool {
 		return true
 	}
 	return ps.regs[key]
+}
+
+// sharedNamed mirrors shareable's sharedNamed: every unique.Handle, and
+// the non-interface types of package context that implement
+// context.Context.
+func sharedNamed(t types.Type) bool {
+	n := t
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		n = p.Elem()
+	}
+	named, ok := types.Unalias(n).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	switch named.Obj().Pkg().Path() {
+	case "unique":
+		return n == t && named.Obj().Name() == "Handle"
+	case "context":
+		if types.IsInterface(t) {
+			return false
+		}
+		iface, ok := named.Obj().Pkg().Scope().Lookup("Context").(*types.TypeName)
+		return ok && types.Implements(t, iface.Type().Underlying().(*types.Interface))
+	}
+	return false
+}
+
+// hasCopier reports whether a copier registered with shareable.RegisterCopier
+// (in this package or a dependency) applies to t: one for t itself, or for
+// an interface t implements.
+func (ps *pass) hasCopier(t types.Type) bool {
+	if types.IsInterface(t) {
+		return false
+	}
+	if key := typeKey(t); key != "" && ps.regs[copierPrefix+key] {
+		return true
+	}
+	for key := range ps.regs {
+		name, ok := strings.CutPrefix(key, copierPrefix)
+		if !ok || strings.HasPrefix(name, "*") {
+			continue
+		}
+		if iface := ps.lookupType(name); iface != nil && types.IsInterface(iface) &&
+			types.Implements(t, iface.Underlying().(*types.Interface)) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookupType finds the named type "pkgpath.Name" among this package and
+// its imports, direct or not.
+func (ps *pass) lookupType(key string) types.Type {
+	i := strings.LastIndexByte(key, '.')
+	path, name := key[:i], key[i+1:]
+	seen := map[*types.Package]bool{}
+	var find func(p *types.Package) types.Type
+	find = func(p *types.Package) types.Type {
+		if seen[p] {
+			return nil
+		}
+		seen[p] = true
+		if p.Path() == path {
+			if tn, ok := p.Scope().Lookup(name).(*types.TypeName); ok {
+				return tn.Type()
+			}
+			return nil
+		}
+		for _, imp := range p.Imports() {
+			if t := find(imp); t != nil {
+				return t
+			}
+		}
+		return nil
+	}
+	return find(ps.Pkg)
 }
 
 // declares mirrors shareable's declares: t has the marker method
@@ -112,10 +189,16 @@ func (ps *pass) typeVerdict(t types.Type) tverdict {
 }
 
 func (ps *pass) buildVerdict(t types.Type) tverdict {
-	if ps.registered(t) || declares(t) {
+	if ps.registered(t) || declares(t) || sharedNamed(t) {
 		return tverdict{v: vShare}
 	}
+	if ps.hasCopier(t) {
+		return tverdict{v: vWalk, copier: true} // the copier decides
+	}
 	if reason := forbiddenNamed(t); reason != "" {
+		if _, fn := t.Underlying().(*types.Signature); fn {
+			return tverdict{v: vWalk} // iter.Seq: a nil one crosses
+		}
 		return tverdict{v: vForbid, part: t, reason: reason}
 	}
 	walk := tverdict{v: vWalk}
@@ -200,11 +283,14 @@ func (ps *pass) errStatic(t types.Type, seen map[types.Type]bool) bool {
 // chan of a non-shareable element (a nil one crosses, another is refused),
 // or "" for other types.
 func (ps *pass) nilOnlyReason(t types.Type) string {
-	if ps.typeVerdict(t).v != vWalk {
+	if tv := ps.typeVerdict(t); tv.v != vWalk || tv.copier {
 		return ""
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Signature:
+		if why := forbiddenNamed(t); why != "" {
+			return why
+		}
 		return "func is not shareable"
 	case *types.Basic:
 		if u.Kind() == types.UnsafePointer {
@@ -288,7 +374,7 @@ func (ps *pass) refused(e ast.Expr, depth int) *refusal {
 	}
 	if tv := ps.typeVerdict(t); tv.v == vForbid {
 		return &refusal{path: tv.path, reason: tv.reason}
-	} else if tv.v == vShare {
+	} else if tv.v == vShare || tv.copier {
 		return nil
 	}
 	if r := ps.nilOnlyReason(t); r != "" {

@@ -1,4 +1,4 @@
-package gate // want package:`registered\(vettest/gate.Reg\)`
+package gate // want package:`registered\(copier:vettest/gate.Cloner, copier:vettest/gate.Copied, vettest/gate.Reg\)`
 
 // The cases of the gate check: what the send gate will
 // certainly refuse (reported, with the gate's path) and what it accepts or
@@ -6,11 +6,13 @@ package gate // want package:`registered\(vettest/gate.Reg\)`
 
 import (
 	"context"
+	"iter"
 	"net"
 	"os"
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"unique"
 	"unsafe"
 
 	"github.com/goractor/goractor/actor"
@@ -50,6 +52,26 @@ type Reg struct {
 
 func init() { shareable.RegisterType[Reg]() }
 
+// Copied has a copier: the gate copies it with that, whatever it holds.
+type Copied struct {
+	mu sync.Mutex
+	F  func()
+}
+
+// Cloner is an interface with a copier: it applies to every implementation.
+type Cloner interface{ Clone() Cloner }
+
+// Impl implements Cloner.
+type Impl struct{ mu sync.Mutex }
+
+// Clone copies i.
+func (i *Impl) Clone() Cloner { return &Impl{} }
+
+func init() {
+	shareable.RegisterCopierFunc(func(c Copied) (Copied, error) { return Copied{}, nil })
+	shareable.RegisterCopier(reflect.TypeFor[Cloner](), func(v any) (any, error) { return v.(Cloner).Clone(), nil })
+}
+
 func work() {}
 
 func (o Order) Run() {}
@@ -74,6 +96,8 @@ func positives(ctx context.Context, r *actor.Ref, hc *actor.HandlerContext, p *a
 	_ = r.Send([2]sync.WaitGroup{})                     // want `\[2\]sync.WaitGroup\[0\]: sync.WaitGroup is not shareable`
 	_ = r.Send(Order{}.Run)                             // want `func\(\): func is not shareable`
 	_ = r.Send(reflect.ValueOf(1))                      // want `reflect.Value: reflect.Value is not shareable: it can reach any memory`
+	_ = r.Send(iter.Seq[int](func(func(int) bool) {}))  // want `iter.Seq\[int\]: iter.Seq\[int\] is not shareable: an iterator is a func`
+	_ = r.Send(sync.Map{})                              // want `sync.Map: sync.Map is not shareable: it must not be copied: send a map built from its Range`
 	_ = r.Send(net.TCPConn{})                           // want `net.TCPConn: net.TCPConn is not shareable: it is an OS resource`
 	notify := func() {}
 	_ = r.Send(Order{Notify: notify})                      // want `gate.Order.Notify: func is not shareable`
@@ -93,17 +117,23 @@ func bodies(cx *actor.Context) {
 }
 
 func negatives(ctx context.Context, r *actor.Ref, fn func(), ch chan *int, p *sync.Mutex, up unsafe.Pointer, v any, f *os.File, args []any) {
-	_ = r.Send(Order{ID: 1})                 // a nil func field crosses
-	_ = r.Send(Order{Items: []string{"a"}})  // copied
-	_ = r.Send(fn)                           // may be nil
-	_ = r.Send(ch)                           // may be nil
-	_ = r.Send(p)                            // may be nil
-	_ = r.Send(up)                           // may be nil
-	_ = r.Send(v)                            // judged by its dynamic value
-	_ = r.Send(f)                            // *os.File: may be nil
-	_ = r.Send(make(chan int))               // chan of a shareable element: shared
-	_ = r.Send(&Safe{})                      // declares itself shareable
-	_ = r.Send(Reg{})                        // registered
+	_ = r.Send(Order{ID: 1})                     // a nil func field crosses
+	_ = r.Send(Order{Items: []string{"a"}})      // copied
+	_ = r.Send(fn)                               // may be nil
+	_ = r.Send(ch)                               // may be nil
+	_ = r.Send(p)                                // may be nil
+	_ = r.Send(up)                               // may be nil
+	_ = r.Send(v)                                // judged by its dynamic value
+	_ = r.Send(f)                                // *os.File: may be nil
+	_ = r.Send(make(chan int))                   // chan of a shareable element: shared
+	_ = r.Send(&Safe{})                          // declares itself shareable
+	_ = r.Send(Reg{})                            // registered
+	_ = r.Send(Copied{F: work})                  // its copier decides
+	_ = r.Send(&Impl{})                          // the copier of Cloner decides
+	_ = r.Send(make(chan unique.Handle[string])) // unique.Handle is shared
+	_ = r.Send(make(chan context.Context))       // so is context.Context
+	var seq iter.Seq[int]
+	_ = r.Send(seq)                          // may be nil
 	_ = r.Send([]sync.Mutex{})               // empty: nothing to walk
 	_ = r.Send(map[string]func(){"a": work}) // map order: not judged
 	_ = r.Send([0]sync.Mutex{})              // empty array: shared
