@@ -1,6 +1,9 @@
 package shareable
 
-import "strings"
+import (
+	"reflect"
+	"strings"
+)
 
 // NameReason returns why no value of the named type pkgPath.name may cross
 // between actors, judging by the name alone as the gate does, with what to
@@ -23,4 +26,18 @@ func NameReason(pkgPath, name string) string {
 		return "atomics must not be copied: send the value it holds (Load)"
 	}
 	return ""
+}
+
+// RegisteredTypes returns the types registered so far, in no particular
+// order: the ones this package registers itself (*regexp.Regexp,
+// *zap.Logger, time.Time, *time.Timer...) and those passed to Register.
+// goractor vet reads it to know the pre-registered types.
+func RegisteredTypes() []reflect.Type {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	ts := make([]reflect.Type, 0, len(registry))
+	for t := range registry {
+		ts = append(ts, t)
+	}
+	return ts
 }

@@ -2,6 +2,7 @@ package vet_test
 
 import (
 	"iter"
+	"log"
 	"net"
 	"os"
 	"reflect"
@@ -100,7 +101,7 @@ func TestGateAgreesWithShareable(t *testing.T) {
 	if _, err := shareable.Pass(*f); err == nil || !strings.HasPrefix(err.Error(), "shareable: os.File: os.File is not shareable: it is an OS resource") {
 		t.Errorf("Pass(os.File) = %v", err)
 	}
-	accepted := []any{make(chan int), make(chan unique.Handle[string]), &Safe{}, Reg{}, iter.Seq[int](nil), []sync.Mutex{}, [0]sync.Mutex{}, (*sync.Mutex)(nil), (*os.File)(nil)}
+	accepted := []any{make(chan int), &log.Logger{}, make(chan unique.Handle[string]), &Safe{}, Reg{}, iter.Seq[int](nil), []sync.Mutex{}, [0]sync.Mutex{}, (*sync.Mutex)(nil), (*os.File)(nil)}
 	if nilFuncsCross { // the negative cases that rely on a nil func crossing
 		accepted = append(accepted, Order{ID: 1}, Order{Notify: nil}, []func(){nil}, (func())(nil), (chan *int)(nil), unsafe.Pointer(nil))
 	}

@@ -39,7 +39,9 @@
 // # Limits
 //
 // Types registered with shareable.Register or RegisterType are shared by
-// the gate, and types with a copier (RegisterCopier) copied by it; the analyzer knows the types the gate pre-registers and those
-// registered in the package being analyzed or its dependencies, not those
-// registered by a package that does not import the sender.
+// the gate, and types with a copier (RegisterCopier) copied by it. The
+// analyzer knows the types the gate registers itself
+// (shareable.RegisteredTypes) and those registered in the package being
+// analyzed or its dependencies, not those registered by a package that
+// does not import the sender.
 package vet

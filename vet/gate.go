@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -32,39 +33,28 @@ type tverdict struct {
 	copier bool // a copier registered with shareable.RegisterCopier copies it
 }
 
-// preRegistered are the types package shareable registers itself (its
-// init), by package path, name and whether the pointer is registered.
-var preRegistered = map[[2]string]bool{ // value: pointer type
-	{"regexp", "Regexp"}:                 true,
-	{"go.uber.org/zap", "Logger"}:        true,
-	{"go.uber.org/zap", "SugaredLogger"}: true,
-	{"log/slog", "Logger"}:               true,
-	{"strings", "Replacer"}:              true,
-	{"reflect", "Type"}:                  false,
-	{"reflect", "rtype"}:                 true,
-	{"time", "Location"}:                 true,
-	{"time", "Time"}:                     false,
-	{"net/netip", "Addr"}:                false,
-	{"net/netip", "AddrPort"}:            false,
-	{"net/netip", "Prefix"}:              false,
-	{"context", "Context"}:               false,
-}
+// preRegistered are the types package shareable registers itself, keyed
+// like registeredFact ("pkgpath.Name", "*pkgpath.Name").
+var preRegistered = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range shareable.RegisteredTypes() {
+		prefix := ""
+		if t.Kind() == reflect.Pointer {
+			t, prefix = t.Elem(), "*"
+		}
+		if t.Name() != "" {
+			m[prefix+t.PkgPath()+"."+t.Name()] = true
+		}
+	}
+	return m
+}()
 
 // registered reports whether t is registered with the gate: pre-registered
 // by package shareable, or registered by a Register/RegisterType call the
 // analysis has seen (registeredFact).
 func (ps *pass) registered(t types.Type) bool {
 	key := typeKey(t)
-	if key == "" {
-		return false
-	}
-	ptr := key[0] == '*'
-	name := strings.TrimPrefix(key, "*")
-	i := strings.LastIndexByte(name, '.')
-	if p, ok := preRegistered[[2]string{name[:i], name[i+1:]}]; ok && p == ptr {
-		return true
-	}
-	return ps.regs[key]
+	return key != "" && (preRegistered[key] || ps.regs[key])
 }
 
 // sharedNamed mirrors shareable's sharedNamed: every unique.Handle, and

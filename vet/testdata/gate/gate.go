@@ -7,6 +7,7 @@ package gate // want package:`registered\(copier:vettest/gate.Cloner, copier:vet
 import (
 	"context"
 	"iter"
+	"log"
 	"net"
 	"os"
 	"reflect"
@@ -132,6 +133,7 @@ func negatives(ctx context.Context, r *actor.Ref, fn func(), ch chan *int, p *sy
 	_ = r.Send(&Impl{})                          // the copier of Cloner decides
 	_ = r.Send(make(chan unique.Handle[string])) // unique.Handle is shared
 	_ = r.Send(make(chan context.Context))       // so is context.Context
+	_ = r.Send(&log.Logger{})                    // *log.Logger is pre-registered (log.Logger holds a mutex)
 	var seq iter.Seq[int]
 	_ = r.Send(seq)                          // may be nil
 	_ = r.Send([]sync.Mutex{})               // empty: nothing to walk
