@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -57,6 +58,10 @@ func (cx *Context) System() *System { return cx.c.sys }
 
 // Logger returns the system's logger with the actor's name attached.
 func (cx *Context) Logger() *zap.Logger { return cx.c.sys.log.With(zap.String("actor", cx.c.name)) }
+
+// Slog is Logger as a *slog.Logger: the same records, with the same "actor"
+// field, through zapslog (see System.Slog).
+func (cx *Context) Slog() *slog.Logger { return cx.c.sys.slog.With("actor", cx.c.name) }
 
 // Done is closed when the actor is asked to stop (system shutdown or
 // Ref.Stop). A body that loops without calling Receive should watch it.

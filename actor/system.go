@@ -30,6 +30,7 @@ func init() {
 // for concurrent use.
 type System struct {
 	log       *zap.Logger
+	slog      *slog.Logger // writes into log's core (zapslog)
 	proto     *proto.ActorSystem
 	strategy  *strategy
 	onFailure func(Failure)
@@ -114,6 +115,12 @@ func (s *System) Stats() Stats {
 // Logger returns the system's logger (never nil).
 func (s *System) Logger() *zap.Logger { return s.log }
 
+// Slog returns the system's logger as a *slog.Logger (never nil), for code
+// and libraries that take the standard library's logger. It writes into the
+// core of the zap logger that WithLogger set, through zapslog, so records
+// logged either way reach the same place, in one stream.
+func (s *System) Slog() *slog.Logger { return s.slog }
+
 func newSystem(opts []Option) *System {
 	cfg := runConfig{shutdown: 10 * time.Second, spin: defaultSpin}
 	for _, o := range opts {
@@ -127,6 +134,7 @@ func newSystem(opts []Option) *System {
 	}
 	s := &System{
 		log:       cfg.log,
+		slog:      slog.New(zapslog.NewHandler(cfg.log.Core())),
 		onFailure: cfg.onFailure,
 		spin:      cfg.spin,
 		procs:     cfg.procs,
