@@ -8,7 +8,7 @@ import (
 	"runtime"
 )
 
-var errNoLoader = fmt.Errorf("ffi: dynamic loading on %s: %w", runtime.GOOS, errors.ErrUnsupported)
+var errNoLoader = fmt.Errorf("ffi: dynamic loading on %s/%s: %w", runtime.GOOS, runtime.GOARCH, errors.ErrUnsupported)
 
 func dlopen(name string) (uintptr, error)           { return 0, errNoLoader }
 func dlsym(h uintptr, name string) (uintptr, error) { return 0, errNoLoader }
