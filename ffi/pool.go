@@ -61,6 +61,7 @@ type Pool struct {
 	panics    atomic.Uint64
 	onPanic   func(any)
 	wg        sync.WaitGroup
+	unobserve func() // WithPoolMeterProvider's unregistration; nil without one
 }
 
 // PoolOption configures a Pool.
@@ -210,6 +211,9 @@ func (p *Pool) Close() {
 	p.nativeMu.Unlock()
 	if e != nil {
 		e.close()
+	}
+	if p.unobserve != nil {
+		p.unobserve()
 	}
 }
 
