@@ -14,3 +14,7 @@ var errnoSymbol = func() string {
 	}
 	return "__errno_location"
 }()
+
+// platformErr is what binding any function returns on a platform where
+// purego cannot call C (set by dl_other.go); nil where it can.
+var platformErr error

@@ -100,6 +100,13 @@ func FuncAt(lib *Library, ptr uintptr, sig *Signature, opts ...BindOption) (*Fun
 var errnoLoc = sync.OnceValues(func() (uintptr, error) { return defaultSym(errnoSymbol) })
 
 func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOption) (*Func, error) {
+	if platformErr != nil {
+		lib := "(none)"
+		if l != nil {
+			lib = l.name
+		}
+		return nil, &LoadError{Library: lib, Symbol: name, Err: platformErr}
+	}
 	var cfg bindConfig
 	for _, o := range opts {
 		o.apply(&cfg)
