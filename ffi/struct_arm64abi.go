@@ -10,10 +10,11 @@ import (
 // bytes that is not a homogeneous floating-point aggregate (HFA) in general
 // registers, float fields included; purego (v0.11) puts a float64 field, or
 // an eightbyte of float32 fields, of such a struct in a float register, so C
-// would read other registers. goractor refuses those shapes instead (pass a
-// pointer, or split the struct); HFAs, integer-only structs, eightbytes that
-// mix integers and floats, and structs over 16 bytes (passed by reference)
-// are passed correctly. Results are unaffected.
+// would read other registers (purego issue #522, open; fix in PR #517).
+// goractor refuses those shapes instead (pass a pointer, or split the
+// struct); HFAs, integer-only structs, eightbytes that mix integers and
+// floats, and structs over 16 bytes (passed by reference) are passed
+// correctly. Results are unaffected.
 func arm64StructArgProblem(t reflect.Type) string {
 	if runtime.GOARCH != "arm64" || t.Kind() != reflect.Struct || isHFA(t) {
 		return ""
