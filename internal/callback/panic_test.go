@@ -11,6 +11,7 @@ import (
 
 	"github.com/ebitengine/purego"
 
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/testlib"
 )
@@ -86,7 +87,7 @@ func subprocMain() {
 		fmt.Println(err)
 		os.Exit(3)
 	}
-	sym := func(n string) uintptr { p, _ := purego.Dlsym(lib, n); return p }
+	sym := func(n string) uintptr { p, _ := dl.Sym(lib, n); return p }
 	var fails atomic.Int32
 	e := execctx.New("sub", false, execctx.Hooks{Fail: func(error) { fails.Add(1) }})
 	un, _ := New(func(i uintptr) uintptr { panic("boom on a foreign thread") }, Owner(nil), Exceptional(uintptr(3)))
