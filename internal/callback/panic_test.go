@@ -82,7 +82,7 @@ func TestPanicForeignThreadSubprocess(t *testing.T) {
 }
 
 func subprocMain() {
-	lib, err := purego.Dlopen(os.Getenv("GORACTOR_CALLBACK_LIB"), purego.RTLD_NOW)
+	lib, err := dl.Open(os.Getenv("GORACTOR_CALLBACK_LIB"))
 	if err != nil {
 		fmt.Println(err)
 		os.Exit(3)
