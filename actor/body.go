@@ -17,6 +17,23 @@ import (
 // Context is a body actor's view of itself: its inbox, arguments, ports and
 // the means to spawn. It belongs to the actor: call its methods only from the
 // actor's own body (the goroutine Spawn or Run started for it).
+//
+// *Context is also a context.Context, so every blocking call takes it
+// directly (ref.Value(ctx), port.Receive(ctx), fut.Wait(ctx)):
+//
+//   - Done is closed when the actor is asked to stop (Ref.Stop, System.Stop,
+//     the end of Run) or its body has returned;
+//   - Err is nil until then, and afterwards an error for which both
+//     errors.Is(err, context.Canceled) and errors.Is(err, ErrStopping) hold
+//     (compare with errors.Is, not ==);
+//   - Deadline reports none: an actor lives until it is asked to stop, and a
+//     deadline for one wait is given with context.WithTimeout(ctx, d);
+//   - Value passes through to the contexts the actor was started under, which
+//     hold no values today, so it reports what context.WithValue(ctx, ...)
+//     children add and nil otherwise.
+//
+// These four methods, like those of any context.Context, may be called from
+// any goroutine; the others belong to the body.
 type Context struct {
 	c    *core
 	args []any
@@ -45,9 +62,47 @@ func (cx *Context) Logger() *zap.Logger { return cx.c.sys.log.With(zap.String("a
 // Ref.Stop). A body that loops without calling Receive should watch it.
 func (cx *Context) Done() <-chan struct{} { return cx.c.ctx.Done() }
 
-// Context returns a context.Context that is cancelled when the actor is
-// asked to stop.
-func (cx *Context) Context() context.Context { return cx.c.ctx }
+// Err is nil while the actor runs, and errStopRequested once Done is closed.
+func (cx *Context) Err() error {
+	if cx.c.ctx.Err() == nil {
+		return nil
+	}
+	return errStopRequested
+}
+
+// Deadline reports no deadline: see the type's documentation.
+func (cx *Context) Deadline() (deadline time.Time, ok bool) { return cx.c.ctx.Deadline() }
+
+// Value returns the value the actor's underlying context holds for key.
+func (cx *Context) Value(key any) any { return cx.c.ctx.Value(key) }
+
+// Context returns a plain context.Context with the same Done, Err, Deadline
+// and Value as ctx, for handing to goroutines and libraries that must not
+// reach the actor's inbox, ports or spawn through it.
+func (cx *Context) Context() context.Context { return stopContext{cx.c.ctx} }
+
+// stopContext is an actor's context with Err reporting errStopRequested.
+type stopContext struct{ context.Context }
+
+func (s stopContext) Err() error {
+	if s.Context.Err() == nil {
+		return nil
+	}
+	return errStopRequested
+}
+
+// errStopRequested is what an actor's context reports once the actor is asked
+// to stop: a context.Canceled that also says why.
+var errStopRequested error = stopRequested{}
+
+type stopRequested struct{}
+
+func (stopRequested) Error() string { return "actor: asked to stop: context canceled" }
+
+// Is reports context.Canceled and ErrStopping.
+func (stopRequested) Is(target error) bool {
+	return target == context.Canceled || target == ErrStopping
+}
 
 // ThreadID returns the kernel id of the OS thread the actor owns (0 for an
 // unpinned actor, or where thread ids are not available).

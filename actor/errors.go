@@ -38,7 +38,9 @@ var (
 	// (or whose actor stopped before it did).
 	ErrNoReply = errors.New("actor: request got no reply")
 
-	// ErrStopping reports a spawn refused because the system is shutting down.
+	// ErrStopping reports a spawn refused because the system is shutting
+	// down, and is wrapped by the Err of an actor's Context once the actor is
+	// asked to stop.
 	ErrStopping = errors.New("actor: system is stopping")
 )
 

@@ -29,6 +29,10 @@ func (*Ref) ShareableByReference() {}
 // (shareable.Declared): anyone may hold and send to a port.
 func (*Port) ShareableByReference() {}
 
+// ShareableByReference marks System as shareable by reference
+// (shareable.Declared): all its methods are safe for concurrent use.
+func (*System) ShareableByReference() {}
+
 var (
 	_ shareable.Declared = (*Ref)(nil)
 	_ shareable.Declared = (*Port)(nil)

@@ -3,6 +3,7 @@ package actor
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"unsafe"
@@ -154,7 +155,7 @@ func TestSend_MutableCopiedOrRejected(t *testing.T) {
 		// Uncopyable values are rejected and nothing is delivered.
 		before := ctx.System().Stats()
 		var mu sync.Mutex
-		for _, bad := range []any{func() {}, struct{ F func() }{}, &mu, unsafe.Pointer(&mu)} {
+		for _, bad := range []any{func() {}, struct{ F func() }{func() {}}, &mu, unsafe.Pointer(&mu)} {
 			err := e.Send(bad)
 			var ie *shareable.IsolationError
 			if !errors.As(err, &ie) || !errors.Is(err, shareable.ErrNotShareable) {
@@ -213,6 +214,10 @@ func TestMove_SourceUnusable(t *testing.T) {
 		}
 		if fn == nil {
 			t.Errorf("a refused move zeroed the source")
+		}
+		n := 5
+		if err := e.SendMove(n); !errors.Is(err, shareable.ErrNotShareable) || !strings.Contains(err.Error(), "pointer") {
+			t.Errorf("SendMove(non-pointer) = %v; want an error asking for a pointer", err)
 		}
 		return nil
 	})

@@ -64,8 +64,9 @@ func (r *Ref) TrySend(msg any) error {
 
 // SendMove hands the value p points to over to the actor without copying
 // it, and zeroes *p so the sender cannot use it again (Ruby's move: true). p
-// must be a non-nil pointer; a value that cannot be moved is refused with a
-// *shareable.IsolationError and *p is left alone.
+// must be a non-nil pointer (anything else is refused with an error); a
+// value that cannot be moved is refused with a *shareable.IsolationError and
+// *p is left alone.
 func (r *Ref) SendMove(p any) error {
 	return r.c.send(nil, p, nil, true, r.c.overflow == OverflowBlock)
 }

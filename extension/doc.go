@@ -49,7 +49,10 @@
 // extensions (one goroutine locked to its thread, started on the first call
 // and retired, still locked, by [Extension.Close]). While a caller waits for
 // another thread to run its call it lends its execution token, so a callback
-// the call triggers can still enter the caller.
+// the call triggers can still enter the caller. The main actor takes an
+// OnMain call while it waits in Receive, Value, Join, Select or Request; a
+// call it has not taken within the OnMain wait ([WithOnMainWait]) is refused
+// with safety.ErrWouldDeadlock and never runs.
 //
 // # Signals
 //

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
@@ -19,15 +20,17 @@ import (
 // state its gate needs (the Serialize lock, the dedicated thread). All methods
 // are safe for concurrent use.
 type Extension struct {
-	decl    Declaration // private copy, immutable
-	trace   func(CallInfo)
-	logger  *zap.Logger
-	serial  serialLock
-	thread  *dedicatedThread // nil unless Affinity is DedicatedThread
-	signals *SignalError     // what the load's signal audit found; nil when clean
-	lib     *ffi.Library
-	policy  SignalPolicy
-	metrics *extMetrics // WithMeterProvider; nil: none
+	decl  Declaration // private copy, immutable
+	trace func(CallInfo)
+	// mainWait bounds how long an OnMain call waits to be taken.
+	mainWait time.Duration
+	logger   *zap.Logger
+	serial   serialLock
+	thread   *dedicatedThread // nil unless Affinity is DedicatedThread
+	signals  *SignalError     // what the load's signal audit found; nil when clean
+	lib      *ffi.Library
+	policy   SignalPolicy
+	metrics  *extMetrics // WithMeterProvider; nil: none
 
 	mu    sync.Mutex              // protects extra
 	extra map[string]*ffi.Library // libraries opened for functions that name their own
@@ -37,7 +40,10 @@ type Extension struct {
 }
 
 func newExtension(d Declaration, cfg *loadConfig) *Extension {
-	x := &Extension{decl: d.clone(), trace: cfg.trace, logger: cfg.logger, policy: cfg.signals}
+	x := &Extension{decl: d.clone(), trace: cfg.trace, logger: cfg.logger, policy: cfg.signals, mainWait: cfg.mainWait}
+	if x.mainWait <= 0 {
+		x.mainWait = DefaultOnMainWait
+	}
 	if x.logger == nil {
 		x.logger = zap.NewNop()
 	}
@@ -77,6 +83,24 @@ type loadConfig struct {
 	signals  SignalPolicy
 	registry *Registry
 	meter    metric.MeterProvider
+	mainWait time.Duration
+}
+
+// DefaultOnMainWait is how long a call forwarded to the main actor (OnMain)
+// waits for the main actor to take it; see WithOnMainWait.
+const DefaultOnMainWait = 5 * time.Second
+
+// WithOnMainWait sets how long a call forwarded to the main actor (the
+// OnMain policy) waits for the main actor to take it, when the caller's
+// context has no earlier deadline. The main actor takes forwarded calls while
+// it waits in Receive, Value, Join, Select, Request or a port's Receive, and
+// between handler messages; blocked anywhere else (a plain channel, a mutex,
+// a long computation) it never does. After d the call is refused with an
+// *safety.UnsafeError wrapping safety.ErrWouldDeadlock and never runs. Once
+// taken, a call runs to completion. A d of zero or less means
+// DefaultOnMainWait.
+func WithOnMainWait(d time.Duration) LoadOption {
+	return loadOptionFunc(func(c *loadConfig) { c.mainWait = d })
 }
 
 // LoadOption configures Load.

@@ -3,6 +3,7 @@ package extension
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -211,10 +212,27 @@ func (g *gate) onMain(ctx context.Context, caller *execctx.Exec, call func()) er
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// The wait for the main actor to take the call is bounded: a main actor
+	// blocked outside Receive, Value... never takes it. Once taken, the call
+	// runs to completion and the wait lasts as long (it uses the caller's
+	// memory). state moves from 0 to taken or to expired, once.
+	const taken, expired = 1, 2
+	var state atomic.Int32
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	timer := time.AfterFunc(g.x.mainWait, func() {
+		if state.CompareAndSwap(0, expired) {
+			cancel()
+		}
+	})
+	defer timer.Stop()
 	var p any
 	panicked := false
 	reclaim := lendWhileWaiting(caller)
-	err := rot(ctx, func() {
+	err := rot(wctx, func() {
+		if !state.CompareAndSwap(0, taken) {
+			return // the caller has stopped waiting
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				p, panicked = r, true
@@ -223,6 +241,9 @@ func (g *gate) onMain(ctx context.Context, caller *execctx.Exec, call func()) er
 		g.run(caller, RouteOnMain, call)
 	})
 	reclaim()
+	if state.Load() == expired && ctx.Err() == nil {
+		return g.refuse(caller, fmt.Errorf("the main actor did not take the call within %v: it is blocked outside Receive, Value, Join, Select or Request: %w", g.x.mainWait, safety.ErrWouldDeadlock))
+	}
 	if panicked {
 		panic(p) // re-raised on the caller's goroutine, never on the main actor's
 	}

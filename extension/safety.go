@@ -56,10 +56,14 @@ const (
 	// It is the default, as in Ruby (Ractor::UnsafeError).
 	Raise Policy = iota
 	// OnMain forwards the call to the main actor, runs it on the main actor's
-	// thread between the main actor's own work, and waits for the result. When
-	// the main actor is itself waiting on the caller the call is refused with
-	// an error wrapping safety.ErrWouldDeadlock instead of hanging; when no
-	// main actor runs, with safety.ErrNoMainActor.
+	// thread between the main actor's own work, and waits for the result. The
+	// main actor takes forwarded calls while it waits in Receive, Value, Join,
+	// Select, Request or a port's Receive, so a main actor waiting for the
+	// caller itself (Value(worker)) serves the call. Blocked anywhere else (a
+	// plain channel, a mutex) it never takes it: after the OnMain wait
+	// (DefaultOnMainWait, WithOnMainWait) the call is refused with an error
+	// wrapping safety.ErrWouldDeadlock and never runs. With no main actor
+	// running it is refused with safety.ErrNoMainActor.
 	OnMain
 	// Serialize runs the call on the caller's thread under one lock per
 	// extension, so at most one call of the extension's unsafe functions is

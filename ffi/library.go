@@ -56,6 +56,11 @@ func Open(names ...string) (*Library, error) {
 	}
 	var errs []error
 	for _, n := range names {
+		if strings.IndexByte(n, 0) >= 0 {
+			// C would read the name up to the NUL: refuse, never truncate.
+			errs = append(errs, fmt.Errorf("%w: library name %q contains a NUL byte", ErrBadArgument, n))
+			continue
+		}
 		h, err := dlopen(n)
 		if err == nil {
 			return &Library{name: n, handle: h, refs: 1, drained: make(chan struct{})}, nil
@@ -97,6 +102,12 @@ func (l *Library) Retain() error {
 // Sym returns the address of symbol in l. A missing symbol (or a closed
 // library) gives a *LoadError naming the library and the symbol.
 func (l *Library) Sym(symbol string) (uintptr, error) {
+	if l == nil {
+		return 0, &LoadError{Symbol: symbol, Err: fmt.Errorf("%w: nil *Library (did Open fail?)", ErrBadArgument)}
+	}
+	if strings.IndexByte(symbol, 0) >= 0 {
+		return 0, &LoadError{Library: l.name, Symbol: symbol, Err: fmt.Errorf("%w: symbol name contains a NUL byte", ErrBadArgument)}
+	}
 	sh, ok := l.enter()
 	if !ok {
 		return 0, &LoadError{Library: l.name, Symbol: symbol, Err: ErrClosed}

@@ -482,6 +482,12 @@ func (f *Future[T]) Then(fn func(T, error)) {
 // thread during fn failed (its handler panicked, its deadline passed), the
 // future resolves with a *CallbackFailedError instead of fn's result.
 func Go[T any](ctx context.Context, p *Pool, fn func() (T, error)) *Future[T] {
+	if ctx == nil {
+		panic("ffi: Go with a nil context (pass context.Background(), or the actor's context)")
+	}
+	if fn == nil {
+		panic("ffi: Go with a nil func")
+	}
 	if p == nil {
 		p = DefaultPool()
 	}
@@ -527,6 +533,9 @@ func Go[T any](ctx context.Context, p *Pool, fn func() (T, error)) *Future[T] {
 // them at once. Errors that prevent the job from being queued (ErrPoolFull,
 // ErrPoolClosed, ctx's error) resolve the future immediately.
 func (f *Func) Async(ctx context.Context, args ...any) *Future[any] {
+	if ctx == nil {
+		panic("ffi: Async with a nil context (pass context.Background(), or the actor's context)")
+	}
 	caller := execctx.Current()
 	p := f.pool
 	if p == nil {

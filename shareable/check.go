@@ -7,7 +7,8 @@ import (
 
 // Check reports whether v may be shared by reference between actors: it
 // returns nil when v is deeply immutable (scalars, strings, structs and arrays
-// of them, chans of shareable values, error values whose graph is immutable)
+// of them, chans of shareable values, nil funcs, nil chans and nil
+// unsafe.Pointers, error values whose graph is immutable)
 // or declared shareable (Declared, Register, Frozen values and the immutable
 // containers). Otherwise the error is of type *IsolationError and names the
 // first part that prevents sharing; its reason says whether the part is
@@ -51,6 +52,9 @@ func CheckType(t reflect.Type) error {
 	case vForbid:
 		return &IsolationError{Root: t, Path: ti.badPath, Type: ti.badType, Reason: ti.reason}
 	}
+	if ti.nilOnly {
+		return &IsolationError{Root: t, Type: t, Reason: "shareability depends on the value: only a nil " + kindWord(ti) + " crosses (" + ti.reason + ")"}
+	}
 	return &IsolationError{Root: t, Type: t, Reason: "shareability depends on the value: " + kindWord(ti) + " may hold mutable memory"}
 }
 
@@ -77,6 +81,13 @@ func checkAt(ti *tinfo, p unsafe.Pointer, mode walkMode) error {
 	w := walker{mode: mode}
 	if w.run(ti, p) {
 		return nil
+	}
+	if mode == modeShare && ti.nilParts {
+		// A part that may never cross (a non-nil func...) says more than
+		// a mutable one that could be copied: look for it first.
+		if err := checkAt(ti, p, modeCross); err != nil {
+			return err
+		}
 	}
 	w = walker{mode: mode, track: true}
 	w.run(ti, p)
@@ -149,6 +160,12 @@ func kindWord(ti *tinfo) string {
 		return "map"
 	case reflect.Interface:
 		return "interface"
+	case reflect.Func:
+		return "func"
+	case reflect.Chan:
+		return "chan"
+	case reflect.UnsafePointer:
+		return "unsafe.Pointer"
 	}
 	return "value"
 }
@@ -183,6 +200,18 @@ func (w *walker) step(f *wframe) bool {
 		return true
 	case vForbid:
 		return w.fail(f, ti.badPath, ti.badType, ti.reason)
+	}
+	if ti.nilOnly {
+		if *(*unsafe.Pointer)(f.p) == nil {
+			return true // a nil func, chan or unsafe.Pointer shares nothing
+		}
+		return w.fail(f, "", ti.badType, ti.reason)
+	}
+	if ti.copyFn != nil {
+		if w.mode == modeCross || isNilRef(ti, f.p) {
+			return true // its copier copies it
+		}
+		return w.fail(f, "", ti.t, kindWord(ti)+" is mutable: copy it (it has a registered copier) or move it")
 	}
 	if ti.isErr && !f.err {
 		if w.mode == modeShare {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,7 +123,8 @@ func TestCheckVerdicts(t *testing.T) {
 		{"chan of shareable struct", make(chan Point), true},
 		{"chan of slice", make(chan []int), false},
 		{"struct with chan int", withChan{make(chan int)}, true},
-		{"struct with chan of slice", withBadChan{}, false},
+		{"struct with chan of slice", withBadChan{make(chan []int)}, false},
+		{"struct with nil chan of slice", withBadChan{}, true},
 		{"pointer", &one, false},
 		{"nil pointer", nilPtr, true},
 		{"slice", []int{1}, false},
@@ -131,9 +133,11 @@ func TestCheckVerdicts(t *testing.T) {
 		{"map", map[string]int{"a": 1}, false},
 		{"nil map", nilMap, true},
 		{"func", func() {}, false},
-		{"nil func", (func())(nil), false},
+		{"nil func", (func())(nil), true},
+		{"nil unsafe.Pointer", unsafe.Pointer(nil), true},
+		{"struct with nil func", withFunc{A: 1}, true},
 		{"unsafe.Pointer", unsafe.Pointer(&one), false},
-		{"struct with func", withFunc{}, false},
+		{"struct with func", withFunc{F: func() {}}, false},
 		{"sync.Mutex pointer", &sync.Mutex{}, false},
 		{"struct with mutex", &withMutex{}, false},
 		{"atomic.Int64 pointer", new(atomic.Int64), false},
@@ -212,16 +216,18 @@ func TestCheckErrorPaths(t *testing.T) {
 		want string
 	}{
 		{"example from design", Order{ID: 1, Items: []Item{{"a", 1}, {"b", "x"}, {"c", func() {}}}},
+			"shareable: shareable_test.Order.Items[2].Notify: func is not shareable"},
+		{"mutable without funcs", Order{ID: 1, Items: []Item{{"a", 1}, {"c", nil}}},
 			"shareable: shareable_test.Order.Items: slice is mutable: copy, move or freeze it"},
 		{"func root", func() {}, "shareable: func(): func is not shareable"},
-		{"struct with func", withFunc{}, "shareable: shareable_test.withFunc.F: func is not shareable"},
-		{"mutex field", &withMutex{}, "shareable: *shareable_test.withMutex.mu: sync.Mutex is not shareable: it must not be copied"},
+		{"struct with func", withFunc{F: func() {}}, "shareable: shareable_test.withFunc.F: func is not shareable"},
+		{"mutex field", &withMutex{}, "shareable: *shareable_test.withMutex.mu: " + mutexReason},
 		{"chan of slice", make(chan []int), "shareable: chan []int: chan of []int is not shareable: its element type is not shareable"},
-		{"array element", Deep{Arr: [4]any{1, 2, 3, unsafe.Pointer(nil)}}, "shareable: shareable_test.Deep.Arr[3]: unsafe.Pointer is not shareable"},
-		{"os.File", os.Stdout, "shareable: *os.File: os.File is not shareable: it is an OS resource"},
+		{"array element", Deep{Arr: [4]any{1, 2, unsafe.Pointer(nil), unsafe.Pointer(&Point{})}}, "shareable: shareable_test.Deep.Arr[3]: unsafe.Pointer is not shareable"},
+		{"os.File", os.Stdout, "shareable: *os.File: " + fileReason},
 		{"map", map[int]int{}, "shareable: map[int]int: map is mutable: copy, move or freeze it"},
 		{"interface of pointer in struct", Item{"a", &Point{}}, "shareable: shareable_test.Item.Notify: pointer is mutable: copy, move or freeze it"},
-		{"slice of func", Inner{Fs: []func(){nil}}, "shareable: shareable_test.Inner.Fs[0]: func is not shareable"},
+		{"slice of func", Inner{Fs: []func(){nil, func() {}}}, "shareable: shareable_test.Inner.Fs[1]: func is not shareable"},
 		{"error with slice", &errWithSlice{[]int{1}}, "shareable: *shareable_test.errWithSlice.codes: slice is mutable: copy, move or freeze it"},
 	}
 	for _, tt := range tests {
@@ -250,11 +256,12 @@ func TestCrossErrorPaths(t *testing.T) {
 			"shareable: shareable_test.Order.Items[2].Notify: func is not shareable"},
 		{"map key", map[string]any{"k": make(chan []byte)},
 			`shareable: map[string]interface {}["k"]: chan of []uint8 is not shareable: its element type is not shareable`},
-		{"int map key", map[int][]any{3: {1, unsafe.Pointer(nil)}},
+		{"int map key", map[int][]any{3: {unsafe.Pointer(nil), unsafe.Pointer(&Point{})}},
 			`shareable: map[int][]interface {}[3][1]: unsafe.Pointer is not shareable`},
 		{"pointer transparent", &Item{"a", &Item{"b", func() {}}}, "shareable: *shareable_test.Item.Notify.Notify: func is not shareable"},
-		{"slice of func in struct", Inner{Fs: []func(){nil}}, "shareable: shareable_test.Inner.Fs[0]: func is not shareable"},
-		{"mutex behind pointer", struct{ M *sync.Mutex }{&sync.Mutex{}}, "shareable: struct { M *sync.Mutex }.M: sync.Mutex is not shareable: it must not be copied"},
+		{"slice of func in struct", Inner{Fs: []func(){nil, nil, func() {}}}, "shareable: shareable_test.Inner.Fs[2]: func is not shareable"},
+		{"nil parts first", []any{(func())(nil), 2, func() {}}, "shareable: []interface {}[2]: func is not shareable"},
+		{"mutex behind pointer", struct{ M *sync.Mutex }{&sync.Mutex{}}, "shareable: struct { M *sync.Mutex }.M: " + mutexReason},
 		{"root func", func() {}, "shareable: func(): func is not shareable"},
 		{"stringer key never called", map[panicky]any{{"x"}: func() {}}, `shareable: map[shareable_test.panicky]interface {}[shareable_test.panicky{"x"}]: func is not shareable`},
 	}
@@ -290,7 +297,7 @@ func TestErrorsNeverCallUserMethods(t *testing.T) {
 	v := struct {
 		P panicky
 		F func()
-	}{panicky{"x"}, nil}
+	}{panicky{"x"}, func() {}}
 	err := shareable.Check(v)
 	if err == nil || !strings.Contains(err.Error(), ".F: func is not shareable") {
 		t.Fatalf("Check = %v", err)
@@ -305,7 +312,11 @@ func TestCheckType(t *testing.T) {
 		t.Errorf("CheckType(Point) = %v, want nil", err)
 	}
 	err := shareable.CheckType(reflect.TypeFor[withFunc]())
-	if err == nil || err.Error() != "shareable: shareable_test.withFunc.F: func is not shareable" {
+	if err == nil || !strings.Contains(err.Error(), "depends on the value") {
+		t.Errorf("CheckType(withFunc) = %v", err)
+	}
+	err = shareable.CheckType(reflect.TypeFor[func()]())
+	if err == nil || err.Error() != "shareable: func(): shareability depends on the value: only a nil func crosses (func is not shareable)" {
 		t.Errorf("CheckType(withFunc) = %v", err)
 	}
 	if err := shareable.CheckType(reflect.TypeFor[[]int]()); err == nil {
@@ -376,29 +387,43 @@ func TestCheckDeepGraphs(t *testing.T) {
 	}
 }
 
+// TestRegister registers a type made for each run (the registry is
+// process-wide), so that it passes with -count above one.
 func TestRegister(t *testing.T) {
-	type local struct{ m map[int]int }
-	v := &local{map[int]int{1: 1}}
+	typ := reflect.PointerTo(reflect.StructOf([]reflect.StructField{
+		{Name: "M", Type: reflect.TypeFor[map[int]int]()},
+		{Name: "Run" + strconv.Itoa(int(registerRuns.Add(1))), Type: reflect.TypeFor[int]()},
+	}))
+	pv := reflect.New(typ.Elem())
+	pv.Elem().Field(0).Set(reflect.ValueOf(map[int]int{1: 1}))
+	v := pv.Interface()
 	if shareable.Shareable(v) {
-		t.Fatalf("unregistered *local is shareable")
+		t.Fatalf("unregistered %v is shareable", typ)
 	}
-	if shareable.Registered(reflect.TypeFor[*local]()) {
+	if shareable.Registered(typ) {
 		t.Fatalf("Registered before Register")
 	}
-	shareable.RegisterType[*local]()
-	if !shareable.Registered(reflect.TypeFor[*local]()) {
+	shareable.Register(typ)
+	if !shareable.Registered(typ) {
 		t.Fatalf("Registered after Register = false")
 	}
 	if err := shareable.Check(v); err != nil {
 		t.Fatalf("registered Check = %v", err)
 	}
-	c, err := shareable.Copy(v)
+	c, err := shareable.CopyAny(v)
 	if err != nil || c != v {
 		t.Fatalf("Copy of registered value = %p, %v; want the same pointer %p", c, err, v)
 	}
 	// A struct holding the registered type is now shareable as a whole.
-	if err := shareable.Check(struct{ L *local }{v}); err != nil {
-		t.Fatalf("Check(struct{*local}) = %v", err)
+	holder := reflect.New(reflect.StructOf([]reflect.StructField{{Name: "L", Type: typ}})).Elem()
+	holder.Field(0).Set(pv)
+	if err := shareable.Check(holder.Interface()); err != nil {
+		t.Fatalf("Check(struct{L %v}) = %v", typ, err)
+	}
+	type local struct{ m map[int]int }
+	shareable.RegisterType[*local]()
+	if !shareable.Registered(reflect.TypeFor[*local]()) {
+		t.Errorf("RegisterType did not register")
 	}
 	defer func() {
 		if recover() == nil {
@@ -407,6 +432,14 @@ func TestRegister(t *testing.T) {
 	}()
 	shareable.Register(nil)
 }
+
+var registerRuns atomic.Int64
+
+// The reasons of two refusals, with what to do instead.
+const (
+	mutexReason = "sync.Mutex is not shareable: it must not be copied: send the data it guards, or declare the type that owns it shareable if that type is safe for concurrent use"
+	fileReason  = "os.File is not shareable: it is an OS resource: send the data, a path or an address, or keep the handle in one actor and send it requests"
+)
 
 func TestCheckAllocs(t *testing.T) {
 	v := any(Point{1, 2})

@@ -100,9 +100,13 @@ func (l List[T]) Slice() []T { return slices.Clone(l.s) }
 // iterate in ascending key order when the keys are strings, integers or
 // floats, and otherwise in an unspecified order that is the same for every
 // iteration. The zero Map is empty. A Map is safe for concurrent use.
+//
+// Entries under NaN keys are kept: All, Values, Len and Clone see them, as
+// they see them in a Go map, though Get cannot find them (NaN != NaN).
 type Map[K comparable, V any] struct {
-	m    map[K]V
-	keys []K
+	m    map[K]V // for Get
+	keys []K     // every entry, NaN keys included, in iteration order
+	vals []V     // vals[i] is stored under keys[i]
 }
 
 // ShareableByReference marks Map as shareable: see Declared.
@@ -124,12 +128,13 @@ func NewMap[K comparable, V any](m map[K]V) (Map[K, V], error) {
 			}
 		}
 	}
-	out := Map[K, V]{m: make(map[K]V, len(m)), keys: make([]K, 0, len(m))}
+	out := Map[K, V]{m: make(map[K]V, len(m)), keys: make([]K, 0, len(m)), vals: make([]V, 0, len(m))}
 	for k, v := range m {
 		out.m[k] = v
 		out.keys = append(out.keys, k)
+		out.vals = append(out.vals, v)
 	}
-	sortKeys(out.keys)
+	sortEntries(out.keys, out.vals)
 	return out, nil
 }
 
@@ -143,7 +148,7 @@ func MustMap[K comparable, V any](m map[K]V) Map[K, V] {
 }
 
 // Len returns the number of entries.
-func (m Map[K, V]) Len() int { return len(m.m) }
+func (m Map[K, V]) Len() int { return len(m.keys) }
 
 // Get returns the value stored under k and whether it is present.
 func (m Map[K, V]) Get(k K) (V, bool) {
@@ -154,8 +159,8 @@ func (m Map[K, V]) Get(k K) (V, bool) {
 // All iterates over the entries (see Map for the order).
 func (m Map[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		for _, k := range m.keys {
-			if !yield(k, m.m[k]) {
+		for i, k := range m.keys {
+			if !yield(k, m.vals[i]) {
 				return
 			}
 		}
@@ -176,8 +181,8 @@ func (m Map[K, V]) Keys() iter.Seq[K] {
 // Values iterates over the values in key order (see Map).
 func (m Map[K, V]) Values() iter.Seq[V] {
 	return func(yield func(V) bool) {
-		for _, k := range m.keys {
-			if !yield(m.m[k]) {
+		for _, v := range m.vals {
+			if !yield(v) {
 				return
 			}
 		}
@@ -194,25 +199,39 @@ func (m Map[K, V]) Clone() map[K]V {
 	return out
 }
 
-// sortKeys orders keys whose dynamic kinds are all strings, all signed
-// integers, all unsigned integers or all floats. Other key sets keep the
-// order they were collected in.
-func sortKeys[K comparable](keys []K) {
-	if len(keys) < 2 {
+// sortEntries orders keys, and vals with them, when the keys' dynamic kinds
+// are all strings, all signed integers, all unsigned integers or all floats
+// (NaNs first). Other key sets keep the order they were collected in.
+func sortEntries[K comparable, V any](keys []K, vals []V) {
+	idx := keyOrder(keys)
+	if idx == nil {
 		return
+	}
+	sk, sv := make([]K, len(keys)), make([]V, len(vals))
+	for i, j := range idx {
+		sk[i], sv[i] = keys[j], vals[j]
+	}
+	copy(keys, sk)
+	copy(vals, sv)
+}
+
+// keyOrder returns the sorted order of keys, or nil to keep theirs.
+func keyOrder[K comparable](keys []K) []int {
+	if len(keys) < 2 {
+		return nil
 	}
 	vals := make([]reflect.Value, len(keys))
 	var kind reflect.Kind
 	for i := range keys {
 		v := reflect.ValueOf(any(keys[i]))
 		if !v.IsValid() {
-			return
+			return nil
 		}
 		k := basicKind(v.Kind())
 		if i == 0 {
 			kind = k
 		} else if k != kind {
-			return
+			return nil
 		}
 		vals[i] = v
 	}
@@ -231,14 +250,10 @@ func sortKeys[K comparable](keys []K) {
 	case reflect.Float64:
 		less = func(a, b reflect.Value) int { return cmp.Compare(a.Float(), b.Float()) }
 	default:
-		return
+		return nil
 	}
 	slices.SortStableFunc(idx, func(a, b int) int { return less(vals[a], vals[b]) })
-	sorted := make([]K, len(keys))
-	for i, j := range idx {
-		sorted[i] = keys[j]
-	}
-	copy(keys, sorted)
+	return idx
 }
 
 func basicKind(k reflect.Kind) reflect.Kind {

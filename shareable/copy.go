@@ -1,6 +1,7 @@
 package shareable
 
 import (
+	"fmt"
 	"reflect"
 	"unsafe"
 )
@@ -28,7 +29,7 @@ func Copy[T any](v T) (T, error) {
 	var c copier
 	if !c.run(ti, unsafe.Pointer(&out)) {
 		var zero T
-		return zero, crossError(ti, unsafe.Pointer(&v), c.bad)
+		return zero, c.crossError(ti, unsafe.Pointer(&v))
 	}
 	return out, nil
 }
@@ -75,24 +76,39 @@ func copyArray(et *tinfo, src unsafe.Pointer, n int) unsafe.Pointer {
 	return dst
 }
 
-// crossError builds the *IsolationError for a value that may not cross,
-// found by a walk that keeps paths.
+// crossError builds the *IsolationError for a value of type ti at p that the
+// copier could not copy, found by a walk that keeps paths.
+func (c *copier) crossError(ti *tinfo, p unsafe.Pointer) error {
+	if c.badErr != nil {
+		return &IsolationError{Root: rootType(ti, p), Type: c.bad.t, Reason: "its registered copier failed: " + c.badErr.Error()}
+	}
+	return crossError(ti, p, c.bad)
+}
+
+// crossError builds the *IsolationError for a value of type ti at p that may
+// not cross, found by a walk that keeps paths; bad is the type the copy or
+// freeze stopped at.
 func crossError(ti *tinfo, p unsafe.Pointer, bad *tinfo) error {
 	if err := checkAt(ti, p, modeCross); err != nil {
 		return err
 	}
 	// The walk found nothing the copier refused: report what the copier saw.
-	root := ti.t
-	if ti.kind == reflect.Interface {
-		if rt := dynamicRtype(p, ti.empty); rt != nil {
-			root = typeOfRtype(rt)
-		}
-	}
-	e := &IsolationError{Root: root, Reason: "value is not shareable"}
+	e := &IsolationError{Root: rootType(ti, p), Reason: "value is not shareable"}
 	if bad != nil {
 		e.Type, e.Reason = bad.badType, bad.reason
 	}
 	return e
+}
+
+// rootType is the type of the value of type ti at p, dynamic for an
+// interface.
+func rootType(ti *tinfo, p unsafe.Pointer) reflect.Type {
+	if ti.kind == reflect.Interface {
+		if rt := dynamicRtype(p, ti.empty); rt != nil {
+			return typeOfRtype(rt)
+		}
+	}
+	return ti.t
 }
 
 // copier deep-copies in place: the memory it is given holds a shallow copy
@@ -112,6 +128,7 @@ type copier struct {
 	sizeHint int
 	pending  []mapInsert
 	bad      *tinfo // the type that made the copy fail
+	badErr   error  // the error of bad's registered copier
 	depth    int    // nesting of inline fixes through references, kept below maxInline
 }
 
@@ -209,6 +226,46 @@ func (c *copier) fail(ti *tinfo) bool {
 	return false
 }
 
+// custom replaces the value of type ti at p with what its registered copier
+// returns. Two references to one object get one copy.
+func (c *copier) custom(ti *tinfo, p unsafe.Pointer) bool {
+	if isNilRef(ti, p) {
+		return true
+	}
+	var k aliasKey
+	if ti.kind == reflect.Pointer || ti.kind == reflect.Map {
+		k = aliasKey{*(*unsafe.Pointer)(p), ti}
+		if v, ok := c.lookup(k); ok {
+			*(*unsafe.Pointer)(p) = v.p
+			return true
+		}
+	}
+	dst := reflect.NewAt(ti.t, p).Elem()
+	out, err := ti.copyFn(dst.Interface())
+	if err == nil && (out == nil || reflect.TypeOf(out) != ti.t) {
+		err = fmt.Errorf("copier returned %T for %v", out, ti.t)
+	}
+	if err != nil {
+		c.bad, c.badErr = ti, err
+		return false
+	}
+	dst.Set(reflect.ValueOf(out))
+	if k.p != nil {
+		c.record(k, aliasVal{p: *(*unsafe.Pointer)(p)})
+	}
+	return true
+}
+
+// isNilRef reports whether the value of type ti at p is a nil pointer, map,
+// slice, chan, func or interface.
+func isNilRef(ti *tinfo, p unsafe.Pointer) bool {
+	switch ti.kind {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer, reflect.Slice, reflect.Interface:
+		return *(*unsafe.Pointer)(p) == nil
+	}
+	return false
+}
+
 // fix makes the value of type ti at p independent of the original. It
 // recurses only into values stored inline (struct fields, array elements), so
 // its depth is bounded by the type's nesting; memory reached through
@@ -219,6 +276,12 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 		return true
 	case vForbid:
 		return c.fail(ti)
+	}
+	if ti.nilOnly {
+		return *(*unsafe.Pointer)(p) == nil || c.fail(ti)
+	}
+	if ti.copyFn != nil {
+		return c.custom(ti, p)
 	}
 	if ti.isErr && errShareable(ti, p) {
 		return true

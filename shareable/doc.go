@@ -10,10 +10,11 @@
 //	bool, numbers, string          shareable (immutable)
 //	array, struct                  shareable when every element/field is; otherwise copied deeply
 //	pointer, slice, map            copied deeply (aliasing and cycles kept), or moved
-//	chan T                         shareable when T is shareable; otherwise rejected
-//	func, unsafe.Pointer           rejected (even when nil: the verdict depends on the type)
+//	chan T                         shareable when T is shareable; otherwise nil crosses, non-nil is rejected
+//	func, unsafe.Pointer           nil crosses as nil; non-nil is rejected
 //	sync, sync/atomic, os.File,
-//	net connections, reflect.Value rejected: must not be copied or shared
+//	net connections, reflect.Value,
+//	time.Timer, strings.Builder    rejected: must not be copied or shared
 //	interface                      judged by its dynamic value
 //	error values                   shared when their graph (pointers followed) holds only immutable data
 //	Declared, registered types     shareable by reference (the author's assertion)
@@ -34,9 +35,17 @@
 // RUBY_TYPED_FROZEN_SHAREABLE or Rust's unsafe impl Sync. A marker method
 // promoted from an embedded field does not count: embedding a shareable type
 // does not make the outer struct shareable. Pre-registered: *regexp.Regexp,
-// *zap.Logger, *zap.SugaredLogger, *slog.Logger, *strings.Replacer,
-// reflect.Type, *time.Location, time.Time, netip.Addr, netip.AddrPort,
-// netip.Prefix and context.Context.
+// *zap.Logger, *zap.SugaredLogger, *slog.Logger, *log.Logger,
+// *strings.Replacer, reflect.Type, *time.Location, time.Time, *time.Timer,
+// *time.Ticker, *runtime.Func, netip.Addr, netip.AddrPort, netip.Prefix,
+// context.Context, every unique.Handle and the contexts of package context.
+// Standard-library values with hidden runtime state (time.Timer and
+// runtime.Func values, strings.Builder, sync types, weak.Pointer...) are
+// never copied: docs/shareability.md lists the verdict of each.
+//
+// A type that must be copied by its own package (protobuf messages, with
+// proto.Clone) registers a copier with [RegisterCopier] or
+// [RegisterCopierFunc]; the walk then never enters it.
 //
 // # Isolation
 //

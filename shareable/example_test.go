@@ -21,7 +21,9 @@ func ExampleCheck() {
 
 	order := Order{ID: 7, Items: []Item{{"a", 1}, {"b", "x"}, {"c", func() {}}}}
 	// A slice is mutable: it can cross only as a copy (or by Move/Freeze).
-	fmt.Println(shareable.Check(order))
+	fmt.Println(shareable.Check(Order{ID: 7, Items: []Item{{"a", 1}}}))
+	// A nil func shares nothing; a non-nil one may never cross.
+	fmt.Println(shareable.Check(Item{"d", (func())(nil)}))
 	// The copy is refused because of the func, and the error names it.
 	_, err := shareable.Copy(order)
 	fmt.Println(err)
@@ -34,6 +36,7 @@ func ExampleCheck() {
 	// <nil>
 	// <nil>
 	// shareable: shareable_test.Order.Items: slice is mutable: copy, move or freeze it
+	// <nil>
 	// shareable: shareable_test.Order.Items[2].Notify: func is not shareable
 	// path .Items[2].Notify, part func()
 	// true

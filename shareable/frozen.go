@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -176,6 +177,13 @@ func (fz *freezer) value(ti *tinfo, p unsafe.Pointer) (Frozen, bool) {
 			fz.bad = ti
 			return Frozen{}, false
 		}
+		if ti.nilOnly {
+			if *(*unsafe.Pointer)(p) == nil {
+				return done(leaf(ti, p))
+			}
+			fz.bad = ti
+			return Frozen{}, false
+		}
 		if ti.isErr && errShareable(ti, p) {
 			return done(leaf(ti, p))
 		}
@@ -276,6 +284,7 @@ func (fz *freezer) fillMap(n *node, ti *tinfo, p unsafe.Pointer) bool {
 	mv := reflect.NewAt(ti.t, p).Elem()
 	out := make(map[any]Frozen, mv.Len())
 	keys := make([]any, 0, mv.Len())
+	vals := make([]Frozen, 0, mv.Len())
 	kp, vp := reflect.New(ti.key.t), reflect.New(ti.elem.t)
 	it := mv.MapRange()
 	for it.Next() {
@@ -301,13 +310,19 @@ func (fz *freezer) fillMap(n *node, ti *tinfo, p unsafe.Pointer) bool {
 		if !ok {
 			return false
 		}
-		if _, dup := out[key]; !dup {
+		if _, dup := out[key]; dup {
+			// Two original keys froze to one key: the later value wins,
+			// as in a Go map.
+			vals[slices.Index(keys, key)] = val
+		} else {
+			// A NaN key is never a duplicate: every NaN entry is kept.
 			keys = append(keys, key)
+			vals = append(vals, val)
 		}
 		out[key] = val
 	}
-	sortKeys(keys)
-	n.m = Map[any, Frozen]{m: out, keys: keys}
+	sortEntries(keys, vals)
+	n.m = Map[any, Frozen]{m: out, keys: keys, vals: vals}
 	return true
 }
 

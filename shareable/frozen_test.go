@@ -165,7 +165,7 @@ func TestFreezeFailureChangesNothing(t *testing.T) {
 	if !errors.As(err, &ie) {
 		t.Fatalf("Freeze = %v, want *IsolationError", err)
 	}
-	if want := `shareable: map[string]*shareable_test.Job["b"].Lock: sync.Mutex is not shareable: it must not be copied`; err.Error() != want {
+	if want := `shareable: map[string]*shareable_test.Job["b"].Lock: ` + mutexReason; err.Error() != want {
 		t.Errorf("error\n got: %s\nwant: %s", err, want)
 	}
 	if len(jobs) != 2 || jobs["a"] != a || jobs["b"] != b || b.Lock != lock || a.Data[0] != 1 || b.Data[0] != 2 || a.Name != "a" {

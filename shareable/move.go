@@ -35,12 +35,14 @@ func Move[T any](p *T) (T, error) {
 }
 
 // MoveAny is Move for a pointer held in an interface: p must be a non-nil
-// pointer; MoveAny returns the pointee in an interface and zeroes it. It
-// panics if p is not a non-nil pointer.
+// pointer; MoveAny returns the pointee in an interface and zeroes it. When p
+// is not a non-nil pointer (a value passed without &), it returns an
+// *IsolationError saying so and moves nothing.
 func MoveAny(p any) (any, error) {
 	rv := reflect.ValueOf(p)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		panic("shareable: MoveAny needs a non-nil pointer, got " + typeString(p))
+		return nil, &IsolationError{Root: reflect.TypeOf(p), Type: reflect.TypeOf(p),
+			Reason: "move needs a non-nil pointer to the value, got " + typeString(p) + ": pass &v"}
 	}
 	elem := rv.Elem()
 	ti := infoOf(elem.Type())

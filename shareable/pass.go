@@ -114,7 +114,7 @@ func copyDynamic(v any, ti *tinfo) (any, error) {
 		*word = e.data
 		if !c.run(ti, unsafe.Pointer(word)) {
 			*word = e.data // the walk reports on the original
-			return nil, crossError(ti, unsafe.Pointer(word), c.bad)
+			return nil, c.crossError(ti, unsafe.Pointer(word))
 		}
 		o.data = *word
 		return out, nil
@@ -122,7 +122,7 @@ func copyDynamic(v any, ti *tinfo) (any, error) {
 	n := unsafe_New(ti.rt)
 	typedmemmove(ti.rt, n, e.data)
 	if !c.run(ti, n) {
-		return nil, crossError(ti, e.data, c.bad)
+		return nil, c.crossError(ti, e.data)
 	}
 	o.data = n
 	return out, nil

@@ -97,9 +97,9 @@ func TestPass_Refuses(t *testing.T) {
 		path string
 	}{
 		{passFunc{Name: "x", Hook: func() {}}, ".Hook"},
-		{[]passFunc{{}}, "[0].Hook"},
+		{[]passFunc{{}, {}, {Hook: func() {}}}, "[2].Hook"},
 		{func() {}, ""},
-		{&passFunc{}, ".Hook"},
+		{&passFunc{Hook: func() {}}, ".Hook"},
 		{withAny{X: []func(){func() {}}}, ".X[0]"},
 	} {
 		got, err := shareable.Pass(tc.v)

@@ -2,10 +2,12 @@ package shareable
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"net/netip"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +38,18 @@ type tinfo struct {
 	direct  bool // stored directly in an interface's data word
 	empty   bool // an interface type with no methods
 	noptr   bool // values hold no pointers: copied with one memmove
+	// nilOnly marks a func, an unsafe.Pointer or a chan of a non-shareable
+	// element: a nil value shares nothing and crosses as nil, a non-nil one
+	// is refused with badType and reason.
+	nilOnly bool
+	// nilParts reports that values may hold a nilOnly part (or an interface,
+	// whose dynamic value may): Check then looks for a part that may never
+	// cross before it reports a mutable one.
+	nilParts bool
+	built    bool // build finished (false while a recursive type is in progress)
+	// copyFn is the registered copier of the type (RegisterCopier): the
+	// copy is made by it, never by the generic walk.
+	copyFn func(any) (any, error)
 
 	// For vForbid: the part of the type that is not shareable.
 	badPath string       // Go-expression path from this type to the part, e.g. ".Notify" or "[0]"
@@ -59,8 +73,9 @@ type fieldInfo struct {
 var (
 	infoCache sync.Map // reflect.Type -> *tinfo
 
-	buildMu  sync.Mutex // protects registry; serializes builds
+	buildMu  sync.Mutex // protects registry and copiers; serializes builds
 	registry = map[reflect.Type]bool{}
+	copiers  = map[reflect.Type]func(any) (any, error){} // by type; interface types cover their implementations
 )
 
 var (
@@ -93,6 +108,18 @@ func init() {
 		reflect.TypeFor[netip.AddrPort](),
 		reflect.TypeFor[netip.Prefix](),
 		reflect.TypeFor[context.Context](),
+		// Safe for concurrent use: "A Logger can be used simultaneously
+		// from multiple goroutines" (package log).
+		reflect.TypeFor[*log.Logger](),
+		// Stop and Reset lock the runtime timer (runtime/time.go: stop and
+		// modify take t.lock(); the channel is a channel), and initTimer is
+		// written once by NewTimer/NewTicker before the pointer escapes.
+		// The value itself is the head of a hidden runtime struct: a copy
+		// corrupts the runtime, so time.Timer/Ticker values are refused.
+		reflect.TypeFor[*time.Timer](),
+		reflect.TypeFor[*time.Ticker](),
+		// Immutable metadata the runtime finds by the pointer's address.
+		reflect.TypeFor[*runtime.Func](),
 	} {
 		registry[t] = true
 	}
@@ -125,6 +152,66 @@ func Registered(t reflect.Type) bool {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	return registry[t]
+}
+
+// RegisterCopier makes Copy, CopyAny, Pass and so every send between actors
+// copy values of type t by calling copy, instead of walking them: for types
+// the generic walk must not copy or cannot reach, such as protobuf messages
+// (proto.Clone) or values that keep state in a runtime or C library. copy is
+// given the original and must return an independent value of the same
+// dynamic type, or an error, which makes the copy fail with an
+// *IsolationError carrying it. It must not modify the original.
+//
+// When t is an interface type, the copier applies to every non-interface
+// type that implements it and is not shareable by reference (declared or
+// registered types stay shared); a copier registered for the exact type
+// wins. Check still reports such values as mutable, Move hands them over
+// without a walk, and Freeze does not use copiers.
+//
+// RegisterCopier is meant for package initialization; it clears the verdict
+// cache. It panics if t or copy is nil.
+func RegisterCopier(t reflect.Type, copy func(v any) (any, error)) {
+	if t == nil || copy == nil {
+		panic("shareable: RegisterCopier with a nil type or func")
+	}
+	buildMu.Lock()
+	copiers[t] = copy
+	infoCache.Clear()
+	buildMu.Unlock()
+}
+
+// RegisterCopierFunc is RegisterCopier for the type T (often an interface,
+// such as proto.Message) with a typed copy function:
+//
+//	shareable.RegisterCopierFunc(func(m proto.Message) (proto.Message, error) {
+//		return proto.Clone(m), nil
+//	})
+func RegisterCopierFunc[T any](copy func(T) (T, error)) {
+	if copy == nil {
+		panic("shareable: RegisterCopierFunc with a nil func")
+	}
+	RegisterCopier(reflect.TypeFor[T](), func(v any) (any, error) { return copy(v.(T)) })
+}
+
+// copierOf returns the copier registered for t, or for an interface t
+// implements. Called with buildMu held.
+func copierOf(t reflect.Type) func(any) (any, error) {
+	if len(copiers) == 0 || t.Kind() == reflect.Interface {
+		return nil
+	}
+	if fn := copiers[t]; fn != nil {
+		return fn
+	}
+	var found reflect.Type
+	for it := range copiers {
+		if it.Kind() == reflect.Interface && t.Implements(it) && (found == nil || it.String() < found.String()) {
+			found = it // the same choice on every build when several match
+		}
+	}
+	if found == nil {
+		return nil
+	}
+	return copiers[found]
 }
 
 // infoOf returns the cached description of t.
@@ -167,12 +254,22 @@ func (b *builder) build(t reflect.Type) *tinfo {
 	ti.isErr = ti.kind != reflect.Interface && t.Implements(errorType)
 	ti.noptr = !hasPointers(t)
 
-	if registry[t] || declares(t) {
+	if registry[t] || declares(t) || sharedNamed(t) {
 		ti.verdict = vShare
+		ti.built = true
+		return ti
+	}
+	if fn := copierOf(t); fn != nil {
+		ti.copyFn, ti.built = fn, true
 		return ti
 	}
 	if reason := forbiddenNamed(t); reason != "" {
-		ti.forbid("", t, reason)
+		if ti.kind == reflect.Func {
+			ti.onlyNil(reason) // iter.Seq: a nil one crosses like any nil func
+		} else {
+			ti.forbid("", t, reason)
+		}
+		ti.built = true
 		return ti
 	}
 	switch ti.kind {
@@ -181,15 +278,15 @@ func (b *builder) build(t reflect.Type) *tinfo {
 		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
 		ti.verdict = vShare
 	case reflect.Func:
-		ti.forbid("", t, "func is not shareable")
+		ti.onlyNil("func is not shareable")
 	case reflect.UnsafePointer:
-		ti.forbid("", t, "unsafe.Pointer is not shareable")
+		ti.onlyNil("unsafe.Pointer is not shareable")
 	case reflect.Chan:
 		ti.elem = b.build(t.Elem())
 		if ti.elem.verdict == vShare {
 			ti.verdict = vShare
 		} else {
-			ti.forbid("", t, "chan of "+t.Elem().String()+" is not shareable: its element type is not shareable")
+			ti.onlyNil("chan of " + t.Elem().String() + " is not shareable: its element type is not shareable")
 		}
 	case reflect.Array:
 		ti.elem = b.build(t.Elem())
@@ -210,26 +307,48 @@ func (b *builder) build(t reflect.Type) *tinfo {
 			case vForbid:
 				ti.forbid("."+f.Name+fi.badPath, fi.badType, fi.reason)
 				ti.fields, ti.all = nil, nil
+				ti.built = true
 				return ti
 			case vWalk:
 				ti.verdict = vWalk
 				ti.fields = append(ti.fields, fieldInfo{off: f.Offset, name: f.Name, ti: fi})
+				ti.nilParts = ti.nilParts || fi.mayHoldNil()
 			}
 		}
 	case reflect.Pointer, reflect.Slice:
 		ti.elem = b.build(t.Elem())
+		ti.nilParts = ti.elem.mayHoldNil()
 	case reflect.Map:
 		ti.key = b.build(t.Key())
 		ti.elem = b.build(t.Elem())
+		ti.nilParts = ti.key.mayHoldNil() || ti.elem.mayHoldNil()
 	case reflect.Interface:
 		// judged by the dynamic value
+		ti.nilParts = true
+	}
+	if ti.kind == reflect.Array && ti.verdict == vWalk {
+		ti.nilParts = ti.elem.mayHoldNil()
 	}
 	if ti.isErr && ti.verdict == vWalk && errStatic(t, map[reflect.Type]bool{}) {
 		// An error value whose whole graph, following pointers, is immutable
 		// data: shared by reference so that errors.Is keeps working.
 		ti.verdict = vShare
 	}
+	ti.built = true
 	return ti
+}
+
+// onlyNil marks ti as a kind whose nil value crosses and whose other values
+// are refused for reason.
+func (ti *tinfo) onlyNil(reason string) {
+	ti.nilOnly, ti.nilParts = true, true
+	ti.badType, ti.reason = ti.t, reason
+}
+
+// mayHoldNil reports whether a value of ti may hold a nilOnly part, counting
+// a type still being built (a recursive type) as one that may.
+func (ti *tinfo) mayHoldNil() bool {
+	return !ti.built || (ti.verdict == vWalk && ti.nilParts)
 }
 
 // hasPointers reports whether values of t hold pointers (the garbage
@@ -288,35 +407,70 @@ func declares(t reflect.Type) bool {
 
 type namedType struct{ pkg, name string }
 
+// Reasons, with what to do instead.
+const (
+	osResource = "it is an OS resource: send the data, a path or an address, or keep the handle in one actor and send it requests"
+	oneOwner   = "it belongs to one test goroutine: report from actors through messages or their results"
+)
+
 // osResources are types that stand for operating-system resources or runtime
-// machinery: copying them duplicates a handle, sharing them shares a
-// descriptor that is not checked for concurrent use.
+// machinery: copying them duplicates a handle or corrupts the runtime,
+// sharing them shares state that is not checked for concurrent use.
 var osResources = map[namedType]string{
-	{"os", "File"}:           "it is an OS resource",
-	{"os", "Process"}:        "it is an OS resource",
-	{"os", "Root"}:           "it is an OS resource",
-	{"internal/poll", "FD"}:  "it is an OS resource",
-	{"net", "netFD"}:         "it is an OS resource",
-	{"net", "conn"}:          "it is an OS resource",
-	{"net", "TCPConn"}:       "it is an OS resource",
-	{"net", "UDPConn"}:       "it is an OS resource",
-	{"net", "UnixConn"}:      "it is an OS resource",
-	{"net", "IPConn"}:        "it is an OS resource",
-	{"net", "TCPListener"}:   "it is an OS resource",
-	{"net", "UnixListener"}:  "it is an OS resource",
-	{"reflect", "Value"}:     "it can reach any memory",
-	{"runtime", "Pinner"}:    "it pins memory for one owner",
-	{"weak", "Pointer"}:      "it is a weak reference",
-	{"crypto/tls", "Conn"}:   "it is an OS resource",
-	{"database/sql", "DB"}:   "it is an OS resource",
-	{"database/sql", "Conn"}: "it is an OS resource",
-	{"database/sql", "Tx"}:   "it is an OS resource",
-	{"database/sql", "Stmt"}: "it is an OS resource",
-	{"database/sql", "Rows"}: "it is an OS resource",
-	{"os/exec", "Cmd"}:       "it owns an OS process",
-	{"testing", "T"}:         "it belongs to one test goroutine",
-	{"testing", "B"}:         "it belongs to one test goroutine",
-	{"testing", "F"}:         "it belongs to one test goroutine",
+	{"os", "File"}:           osResource,
+	{"os", "Process"}:        osResource,
+	{"os", "Root"}:           osResource,
+	{"internal/poll", "FD"}:  osResource,
+	{"net", "netFD"}:         osResource,
+	{"net", "conn"}:          osResource,
+	{"net", "TCPConn"}:       osResource,
+	{"net", "UDPConn"}:       osResource,
+	{"net", "UnixConn"}:      osResource,
+	{"net", "IPConn"}:        osResource,
+	{"net", "TCPListener"}:   osResource,
+	{"net", "UnixListener"}:  osResource,
+	{"reflect", "Value"}:     "it can reach any memory: send v.Interface(), or the reflect.Type",
+	{"runtime", "Pinner"}:    "it pins memory for one owner: pin in the actor that passes the memory to C",
+	{"runtime", "Func"}:      "the runtime finds its data by its address: send the *runtime.Func (shared by reference)",
+	{"weak", "Pointer"}:      "it is a weak reference: send the value, or a unique.Handle of it",
+	{"time", "Timer"}:        "it heads a hidden runtime timer, so a copy corrupts the runtime: send the *time.Timer (shared by reference)",
+	{"time", "Ticker"}:       "it heads a hidden runtime timer, so a copy corrupts the runtime: send the *time.Ticker (shared by reference)",
+	{"strings", "Builder"}:   "it checks its own address, so a copy panics on write: send its String()",
+	{"crypto/tls", "Conn"}:   osResource,
+	{"database/sql", "DB"}:   osResource,
+	{"database/sql", "Conn"}: osResource,
+	{"database/sql", "Tx"}:   osResource,
+	{"database/sql", "Stmt"}: osResource,
+	{"database/sql", "Rows"}: osResource,
+	{"os/exec", "Cmd"}:       "it owns an OS process: keep it in one actor and send it requests",
+	{"testing", "T"}:         oneOwner,
+	{"testing", "B"}:         oneOwner,
+	{"testing", "F"}:         oneOwner,
+	{"iter", "Seq"}:          "an iterator is a func: send slices.Collect(seq) instead",
+	{"iter", "Seq2"}:         "an iterator is a func: send the pairs it yields instead",
+	{"sync", "Map"}:          "it must not be copied: send a map built from its Range, or freeze one",
+}
+
+var contextType = reflect.TypeFor[context.Context]()
+
+// sharedNamed reports the standard-library types shared by reference that
+// cannot be listed in the registry: every instantiation of unique.Handle (a
+// pointer to an interned immutable value, compared by identity), and the
+// contexts of package context ("Context's methods may be called by multiple
+// goroutines simultaneously"). Contexts of other packages (an actor's
+// *actor.Context) are judged like any other type.
+func sharedNamed(t reflect.Type) bool {
+	n := t
+	if n.Kind() == reflect.Pointer {
+		n = n.Elem()
+	}
+	switch n.PkgPath() {
+	case "unique":
+		return t == n && strings.HasPrefix(n.Name(), "Handle[")
+	case "context":
+		return t.Kind() != reflect.Interface && t.Implements(contextType)
+	}
+	return false
 }
 
 // forbiddenNamed returns why the named type t may never cross, or "".
@@ -324,19 +478,18 @@ func forbiddenNamed(t reflect.Type) string {
 	if t.Name() == "" || t.Kind() == reflect.Interface {
 		return ""
 	}
-	switch pkg := t.PkgPath(); pkg {
+	pkg, name := t.PkgPath(), t.Name()
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i] // generic instantiation
+	}
+	if why := osResources[namedType{pkg, name}]; why != "" {
+		return t.String() + " is not shareable: " + why
+	}
+	switch pkg {
 	case "sync":
-		return t.String() + " is not shareable: it must not be copied"
+		return t.String() + " is not shareable: it must not be copied: send the data it guards, or declare the type that owns it shareable if that type is safe for concurrent use"
 	case "sync/atomic":
-		return t.String() + " is not shareable: atomics must not be copied"
-	default:
-		name := t.Name()
-		if i := strings.IndexByte(name, '['); i >= 0 {
-			name = name[:i] // generic instantiation
-		}
-		if why := osResources[namedType{pkg, name}]; why != "" {
-			return t.String() + " is not shareable: " + why
-		}
+		return t.String() + " is not shareable: atomics must not be copied: send the value it holds (Load)"
 	}
 	return ""
 }

@@ -154,7 +154,7 @@ func run(w io.Writer, n, m int) error {
 		if err != nil {
 			return err
 		}
-		v, err := blocking.Value(ctx.Context())
+		v, err := blocking.Value(ctx)
 		if err := check("blocking", v, err); err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func run(w io.Writer, n, m int) error {
 		if err := concurrent.Send("stop"); err != nil {
 			return err
 		}
-		v, err = concurrent.Value(ctx.Context())
+		v, err = concurrent.Value(ctx)
 		if err := check("concurrent", v, err); err != nil {
 			return err
 		}

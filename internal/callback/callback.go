@@ -201,7 +201,11 @@ func excBits(p *plan, v any) (uintptr, error) {
 	out := p.typ.Out(0)
 	if !rv.IsValid() || !rv.Type().AssignableTo(out) {
 		if rv.IsValid() && rv.CanConvert(out) && rv.Type().ConvertibleTo(out) && isIntClass(rv.Type()) && rv.Kind() != reflect.Pointer && out.Kind() != reflect.Pointer {
-			rv = rv.Convert(out)
+			c := rv.Convert(out)
+			if !c.Convert(rv.Type()).Equal(rv) {
+				return 0, fmt.Errorf("%w: Exceptional(%v) is out of the range of the result type %v", ErrBadOption, v, out)
+			}
+			rv = c
 		} else {
 			return 0, fmt.Errorf("%w: Exceptional(%T) does not fit the result type %v", ErrBadOption, v, out)
 		}

@@ -48,8 +48,11 @@ const floatReg = 64
 // the parameter, so purego (which panics) never sees a bad shape.
 func compile(fn any) (*plan, error) {
 	v := reflect.ValueOf(fn)
+	if !v.IsValid() {
+		return nil, &SignatureError{Param: -1, Why: "handler is nil"}
+	}
 	t := v.Type()
-	if t == nil || t.Kind() != reflect.Func {
+	if t.Kind() != reflect.Func {
 		return nil, &SignatureError{Func: t, Param: -1, Why: "handler is not a function"}
 	}
 	if v.IsNil() {

@@ -131,7 +131,7 @@ func RunInActors(t *testing.T, n int, f func(t testing.TB, ctx *actor.Context)) 
 		}
 		close(start)
 		for _, r := range refs {
-			if _, err := r.Value(cx.Context()); err != nil {
+			if _, err := r.Value(cx); err != nil {
 				t.Errorf("%v: %v", r, err)
 			}
 		}

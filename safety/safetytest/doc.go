@@ -28,17 +28,25 @@
 //   - the OnMain and Serialize policies behave as declared;
 //   - thread-affine functions always run on one thread.
 //
-// A function whose results already differ between two serial runs (rand) is
-// reported inconclusive, not as a violation. [RunInActors] runs an
-// extension's own tests in N actors at once (Ruby's RUBY_TESTS_WITH_RACTORS).
+// Every function first runs once with each input (a warm-up round, so lazy
+// initialisation is done before the reference), then twice serially; the two
+// serial runs must agree to be a reference. A function whose serial results
+// differ (drand48, tmpnam, random) is judged by distribution: it is a
+// violation when its parallel results repeat more than a serial run as long
+// does, or when a returned pointer's content changes between the return and
+// a late re-read; it is inconclusive only when its serial results also
+// repeat. [RunInActors] runs an extension's own tests in N actors at once
+// (Ruby's RUBY_TESTS_WITH_RACTORS).
 //
-// A function declared parallel-safe (with no gate around it) whose C result
-// is a string and whose arguments are scalars is also bound with a pointer
-// result, and each parallel call's string is read 20µs after the call
-// returned: a static buffer (l64a, asctime) has been overwritten by another
-// actor by then, so such a function fails every run, where comparing the
-// string ffi copies at once caught l64a in one run of three. A thread-local
-// buffer is not overwritten and passes.
+// For a function declared parallel-safe with no gate around it, every
+// pointer result (a string, or a [Layout] given in Function.Result) is read
+// at once and again 20µs after the call: a static buffer (l64a, asctime,
+// gmtime) has been overwritten by another actor by then, so such a function
+// fails every run. A thread-local buffer is not overwritten and passes.
+// Arguments may be NULL (nil), fresh copies, [Buffer], [Out], [PtrTo]; a
+// function may be a call sequence ([Step], with [StepResult] and [StepArg])
+// run as one unit per actor (strtok then strtok(NULL, …)). [FromManifest]
+// builds a Subject from an extension.Manifest, as goractor check does.
 //
 // The suite has no false positives and possible false negatives: a race that
 // does not happen during the run is not seen. Run it under the race detector,

@@ -16,7 +16,6 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension"
-	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/safety"
 )
@@ -42,6 +41,17 @@ type Function struct {
 	// Safety is the function's declared safety when Call is set. Undeclared
 	// takes the extension's declaration for Name.
 	Safety extension.Safety
+	// Result, when set, declares the result (unsafe.Pointer or uintptr in
+	// Signature) a pointer to this content: the content is compared, read
+	// at once and again a while later, instead of the address.
+	Result *Layout
+	// Steps, when set, makes the function a call sequence run as one unit
+	// (strtok then strtok(NULL, …), srand48 then drand48): Name only names
+	// it in reports, and each input is one argument list ([]any) per step.
+	// Arguments may carry values from earlier steps (StepResult, StepArg).
+	// Its safety is the extension's declaration for the first step's symbol
+	// unless Safety is set.
+	Steps []Step
 }
 
 // Subject is what the suite tests: an extension and some of its functions.
@@ -77,15 +87,22 @@ func (f optionFunc) apply(c *config) { f(c) }
 func WithActors(n int) Option { return optionFunc(func(c *config) { c.actors = n }) }
 
 // WithCalls sets how many times each actor calls each function in the
-// parallel phase, cycling through its inputs (default 200).
+// parallel phase, cycling through its inputs (default DefaultCalls).
 func WithCalls(m int) Option { return optionFunc(func(c *config) { c.calls = m }) }
 
 // WithTimeout bounds each phase (default 2 minutes); a phase that does not
 // finish in time is reported as a violation (a hang), not waited for.
 func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
 
+// DefaultCalls is how many times each actor calls each function in the
+// parallel phase unless WithCalls says otherwise; `goractor check` uses it
+// too. With it, a static-buffer function wrongly declared parallel-safe is
+// caught in at least 99 runs of 100, also with both cores busy (the hit
+// rates are in docs/extensions.md).
+const DefaultCalls = 200
+
 func newConfig(opts []Option) config {
-	c := config{calls: 200, timeout: 2 * time.Minute}
+	c := config{calls: DefaultCalls, timeout: 2 * time.Minute}
 	for _, o := range opts {
 		o.apply(&c)
 	}
@@ -139,6 +156,10 @@ type FunctionReport struct {
 	Example    string             // one differing result, or one violation, described
 	Threads    int                // distinct native threads gated calls ran on (0: not gated)
 	Verdict    Verdict
+	// Reason says how the verdict was reached when results could not be
+	// compared call by call (a stateful function, a gated pointer result),
+	// and why a verdict is inconclusive.
+	Reason string
 }
 
 // Report is the outcome of Check.
@@ -229,75 +250,55 @@ type bound struct {
 	call     func(args ...any) (any, error)
 	safety   extension.Safety
 	serial   []outcome
-	flaky    bool // serial runs differ
+	flaky    bool   // serial runs differ: judged by distribution (stateful)
+	reason   string // why the verdict is what it is, when not plain
 	report   *FunctionReport
-	threads  map[int]int
-	routes   map[extension.Route]int
 	parallel bool // called from N actors in the parallel phase
 	refusal  bool // expected to be refused off the main actor
-	// late, when set, calls the same C function bound with a pointer result
-	// instead of a string: the string is read a while after the call
-	// returned (see lateRead).
-	late func(args ...any) (any, error)
+	// unit, when set, is how the suite calls the function itself (instead
+	// of call): strings and pointer results read by the suite, so that a
+	// returned pointer is read again lateDelay after the call.
+	unit *unit
+	// compare: the parallel phase compares results (false for a unit that
+	// reads memory after the call under a gate: the gate has let the next
+	// call in by then, so the content is not the call's result any more).
+	compare bool
+	// sample: the outcomes of a serial run as long as the parallel phase,
+	// for a stateful function.
+	sample []timed
+	// burst: how many calls a stateful function with scalar results makes
+	// per call of the others (statefulBurst), 0 for one.
+	burst int
 }
 
-// lateDelay is how long lateRead waits between a call and reading the C
-// string it returned: the window in which another actor's call of a
-// static-buffer function overwrites the buffer. ffi copies a string result
-// right after the call, which leaves a window of nanoseconds; a race that
-// narrow shows only now and then (l64a declared safe was caught in 1 of 3
-// runs of 2000 calls), this one shows every time.
+// statefulBurst multiplies the parallel calls of a stateful function whose
+// results are scalars (drand48, lrand48): an unlocked generator's race
+// window is a few instructions, and nothing can be re-read later to widen
+// it, so only many more calls make two of them overlap in every run.
+const statefulBurst = 32
+
+// statefulMinTime is how long, at least, each actor calls such a function.
+// On a 2-vCPU machine loaded by other processes, 250ms caught lrand48 in 14
+// runs of 20, one second in every run (docs/extensions.md has the rates).
+const statefulMinTime = time.Second
+
+// invoke calls b once with input k.
+func (b *bound) invoke(k int, kp *keeper) (now, later outcome) {
+	if b.unit != nil {
+		return b.unit.run(b.fn.Inputs[k], kp)
+	}
+	o := callOutcome(b.call, b.fn.Inputs[k])
+	return o, o
+}
+
+// lateDelay is how long the suite waits between a call and reading again
+// the memory its pointer result points to: the window in which another
+// actor's call of a static-buffer function overwrites the buffer. ffi copies
+// a string result right after the call, which leaves a window of
+// nanoseconds; a race that narrow shows only now and then (l64a declared
+// safe was caught in 1 of 3 runs of 2000 calls), this one shows every time.
+// Sequences pause as long between their steps.
 const lateDelay = 20 * time.Microsecond
-
-// lateBinding binds the function of b again with a pointer result, when its
-// C result is a string and its arguments are scalars (so the returned
-// pointer cannot point into an argument the call copied and dropped); nil
-// otherwise.
-func lateBinding(x *extension.Extension, f Function, fopts []extension.FuncOption) func(args ...any) (any, error) {
-	sig, err := ffi.ParseSignature(f.Signature)
-	if err != nil || sig.Variadic || sig.Result != reflect.TypeFor[string]() {
-		return nil
-	}
-	in := make([]reflect.Type, len(sig.Params))
-	for i, p := range sig.Params {
-		switch p.Type.Kind() {
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-			reflect.Float32, reflect.Float64:
-		default:
-			return nil
-		}
-		in[i] = p.Type
-	}
-	out := []reflect.Type{reflect.TypeFor[unsafe.Pointer]()}
-	if sig.Error {
-		out = append(out, reflect.TypeFor[error]())
-	}
-	late, err := ffi.SignatureOf(reflect.FuncOf(in, out, false))
-	if err != nil {
-		return nil
-	}
-	fn, err := x.Func(f.Name, late, fopts...)
-	if err != nil {
-		return nil
-	}
-	return fn.Call
-}
-
-// lateRead calls late, waits lateDelay, and only then reads the C string
-// the call returned, as the outcome of the call.
-func lateRead(late func(args ...any) (any, error), args []any) outcome {
-	o := callOutcome(late, args)
-	p, ok := o.v.(unsafe.Pointer)
-	if o.err != "" || !ok {
-		return o
-	}
-	if p == nil {
-		return outcome{err: "NULL"}
-	}
-	time.Sleep(lateDelay)
-	return outcome{v: cString(p)}
-}
 
 // cString copies the NUL-terminated string at p (at most 64 KiB).
 func cString(p unsafe.Pointer) string {
@@ -410,22 +411,40 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 		if len(f.Inputs) == 0 {
 			return nil, setupErr("function %q has no inputs", f.Name)
 		}
-		b := &bound{fn: f, call: f.Call, safety: f.Safety}
+		b := &bound{fn: f, call: f.Call, safety: f.Safety, compare: true}
 		if b.call == nil {
-			var fopts []extension.FuncOption
-			if len(f.Library) > 0 {
-				fopts = append(fopts, extension.FromLibrary(f.Library...))
+			if b.safety == extension.Undeclared {
+				b.safety = x.SafetyOf(f.Name)
 			}
-			ff, err := x.FuncString(f.Name, f.Signature, fopts...)
+			u, err := bindUnit(x, f, b.safety)
 			if err != nil {
 				return nil, err
 			}
-			b.call = ff.Call
-			if x.SafetyOf(f.Name).IsParallelSafe() && x.Declaration().Affinity == extension.AnyThread {
-				// Only where nothing serializes the calls: under a gate,
-				// a result read after the gate let the call go is not
-				// the extension's result any more.
-				b.late = lateBinding(x, f, fopts)
+			direct := b.safety.IsParallelSafe() && d.Affinity == extension.AnyThread
+			switch {
+			case direct:
+				// Nothing serializes the calls: read pointer results
+				// late.
+				u.late = true
+				b.unit = u
+			case len(f.Steps) > 0 || f.Result != nil || hasPointerArgs(f.Inputs):
+				b.unit = u
+				if u.readsAfterReturn(f.Inputs) {
+					b.compare = false
+					b.reason = "results are read after the call, outside the gate, so they are not compared under parallel calls"
+				}
+			default:
+				// Under a gate, ffi's copy of a string result is made
+				// inside the gate.
+				var fopts []extension.FuncOption
+				if len(f.Library) > 0 {
+					fopts = append(fopts, extension.FromLibrary(f.Library...))
+				}
+				ff, err := x.FuncString(f.Name, f.Signature, fopts...)
+				if err != nil {
+					return nil, err
+				}
+				b.call = ff.Call
 			}
 		}
 		if b.safety == extension.Undeclared {
@@ -455,15 +474,27 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			b.report.Example = v.Detail
 		}
 	}
+	kp := &keeper{}
+	defer runtime.KeepAlive(kp)
 
-	// Serial runs on the main actor, twice.
 	tr.reset(true)
+	// A warm-up round: every function with every input once, so that lazy
+	// initialisation one function triggers for another (OpenSSL's error
+	// strings) happens before the serial reference, whatever the order.
 	for _, b := range fns {
-		for _, args := range b.fn.Inputs {
-			b.serial = append(b.serial, callOutcome(b.call, args))
+		for k := range b.fn.Inputs {
+			b.invoke(k, kp)
 		}
-		for k, args := range b.fn.Inputs {
-			if again := callOutcome(b.call, args); !sameOutcome(again, b.serial[k]) {
+	}
+	// The serial reference on the main actor, twice: it must agree with
+	// itself to be trusted.
+	for _, b := range fns {
+		for k := range b.fn.Inputs {
+			o, _ := b.invoke(k, kp)
+			b.serial = append(b.serial, o)
+		}
+		for k := range b.fn.Inputs {
+			if again, _ := b.invoke(k, kp); !sameOutcome(again, b.serial[k]) {
 				b.flaky = true
 			}
 		}
@@ -484,37 +515,33 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			par = append(par, b)
 		}
 	}
+	for _, b := range par {
+		if b.flaky && b.compare && (b.unit == nil || !b.unit.readsAfterReturn(b.fn.Inputs)) {
+			b.burst = statefulBurst
+		}
+	}
 	if len(par) > 0 {
 		tr.reset(true)
+		t0 := time.Now()
 		results, err := inActors(cx, cfg, cfg.actors, func(a int) []actorResult {
 			res := make([]actorResult, len(par))
+			akp := &keeper{}
+			defer runtime.KeepAlive(akp)
 			for c := range cfg.calls {
 				for i, b := range par {
-					k := (a + c) % len(b.fn.Inputs)
-					o := callOutcome(b.call, b.fn.Inputs[k])
-					res[i].Calls++
-					if strings.Contains(o.err, "safety: call") {
-						res[i].Refused++
-						if res[i].Example == "" {
-							res[i].Example = fmt.Sprintf("input %v refused: %s", b.fn.Inputs[k], o.err)
-						}
-						continue
+					for r := range max(b.burst, 1) {
+						k := (a + c + r) % len(b.fn.Inputs)
+						callOnce(b, k, a, &res[i], akp, t0)
 					}
-					if !sameOutcome(o, b.serial[k]) {
-						res[i].Mismatches++
-						if res[i].Example == "" {
-							res[i].Example = fmt.Sprintf("%s%v = %s serially, %s in actor %d", b.fn.Name, b.fn.Inputs[k], b.serial[k], o, a)
-						}
-					}
-					if b.late != nil && b.serial[k].err == "" {
-						res[i].Calls++
-						if o := lateRead(b.late, b.fn.Inputs[k]); !sameOutcome(o, b.serial[k]) {
-							res[i].Mismatches++
-							if res[i].Example == "" {
-								res[i].Example = fmt.Sprintf("%s%v = %s serially; in actor %d the string it returned read %s %v after the call",
-									b.fn.Name, b.fn.Inputs[k], b.serial[k], a, o, lateDelay)
-							}
-						}
+				}
+			}
+			for i, b := range par {
+				// A stateful function with scalar results goes on
+				// for statefulMinTime, so that the actors' threads
+				// share the CPUs for a while even on a busy machine.
+				if b.burst > 0 {
+					for n, tail := 0, time.Now(); time.Since(tail) < statefulMinTime; n++ {
+						callOnce(b, (a+n)%len(b.fn.Inputs), a, &res[i], akp, t0)
 					}
 				}
 			}
@@ -525,19 +552,36 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 				violate(b, caseParallel, "the parallel phase did not complete: %v", err)
 			}
 		}
+		outcomes := make([][]timed, len(par))
+		lateChanged := make([]int, len(par))
+		lateExample := make([]string, len(par))
 		for _, res := range results {
 			for i, r := range res {
 				b := par[i]
 				b.report.Calls += r.Calls
 				b.report.Mismatches += r.Mismatches
 				b.report.Refused += r.Refused
-				if b.report.Example == "" && r.Example != "" && !b.flaky {
-					b.report.Example = r.Example
+				outcomes[i] = append(outcomes[i], r.Outcomes...)
+				lateChanged[i] += r.LateChanged
+				if lateExample[i] == "" {
+					lateExample[i] = r.LateExample
 				}
 			}
 		}
 		trace := tr.snapshot()
-		for _, b := range par {
+		// A stateful function's serial sample, as many calls as the
+		// parallel phase made, in the order one actor makes them.
+		for i, b := range par {
+			if b.flaky && b.compare {
+				t0 := time.Now()
+				for c := range len(outcomes[i]) {
+					k := c % len(b.fn.Inputs)
+					o, _ := b.invoke(k, kp)
+					b.sample = append(b.sample, timed{V: fmt.Sprintf("%d|%s", k, o), T: int64(time.Since(t0))})
+				}
+			}
+		}
+		for i, b := range par {
 			c := caseParallel
 			if !b.safety.IsParallelSafe() || d.Affinity != extension.AnyThread {
 				c = casePolicy
@@ -545,9 +589,11 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			switch {
 			case b.report.Refused > 0:
 				violate(b, c, "%d of %d calls from non-main actors were refused (%s)", b.report.Refused, b.report.Calls, firstExample(results, par, b))
-			case b.flaky:
+			case b.flaky && !b.compare:
 				b.report.Verdict = VerdictInconclusive
-				b.report.Example = "results differ between two serial runs; parallel results cannot be judged"
+				b.reason = "results differ between two serial runs, and under a gate they are not compared"
+			case b.flaky:
+				judgeStateful(b, c, outcomes[i], lateChanged[i], lateExample[i], cfg, violate)
 			case b.report.Mismatches > 0:
 				violate(b, c, "declared %v, but %d of %d results under %d parallel actors differed from the serial run, e.g. %s",
 					b.safety, b.report.Mismatches, b.report.Calls, cfg.actors, firstExample(results, par, b))
@@ -564,7 +610,6 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 			}
 		}
 	}
-
 	// The refusal phase: one non-main actor calls each refused function.
 	var ref []*bound
 	for _, b := range fns {
@@ -580,10 +625,17 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 		results, err := inActors(cx, cfg, 1, func(a int) []actorResult {
 			res := make([]actorResult, len(ref))
 			name := fmt.Sprintf("safetytest-%d", a)
+			akp := &keeper{}
+			defer runtime.KeepAlive(akp)
 			for i, b := range ref {
 				for _, args := range b.fn.Inputs {
 					res[i].Calls++
-					_, err := safeCall(b.call, args)
+					var err error
+					if b.unit != nil {
+						err = b.unit.first(args, akp)
+					} else {
+						_, err = safeCall(b.call, args)
+					}
 					var ue *safety.UnsafeError
 					switch {
 					case err == nil:
@@ -619,9 +671,53 @@ func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
 		}
 	}
 	for _, b := range fns {
+		if b.report.Verdict != VerdictViolation {
+			b.report.Reason = b.reason
+		}
 		rep.Functions = append(rep.Functions, *b.report)
 	}
 	return rep, nil
+}
+
+// callOnce makes one parallel-phase call of b with input k in actor a and
+// records what it saw in r.
+func callOnce(b *bound, k, a int, r *actorResult, kp *keeper, t0 time.Time) {
+	o, late := b.invoke(k, kp)
+	r.Calls++
+	if strings.Contains(o.err, "safety: call") {
+		r.Refused++
+		if r.Example == "" {
+			r.Example = fmt.Sprintf("input %v refused: %s", b.fn.Inputs[k], o.err)
+		}
+		return
+	}
+	if !b.compare {
+		return
+	}
+	if b.flaky {
+		r.Outcomes = append(r.Outcomes, timed{V: fmt.Sprintf("%d|%s", k, o), T: int64(time.Since(t0))})
+		if !sameOutcome(o, late) {
+			r.LateChanged++
+			if r.LateExample == "" {
+				r.LateExample = fmt.Sprintf("%s%v in actor %d returned %s, which read %s %v after the call",
+					b.fn.Name, b.fn.Inputs[k], a, o, late, lateDelay)
+			}
+		}
+		return
+	}
+	switch {
+	case !sameOutcome(o, b.serial[k]):
+		r.Mismatches++
+		if r.Example == "" {
+			r.Example = fmt.Sprintf("%s%v = %s serially, %s in actor %d", b.fn.Name, b.fn.Inputs[k], b.serial[k], o, a)
+		}
+	case !sameOutcome(late, b.serial[k]):
+		r.Mismatches++
+		if r.Example == "" {
+			r.Example = fmt.Sprintf("%s%v = %s serially; in actor %d what it returned read %s %v after the call",
+				b.fn.Name, b.fn.Inputs[k], b.serial[k], a, late, lateDelay)
+		}
+	}
 }
 
 func firstExample(results [][]actorResult, par []*bound, b *bound) string {
@@ -691,10 +787,13 @@ func safeCall(call func(args ...any) (any, error), args []any) (v any, err error
 // actorResult is what one actor reports for one function. It crosses back to
 // the main actor through the isolation gate, so it is plain data.
 type actorResult struct {
-	Calls      int
-	Mismatches int
-	Refused    int
-	Example    string
+	Calls       int
+	Mismatches  int
+	Refused     int
+	Example     string
+	Outcomes    []timed // a stateful function's results, "input|outcome", with when they returned
+	LateChanged int     // results whose memory changed between the return and the late re-read
+	LateExample string
 }
 
 // inActors runs body(i) in n actors at once, released together, and returns

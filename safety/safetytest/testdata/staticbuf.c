@@ -60,3 +60,10 @@ const char *tls_num(int n) {
 	tls_buf[1] = 0;
 	return tls_buf;
 }
+
+// coin alternates 1, 0, 1, … through a hidden counter: its results differ
+// between two serial runs and repeat within one, so neither the sequence nor
+// the distribution of its results can be judged (inconclusive).
+static int coin_state;
+
+int coin(void) { return coin_state ^= 1; }

@@ -1,0 +1,134 @@
+package safetytest_test
+
+import (
+	"testing"
+
+	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/safety/safetytest"
+)
+
+// Layouts of glibc's struct tm and struct passwd on 64-bit Linux.
+var (
+	tmLayout = &safetytest.Layout{Fields: []safetytest.Field{
+		{Name: "sec", Type: "int32"}, {Name: "min", Type: "int32"}, {Name: "hour", Type: "int32"},
+		{Name: "mday", Type: "int32"}, {Name: "mon", Type: "int32"}, {Name: "year", Type: "int32"},
+		{Name: "wday", Type: "int32"}, {Name: "yday", Type: "int32"}, {Name: "isdst", Type: "int32"},
+		{Name: "gmtoff", Type: "int64"}, {Name: "zone", Type: "string"},
+	}}
+	passwdLayout = &safetytest.Layout{Fields: []safetytest.Field{
+		{Name: "name", Type: "string"}, {Name: "passwd", Type: "string"}, {Name: "uid", Type: "uint32"},
+		{Name: "gid", Type: "uint32"}, {Name: "gecos", Type: "string"}, {Name: "dir", Type: "string"},
+		{Name: "shell", Type: "string"},
+	}}
+)
+
+// tmValue is a struct tm as asctime reads it (9 ints, then tm_gmtoff and
+// tm_zone, left 0/NULL).
+func tmValue(sec, min, hour, mday, mon, year int32) safetytest.PtrTo {
+	return safetytest.PtrTo{Value: [14]int32{sec, min, hour, mday, mon, year, 0, 0, 0}}
+}
+
+var times = [][]any{
+	{safetytest.PtrTo{Value: int64(0)}}, {safetytest.PtrTo{Value: int64(86400*365 + 3723)}},
+	{safetytest.PtrTo{Value: int64(1700000000)}}, {safetytest.PtrTo{Value: int64(951782400)}},
+	{safetytest.PtrTo{Value: int64(2000000000)}},
+}
+
+// glibcUnsafe are glibc functions whose man page says MT-Unsafe because of
+// hidden state or a static buffer, each (wrongly) declared parallel-safe.
+// crypt is among them but is checked with goractor check --isolate
+// (cmd/goractor TestCheckCryptIsolated): racing, it sometimes crashes the
+// process.
+func glibcUnsafe() []safetytest.Function {
+	return []safetytest.Function{
+		// Stateful: results differ even serially. (drand48 and lrand48
+		// are in TestUnlockedGeneratorAlone, which -race cannot run.)
+		{Name: "tmpnam", Signature: "func(unsafe.Pointer) string", Inputs: [][]any{{nil}}},
+		// Struct results.
+		{Name: "gmtime", Signature: "func(unsafe.Pointer) unsafe.Pointer", Result: tmLayout, Inputs: times},
+		{Name: "localtime", Signature: "func(unsafe.Pointer) unsafe.Pointer", Result: tmLayout, Inputs: times},
+		{Name: "getpwnam", Signature: "func(string) unsafe.Pointer", Result: passwdLayout,
+			Inputs: [][]any{{"root"}, {"daemon"}, {"bin"}, {"nobody"}}},
+		// String arguments, static buffers.
+		{Name: "asctime", Signature: "func(unsafe.Pointer) string",
+			Inputs: [][]any{{tmValue(1, 2, 3, 4, 5, 70)}, {tmValue(59, 59, 23, 31, 11, 99)}, {tmValue(30, 30, 12, 15, 6, 123)}}},
+		{Name: "ctime", Signature: "func(unsafe.Pointer) string", Inputs: times},
+		// Call protocols.
+		{Name: "strtok", Steps: []safetytest.Step{
+			{Name: "strtok", Signature: "func(unsafe.Pointer, string) string"},
+			{Name: "strtok", Signature: "func(unsafe.Pointer, string) string"},
+			{Name: "strtok", Signature: "func(unsafe.Pointer, string) string"},
+		}, Inputs: [][]any{
+			{[]any{"a,b,c", ","}, []any{nil, ","}, []any{nil, ","}},
+			{[]any{"one two three", " "}, []any{nil, " "}, []any{nil, " "}},
+			{[]any{"x:y:z", ":"}, []any{nil, ":"}, []any{nil, ":"}},
+		}},
+		{Name: "srand48+drand48", Steps: []safetytest.Step{
+			{Name: "srand48", Signature: "func(int64)"},
+			{Name: "drand48", Signature: "func() float64"},
+			{Name: "drand48", Signature: "func() float64"},
+		}, Inputs: [][]any{
+			{[]any{1}, []any{}, []any{}}, {[]any{2}, []any{}, []any{}}, {[]any{3}, []any{}, []any{}},
+		}},
+	}
+}
+
+// glibcSafe are glibc functions documented MT-Safe, declared parallel-safe.
+func glibcSafe() []safetytest.Function {
+	return []safetytest.Function{
+		{Name: "random", Signature: "func() int64", Inputs: [][]any{{}}},
+		{Name: "gmtime_r", Signature: "func(unsafe.Pointer, unsafe.Pointer) unsafe.Pointer", Inputs: [][]any{
+			{times[0][0], safetytest.Out(*tmLayout)}, {times[1][0], safetytest.Out(*tmLayout)}, {times[2][0], safetytest.Out(*tmLayout)},
+		}},
+		{Name: "strtok_r", Steps: []safetytest.Step{
+			{Name: "strtok_r", Signature: "func(unsafe.Pointer, string, unsafe.Pointer) string"},
+			{Name: "strtok_r", Signature: "func(unsafe.Pointer, string, unsafe.Pointer) string"},
+			{Name: "strtok_r", Signature: "func(unsafe.Pointer, string, unsafe.Pointer) string"},
+		}, Inputs: [][]any{
+			{[]any{"a,b,c", ",", safetytest.Buffer(8)}, []any{nil, ",", safetytest.StepArg{Step: 0, Arg: 2}}, []any{nil, ",", safetytest.StepArg{Step: 0, Arg: 2}}},
+			{[]any{"one two three", " ", safetytest.Buffer(8)}, []any{nil, " ", safetytest.StepArg{Step: 0, Arg: 2}}, []any{nil, " ", safetytest.StepArg{Step: 0, Arg: 2}}},
+		}},
+		{Name: "strlen", Signature: "func(string) uint64", Inputs: [][]any{{"a"}, {"hello"}}},
+		{Name: "strerror_r", Signature: "func(int32, unsafe.Pointer, uint64) string", Inputs: [][]any{
+			{int32(1), safetytest.Buffer(128), uint64(128)}, {int32(2), safetytest.Buffer(128), uint64(128)},
+		}},
+	}
+}
+
+func libcSubject(fns []safetytest.Function) safetytest.Subject {
+	return safetytest.Subject{Declaration: &extension.Declaration{
+		Name: "glibc", Libraries: []string{"libc.so.6"}, Safety: extension.ParallelSafe,
+	}, Functions: fns}
+}
+
+// Every glibc function documented MT-Unsafe for hidden state or a static
+// buffer, declared parallel-safe, is a violation in every run; every one
+// documented MT-Safe is not.
+func TestGlibcDocumented(t *testing.T) {
+	runs := 3
+	if testing.Short() {
+		runs = 1
+	}
+	for run := 1; run <= runs; run++ {
+		rep, err := safetytest.Check(libcSubject(append(glibcUnsafe(), glibcSafe()...)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unsafe := map[string]bool{}
+		for _, f := range glibcUnsafe() {
+			unsafe[f.Name] = true
+		}
+		for _, f := range rep.Functions {
+			want := safetytest.VerdictOK
+			if unsafe[f.Name] {
+				want = safetytest.VerdictViolation
+			}
+			if f.Verdict != want {
+				t.Errorf("run %d: %s = %v (%d of %d mismatched; %s%s); want %v", run, f.Name, f.Verdict, f.Mismatches, f.Calls, f.Example, f.Reason, want)
+			}
+			if run == 1 {
+				t.Logf("%s: %v, %d of %d: %s%s", f.Name, f.Verdict, f.Mismatches, f.Calls, f.Example, f.Reason)
+			}
+		}
+	}
+}
