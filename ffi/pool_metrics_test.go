@@ -3,6 +3,7 @@ package ffi_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
@@ -36,6 +37,10 @@ func TestPoolMeterProvider(t *testing.T) {
 		if v, err := ffi.Go(context.Background(), p, func() (int, error) { return i, nil }).Wait(context.Background()); err != nil || v != i {
 			t.Fatalf("job %d = %d, %v", i, v, err)
 		}
+	}
+	// A worker counts a job completed just after its future resolves.
+	for deadline := time.Now().Add(10 * time.Second); p.Stats().Completed < 5 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
 	}
 	got := poolPoints(t, reader)
 	for name, want := range map[string]int64{
