@@ -294,6 +294,7 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 	}
 	s := newSystem(opts)
 	defer enterProcs(s.procs)()
+	defer s.observe()()
 	c := s.newCore("main", kindBody, true, true)
 	_ = s.add(c)
 	cx := &Context{c: c}

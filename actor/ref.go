@@ -106,6 +106,7 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 				return nil
 			}
 			sh.rejected.Add(1)
+			sh.rejectFull.Add(1)
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
 
@@ -45,6 +46,7 @@ type System struct {
 	nextID atomic.Uint64
 	byPID  sync.Map // protoactor PID id -> *core, for supervision
 	stats  counters
+	meter  metric.MeterProvider // WithMeterProvider; nil: no metrics
 }
 
 // counters are the system's tallies. Message counts are sharded by the
@@ -61,9 +63,10 @@ type counters struct {
 type shard struct {
 	sent        atomic.Uint64 // sender side
 	rejected    atomic.Uint64
+	rejectFull  atomic.Uint64 // of rejected: a full mailbox (the rest: the gate)
 	dropped     atomic.Uint64
 	deadLetters atomic.Uint64
-	_           [32]byte
+	_           [24]byte
 	received    atomic.Uint64 // receiver side
 	_           [56]byte
 }
@@ -140,6 +143,7 @@ func newSystem(opts []Option) *System {
 		procs:     cfg.procs,
 		shutdown:  cfg.shutdown,
 		actors:    make(map[*core]struct{}),
+		meter:     cfg.meter,
 	}
 	s.strategy = &strategy{sys: s}
 	core := cfg.log.Core()
