@@ -190,7 +190,8 @@ func (r *Ref) Stop(ctx context.Context) error {
 	if c.kind == kindRemote {
 		return c.remote.Stop(ctx)
 	}
-	c.requestStop()
+	by, _ := ctx.Deadline()
+	c.requestStopBy(by)
 	if c.exec.OnOwnGoroutine() {
 		return nil
 	}

@@ -198,8 +198,9 @@ func (s *System) Stop(ctx context.Context) error {
 		}
 	}
 	s.mu.Unlock()
+	by, _ := ctx.Deadline()
 	for _, c := range all {
-		c.requestStop()
+		c.requestStopBy(by)
 	}
 	var late []*core
 	for _, c := range all {
