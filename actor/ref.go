@@ -106,6 +106,7 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 				return nil
 			}
 			sh.rejected.Add(1)
+			sh.rejectFull.Add(1)
 			return err
 		}
 	}
@@ -189,7 +190,8 @@ func (r *Ref) Stop(ctx context.Context) error {
 	if c.kind == kindRemote {
 		return c.remote.Stop(ctx)
 	}
-	c.requestStop()
+	by, _ := ctx.Deadline()
+	c.requestStopBy(by)
 	if c.exec.OnOwnGoroutine() {
 		return nil
 	}

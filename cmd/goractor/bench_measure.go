@@ -15,6 +15,7 @@ import (
 	"github.com/goractor/goractor/internal/actorbench"
 	"github.com/goractor/goractor/internal/benchfix"
 	"github.com/goractor/goractor/internal/callback"
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -198,12 +199,12 @@ func onLockedThread(fn func() error) error {
 // measurePurego: add through purego.SyscallN and through a
 // purego.RegisterLibFunc function (the two ways purego users call C).
 func measurePurego(c *benchConfig) ([]float64, error) {
-	h, err := purego.Dlopen(c.lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	h, err := dl.Open(c.lib)
 	if err != nil {
 		return nil, err
 	}
-	defer purego.Dlclose(h)
-	sym, err := purego.Dlsym(h, "add")
+	defer dl.Close(h)
+	sym, err := dl.Sym(h, "add")
 	if err != nil {
 		return nil, err
 	}
