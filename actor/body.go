@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -26,8 +27,12 @@ import (
 //   - Err is nil until then, and afterwards an error for which both
 //     errors.Is(err, context.Canceled) and errors.Is(err, ErrStopping) hold
 //     (compare with errors.Is, not ==);
-//   - Deadline reports none: an actor lives until it is asked to stop, and a
-//     deadline for one wait is given with context.WithTimeout(ctx, d);
+//   - Deadline reports none while the actor runs: an actor lives until it is
+//     asked to stop, and a deadline for one wait is given with
+//     context.WithTimeout(ctx, d). Once the system is asked to stop with a
+//     deadline (System.Stop with a context that has one, or the end of Run
+//     with WithShutdownTimeout), Deadline reports when the system stops
+//     waiting for the actor: the time the body has to finish its work;
 //   - Value passes through to the contexts the actor was started under, which
 //     hold no values today, so it reports what context.WithValue(ctx, ...)
 //     children add and nil otherwise.
@@ -58,6 +63,10 @@ func (cx *Context) System() *System { return cx.c.sys }
 // Logger returns the system's logger with the actor's name attached.
 func (cx *Context) Logger() *zap.Logger { return cx.c.sys.log.With(zap.String("actor", cx.c.name)) }
 
+// Slog is Logger as a *slog.Logger: the same records, with the same "actor"
+// field, through zapslog (see System.Slog).
+func (cx *Context) Slog() *slog.Logger { return cx.c.sys.slog.With("actor", cx.c.name) }
+
 // Done is closed when the actor is asked to stop (system shutdown or
 // Ref.Stop). A body that loops without calling Receive should watch it.
 func (cx *Context) Done() <-chan struct{} { return cx.c.ctx.Done() }
@@ -70,8 +79,10 @@ func (cx *Context) Err() error {
 	return errStopRequested
 }
 
-// Deadline reports no deadline: see the type's documentation.
-func (cx *Context) Deadline() (deadline time.Time, ok bool) { return cx.c.ctx.Deadline() }
+// Deadline reports when the system stops waiting for the actor once it was
+// asked to stop with a deadline, and no deadline before: see the type's
+// documentation.
+func (cx *Context) Deadline() (deadline time.Time, ok bool) { return cx.c.deadline() }
 
 // Value returns the value the actor's underlying context holds for key.
 func (cx *Context) Value(key any) any { return cx.c.ctx.Value(key) }
@@ -79,10 +90,16 @@ func (cx *Context) Value(key any) any { return cx.c.ctx.Value(key) }
 // Context returns a plain context.Context with the same Done, Err, Deadline
 // and Value as ctx, for handing to goroutines and libraries that must not
 // reach the actor's inbox, ports or spawn through it.
-func (cx *Context) Context() context.Context { return stopContext{cx.c.ctx} }
+func (cx *Context) Context() context.Context { return stopContext{cx.c.ctx, cx.c} }
 
-// stopContext is an actor's context with Err reporting errStopRequested.
-type stopContext struct{ context.Context }
+// stopContext is an actor's context with Err reporting errStopRequested and
+// Deadline the stop's deadline.
+type stopContext struct {
+	context.Context
+	c *core
+}
+
+func (s stopContext) Deadline() (time.Time, bool) { return s.c.deadline() }
 
 func (s stopContext) Err() error {
 	if s.Context.Err() == nil {
@@ -290,6 +307,7 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 	}
 	s := newSystem(opts)
 	defer enterProcs(s.procs)()
+	defer s.observe()()
 	c := s.newCore("main", kindBody, true, true)
 	_ = s.add(c)
 	cx := &Context{c: c}

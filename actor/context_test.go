@@ -90,3 +90,78 @@ func TestContext_IsAContext(t *testing.T) {
 		return nil
 	})
 }
+
+// TestContext_DeadlineOfTheStop: an actor has no deadline while it runs; once
+// it is asked to stop with a deadline (Ref.Stop or System.Stop with a context
+// that has one), its Context and Context() report that deadline, the time the
+// body has left to finish.
+func TestContext_DeadlineOfTheStop(t *testing.T) {
+	run(t, func(ctx *Context) error {
+		type seen struct {
+			before, after, plain bool
+			at                   time.Time
+		}
+		spawn := func() (*Ref, chan seen, chan struct{}, error) {
+			got := make(chan seen, 1)
+			started := make(chan struct{})
+			r, err := ctx.Spawn(func(cx *Context) (any, error) {
+				var s seen
+				_, s.before = cx.Deadline()
+				close(started)
+				<-cx.Done()
+				s.at, s.after = cx.Deadline()
+				_, s.plain = cx.Context().Deadline()
+				got <- s
+				return nil, nil
+			})
+			return r, got, started, err
+		}
+		check := func(how string, got chan seen, want time.Time) {
+			s := <-got
+			if s.before {
+				t.Errorf("%s: the actor had a deadline before it was asked to stop", how)
+			}
+			if !s.after || !s.plain || !s.at.Equal(want) {
+				t.Errorf("%s: Deadline after the stop = %v, %v (Context(): %v); want %v, true", how, s.at, s.after, s.plain, want)
+			}
+		}
+
+		r, got, started, err := spawn()
+		if err != nil {
+			return err
+		}
+		<-started
+		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		want, _ := sctx.Deadline()
+		if err := r.Stop(sctx); err != nil {
+			return err
+		}
+		check("Ref.Stop", got, want)
+
+		// Without a deadline, Stop gives the actor none.
+		r, got, started, err = spawn()
+		if err != nil {
+			return err
+		}
+		<-started
+		if err := r.Stop(context.Background()); err != nil {
+			return err
+		}
+		if s := <-got; s.after || s.plain {
+			t.Errorf("Stop without a deadline: the actor has deadline %v", s.at)
+		}
+
+		// System.Stop (what the end of Run does with WithShutdownTimeout).
+		_, got, started, err = spawn()
+		if err != nil {
+			return err
+		}
+		<-started
+		if err := ctx.System().Stop(sctx); err != nil {
+			return err
+		}
+		check("System.Stop", got, want)
+		return nil
+	})
+}

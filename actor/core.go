@@ -47,6 +47,10 @@ type core struct {
 
 	ctx    context.Context // done when the actor is asked to stop
 	cancel context.CancelFunc
+	// stopBy is when the stop that was requested will stop waiting for the
+	// actor (unix nanoseconds; 0: no stop with a deadline requested). Written
+	// before cancel, read by Context.Deadline.
+	stopBy atomic.Int64
 
 	// Mailbox bound (0: unbounded) and what a full mailbox does.
 	capacity     int64
@@ -58,9 +62,10 @@ type core struct {
 	spaceWaiters []*osthread.Event
 	nSpace       atomic.Int32 // len(spaceWaiters), read without the lock
 
-	in  inbox    // body actors
-	mb  *mailbox // handler actors
-	pid *proto.PID
+	in     inbox         // body actors
+	remote RemoteBackend // remote Refs (NewRemoteRef)
+	mb     *mailbox      // handler actors
+	pid    *proto.PID
 	// pidReady is closed by the spawner once pid is written (or the spawn
 	// failed). The actor's own goroutine can run before SpawnNamed returns
 	// (a handler that stops itself in Started), so everything it does with
@@ -170,9 +175,14 @@ func (c *core) leaveThread() {
 	coreOf.Delete(c.exec)
 }
 
-// requestStop asks the actor to stop: body actors see their inbox close and
-// their context cancelled; handler actors get a Stop system message.
-func (c *core) requestStop() {
+// requestStopBy asks the actor to stop: body actors see their inbox close and
+// their context cancelled; handler actors get a Stop system message. by is the
+// deadline the stop waits until (zero: none), which the actor's Context
+// reports as its Deadline.
+func (c *core) requestStopBy(by time.Time) {
+	if !by.IsZero() {
+		c.stopBy.CompareAndSwap(0, by.UnixNano())
+	}
 	c.cancel()
 	switch c.kind {
 	case kindBody:
@@ -512,4 +522,12 @@ func (c *core) closePorts() {
 	for _, p := range ports {
 		p.close()
 	}
+}
+
+// deadline is the deadline of the stop requested for the actor, if any.
+func (c *core) deadline() (time.Time, bool) {
+	if by := c.stopBy.Load(); by != 0 {
+		return time.Unix(0, by), true
+	}
+	return time.Time{}, false
 }

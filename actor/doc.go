@@ -120,11 +120,18 @@
 // the callback's exceptional value. Run publishes the main actor to the
 // layers below (execctx.Main) while it runs.
 //
+// # Other nodes
+//
+// A Ref may stand for an actor on another node (package node, built on
+// [System.NewRemoteRef]): its methods work as for a local actor, each
+// message crossing the node boundary instead of the local gate, and an
+// actor whose node goes away fails pending waits with [ErrNodeDown].
+//
 // # Errors
 //
 // Errors wrap sentinels for errors.Is: [ErrClosed], [ErrMailboxFull],
 // [ErrValueTaken], [ErrNotOwner], [ErrShutdownTimeout], [ErrNoReply],
-// [ErrNotHandler], [ErrStopping]; refusals by the gate are
+// [ErrNotHandler], [ErrStopping], [ErrNodeDown]; refusals by the gate are
 // *shareable.IsolationError (errors.Is shareable.ErrNotShareable); waits that
 // would never end wrap safety.ErrWouldDeadlock.
 package actor

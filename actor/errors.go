@@ -63,6 +63,7 @@ type RemoteError struct {
 	Cause error  // the body's error, or a *PanicError
 }
 
+// Error returns the error's message.
 func (e *RemoteError) Error() string {
 	return "actor: " + strconv.Quote(e.Actor) + " failed: " + errString(e.Cause)
 }
@@ -78,6 +79,7 @@ type PanicError struct {
 	Stack []byte // the stack at the panic, without the goroutine header line
 }
 
+// Error returns the error's message.
 func (e *PanicError) Error() string {
 	if err, ok := e.Value.(error); ok {
 		return "panic: " + err.Error()
@@ -111,6 +113,7 @@ type ShutdownError struct {
 	Lingering []string
 }
 
+// Error returns the error's message.
 func (e *ShutdownError) Error() string {
 	msg := "actor: shutdown timed out, still running: " + strings.Join(e.Stuck, ", ")
 	if len(e.Lingering) > 0 {

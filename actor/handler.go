@@ -143,8 +143,9 @@ type envelope struct {
 
 // reply is a request's one-shot answer.
 type reply struct {
-	ev   *osthread.Event // the requester's event
-	v    any             // written before done is set
+	ev   *osthread.Event  // the requester's event
+	fn   func(any, error) // instead of ev: RequestFunc's callback
+	v    any              // written before done is set
 	err  error
 	done atomic.Bool
 	once atomic.Bool
@@ -153,6 +154,10 @@ type reply struct {
 func (r *reply) complete(v any, err error) bool {
 	if !r.once.CompareAndSwap(false, true) {
 		return false
+	}
+	if r.fn != nil {
+		r.fn(v, err)
+		return true
 	}
 	r.v, r.err = v, err
 	r.done.Store(true)
@@ -232,6 +237,9 @@ func (s *System) spawnHandler(producer func() Handler, opts []SpawnOption) (*Ref
 // While it waits, an actor keeps serving calls other threads run on it.
 func (r *Ref) Request(ctx context.Context, msg any) (any, error) {
 	c := r.c
+	if c.kind == kindRemote {
+		return c.requestRemote(ctx, msg)
+	}
 	if c.kind != kindHandler {
 		return nil, fmt.Errorf("actor: request to %q: %w", c.name, ErrNotHandler)
 	}

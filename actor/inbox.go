@@ -97,6 +97,7 @@ const (
 	OverflowDrop
 )
 
+// String returns the policy's name.
 func (o Overflow) String() string {
 	switch o {
 	case OverflowFail:

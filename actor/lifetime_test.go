@@ -10,6 +10,7 @@ import (
 	"github.com/ebitengine/purego"
 
 	"github.com/goractor/goractor/internal/callback"
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/testlib"
 )
@@ -29,12 +30,12 @@ func callOnThread(t *testing.T, ptr uintptr, x int) int {
 	cbLibOnce.Do(func() {
 		// Keep the library loaded for the process: t.TempDir goes away,
 		// the mapping stays valid.
-		h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+		h, err := dl.Open(path)
 		if err != nil {
 			cbLibErr = err
 			return
 		}
-		cbLibFn, cbLibErr = purego.Dlsym(h, "call_on_thread")
+		cbLibFn, cbLibErr = dl.Sym(h, "call_on_thread")
 	})
 	if cbLibErr != nil {
 		t.Fatal(cbLibErr)

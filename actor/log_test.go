@@ -43,3 +43,32 @@ func TestLogger_ProtoactorBridgedIntoZap(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestLogger_SlogAndZapSeeTheSameRecords(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	run(t, func(ctx *Context) error {
+		ctx.Logger().Info("through zap", zap.Int("n", 1))
+		ctx.Slog().Info("through slog", "n", 2)
+		ctx.System().Slog().Debug("system slog")
+		return nil
+	}, WithLogger(zap.New(core)))
+	want := map[string]bool{"through zap": false, "through slog": false, "system slog": false}
+	for _, e := range logs.All() {
+		if _, ok := want[e.Message]; !ok {
+			continue
+		}
+		want[e.Message] = true
+		fields := e.ContextMap()
+		if e.Message != "system slog" && fields["actor"] != "main" {
+			t.Errorf("%q: actor field %v, want %q (fields %v)", e.Message, fields["actor"], "main", fields)
+		}
+		if e.Message == "through slog" && fields["n"] != int64(2) {
+			t.Errorf("%q: n = %#v, want 2", e.Message, fields["n"])
+		}
+	}
+	for m, seen := range want {
+		if !seen {
+			t.Errorf("record %q did not reach the zap core", m)
+		}
+	}
+}

@@ -3,9 +3,10 @@ package actor
 import (
 	"context"
 	"errors"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 // gated spawns a body actor that waits for one message on its own port
@@ -41,9 +42,8 @@ func gated(t *testing.T, ctx *Context, opts ...SpawnOption) (*Ref, *Port) {
 }
 
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpu, _ := testlib.Usage()
+	return cpu
 }
 
 func TestMailbox_BoundedRejectsNoSpin(t *testing.T) {

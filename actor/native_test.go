@@ -9,6 +9,7 @@ import (
 	"github.com/ebitengine/purego"
 
 	"github.com/goractor/goractor/internal/cbuild"
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/testlib"
 )
 
@@ -46,7 +47,7 @@ func openNative(t testing.TB, path string) *native {
 	if err := os.WriteFile(keep, data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	h, err := purego.Dlopen(keep, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	h, err := dl.Open(keep)
 	os.Remove(keep) // the mapping stays valid
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +70,7 @@ func buildNative() (*native, error) {
 	if err := cbuild.SharedLib(lib, []string{"testdata/native.c"}); err != nil {
 		return nil, err
 	}
-	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	h, err := dl.Open(lib)
 	if err != nil {
 		return nil, err
 	}

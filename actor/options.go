@@ -3,6 +3,7 @@ package actor
 import (
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 )
 
@@ -14,7 +15,8 @@ type runConfig struct {
 	onFailure func(Failure)
 	spin      time.Duration
 	shutdown  time.Duration
-	procs     int // GOMAXPROCS while Run runs; 0: the default policy (procs.go), < 0: leave it
+	procs     int                  // GOMAXPROCS while Run runs; 0: the default policy (procs.go), < 0: leave it
+	meter     metric.MeterProvider // nil: no metrics (metrics.go)
 }
 
 type runOptionFunc func(*runConfig)

@@ -73,6 +73,9 @@ func (r *Ref) SendMove(p any) error {
 
 // send is the one path every message to an actor's inbox takes.
 func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool) error {
+	if c.kind == kindRemote {
+		return c.sendRemote(ctx, msg, move)
+	}
 	s, sh := c.sys, c.sh
 	sh.sent.Add(1)
 	var v any
@@ -103,6 +106,7 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 				return nil
 			}
 			sh.rejected.Add(1)
+			sh.rejectFull.Add(1)
 			return err
 		}
 	}
@@ -183,7 +187,11 @@ func (r *Ref) Stop(ctx context.Context) error {
 	if c.main {
 		return fmt.Errorf("actor: the main actor stops when its function returns")
 	}
-	c.requestStop()
+	if c.kind == kindRemote {
+		return c.remote.Stop(ctx)
+	}
+	by, _ := ctx.Deadline()
+	c.requestStopBy(by)
 	if c.exec.OnOwnGoroutine() {
 		return nil
 	}

@@ -96,7 +96,9 @@ func helperSigint() int {
 			_, err := cx.Receive()
 			return nil, err
 		}, WithName("worker"))
-		_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
+		if me, err := os.FindProcess(os.Getpid()); err == nil {
+			_ = me.Signal(os.Interrupt)
+		}
 		m, err := ctx.Receive()
 		fmt.Println("main got:", m, err, "worker alive:", !isDone(w))
 		return err

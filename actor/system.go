@@ -11,6 +11,7 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
 
@@ -30,6 +31,7 @@ func init() {
 // for concurrent use.
 type System struct {
 	log       *zap.Logger
+	slog      *slog.Logger // writes into log's core (zapslog)
 	proto     *proto.ActorSystem
 	strategy  *strategy
 	onFailure func(Failure)
@@ -44,6 +46,7 @@ type System struct {
 	nextID atomic.Uint64
 	byPID  sync.Map // protoactor PID id -> *core, for supervision
 	stats  counters
+	meter  metric.MeterProvider // WithMeterProvider; nil: no metrics
 }
 
 // counters are the system's tallies. Message counts are sharded by the
@@ -60,9 +63,10 @@ type counters struct {
 type shard struct {
 	sent        atomic.Uint64 // sender side
 	rejected    atomic.Uint64
+	rejectFull  atomic.Uint64 // of rejected: a full mailbox (the rest: the gate)
 	dropped     atomic.Uint64
 	deadLetters atomic.Uint64
-	_           [32]byte
+	_           [24]byte
 	received    atomic.Uint64 // receiver side
 	_           [56]byte
 }
@@ -114,6 +118,12 @@ func (s *System) Stats() Stats {
 // Logger returns the system's logger (never nil).
 func (s *System) Logger() *zap.Logger { return s.log }
 
+// Slog returns the system's logger as a *slog.Logger (never nil), for code
+// and libraries that take the standard library's logger. It writes into the
+// core of the zap logger that WithLogger set, through zapslog, so records
+// logged either way reach the same place, in one stream.
+func (s *System) Slog() *slog.Logger { return s.slog }
+
 func newSystem(opts []Option) *System {
 	cfg := runConfig{shutdown: 10 * time.Second, spin: defaultSpin}
 	for _, o := range opts {
@@ -127,11 +137,13 @@ func newSystem(opts []Option) *System {
 	}
 	s := &System{
 		log:       cfg.log,
+		slog:      slog.New(zapslog.NewHandler(cfg.log.Core())),
 		onFailure: cfg.onFailure,
 		spin:      cfg.spin,
 		procs:     cfg.procs,
 		shutdown:  cfg.shutdown,
 		actors:    make(map[*core]struct{}),
+		meter:     cfg.meter,
 	}
 	s.strategy = &strategy{sys: s}
 	core := cfg.log.Core()
@@ -186,8 +198,9 @@ func (s *System) Stop(ctx context.Context) error {
 		}
 	}
 	s.mu.Unlock()
+	by, _ := ctx.Deadline()
 	for _, c := range all {
-		c.requestStop()
+		c.requestStopBy(by)
 	}
 	var late []*core
 	for _, c := range all {

@@ -119,6 +119,7 @@ type DeclarationError struct {
 	Err    error  // ErrInvalidDeclaration or ErrDuplicate
 }
 
+// Error returns the error's message.
 func (e *DeclarationError) Error() string {
 	return fmt.Sprintf("extension: declaration %q: %s", e.Name, e.Reason)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/goractor/goractor/ffi"
@@ -29,6 +30,7 @@ type Extension struct {
 	signals  *SignalError     // what the load's signal audit found; nil when clean
 	lib      *ffi.Library
 	policy   SignalPolicy
+	metrics  *extMetrics // WithMeterProvider; nil: none
 
 	mu    sync.Mutex              // protects extra
 	extra map[string]*ffi.Library // libraries opened for functions that name their own
@@ -45,6 +47,7 @@ func newExtension(d Declaration, cfg *loadConfig) *Extension {
 	if x.logger == nil {
 		x.logger = zap.NewNop()
 	}
+	x.metrics = newExtMetrics(cfg.meter, x.decl.Name, x.logger)
 	if d.Affinity == DedicatedThread {
 		x.thread = newDedicatedThread()
 	}
@@ -79,6 +82,7 @@ type loadConfig struct {
 	logger   *zap.Logger
 	signals  SignalPolicy
 	registry *Registry
+	meter    metric.MeterProvider
 	mainWait time.Duration
 }
 
@@ -266,7 +270,7 @@ func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, [
 		}
 	}
 	fopts := append(slices.Clone(c.ffiOpts), ffi.WithGate(nil))
-	if needsGate(&x.decl, s) {
+	if needsGate(&x.decl, s) || x.metrics != nil {
 		fopts[len(fopts)-1] = ffi.WithGate(&gate{x: x, fn: symbol, safety: s})
 	}
 	return lib, fopts, nil

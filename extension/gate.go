@@ -140,14 +140,20 @@ func (g *gate) info(caller *execctx.Exec, r Route, tid int, err error) CallInfo 
 // traced wraps call so that it records the thread it ran on, when a trace
 // function is installed.
 func (g *gate) run(caller *execctx.Exec, r Route, call func()) {
-	tr := g.x.trace
-	if tr == nil {
+	tr, m := g.x.trace, g.x.metrics
+	if tr == nil && m == nil {
 		call()
 		return
 	}
 	tid := osthread.Gettid()
+	start := time.Now()
 	call()
-	tr(g.info(caller, r, tid, nil))
+	if m != nil {
+		m.called(g.fn, r, time.Since(start))
+	}
+	if tr != nil {
+		tr(g.info(caller, r, tid, nil))
+	}
 }
 
 func (g *gate) direct(caller *execctx.Exec, call func()) error {
@@ -157,6 +163,9 @@ func (g *gate) direct(caller *execctx.Exec, call func()) error {
 
 func (g *gate) refuse(caller *execctx.Exec, reason error) error {
 	err := &safety.UnsafeError{Op: "call", Extension: g.x.decl.Name, Function: g.fn, Actor: caller.Name(), Err: reason}
+	if m := g.x.metrics; m != nil {
+		m.refused(g.fn, reason)
+	}
 	if tr := g.x.trace; tr != nil {
 		tr(g.info(caller, RouteRefused, 0, err))
 	}

@@ -141,6 +141,7 @@ type ManifestError struct {
 	Reason string
 }
 
+// Error returns the error's message.
 func (e *ManifestError) Error() string {
 	if e.Field == "" {
 		return "extension: manifest: " + e.Reason

@@ -25,6 +25,7 @@ type SignalError struct {
 	Err      error            // ErrSignalNoOnStack
 }
 
+// Error returns the error's message.
 func (e *SignalError) Error() string {
 	names := make([]string, len(e.Signals))
 	for i, s := range e.Signals {

@@ -3,7 +3,6 @@ package ffi_test
 import (
 	"context"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -152,18 +151,16 @@ func warm(b *testing.B, fn func()) {
 // calls/s and context switches per call.
 func rateRun(b *testing.B, body func()) {
 	b.Helper()
-	var ru0, ru1 syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	cpu0, csw0 := testlib.Usage()
 	b.ResetTimer()
 	start := time.Now()
 	asActor(b, body)
 	el := time.Since(start)
 	b.StopTimer()
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu1, csw1 := testlib.Usage()
 	b.ReportMetric(float64(b.N)/el.Seconds(), "calls/s")
-	csw := (ru1.Nvcsw - ru0.Nvcsw) + (ru1.Nivcsw - ru0.Nivcsw)
-	b.ReportMetric(float64(csw)/float64(b.N), "csw/call")
-	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	b.ReportMetric(float64(csw1-csw0)/float64(b.N), "csw/call")
+	cpu := cpu1 - cpu0
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/call")
 	b.ReportMetric(0, "ns/op")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/ebitengine/purego"
 
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
 )
 
@@ -50,10 +51,10 @@ func BenchmarkCall(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer l.Close()
-	h, _ := purego.Dlopen(fixturePath, purego.RTLD_NOW|purego.RTLD_LOCAL)
-	defer purego.Dlclose(h)
+	h, _ := dl.Open(fixturePath)
+	defer dl.Close(h)
 	sym := func(s string) uintptr {
-		p, err := purego.Dlsym(h, s)
+		p, err := dl.Sym(h, s)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -35,8 +35,10 @@ type CallbackFailedError struct {
 	Err error
 }
 
+// Error returns the error's message.
 func (e *CallbackFailedError) Error() string {
 	return "ffi: a callback failed during the offloaded call: " + e.Err.Error()
 }
 
+// Unwrap returns the underlying error.
 func (e *CallbackFailedError) Unwrap() error { return e.Err }

@@ -66,6 +66,7 @@ type LoadError struct {
 	Err     error  // the dynamic loader's error (dlerror text), or ErrClosed
 }
 
+// Error returns the error's message.
 func (e *LoadError) Error() string {
 	var b strings.Builder
 	b.WriteString("ffi: load ")
@@ -132,6 +133,7 @@ const (
 	ParamWhole  = -2 // the error concerns the signature as a whole
 )
 
+// Error returns the error's message.
 func (e *SignatureError) Error() string {
 	var b strings.Builder
 	b.WriteString("ffi: signature ")
@@ -185,6 +187,7 @@ type CallError struct {
 	Refused  bool  // Err is a Gate's refusal; the native function was not entered
 }
 
+// Error returns the error's message.
 func (e *CallError) Error() string {
 	if e.Refused && e.Err != nil {
 		return e.Err.Error()
@@ -201,6 +204,7 @@ type PanicError struct {
 	Value any
 }
 
+// Error returns the error's message.
 func (e *PanicError) Error() string { return fmt.Sprintf("ffi: panic in offloaded call: %v", e.Value) }
 
 // Unwrap returns the panic value when it is an error.

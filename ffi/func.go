@@ -97,9 +97,16 @@ func FuncAt(lib *Library, ptr uintptr, sig *Signature, opts ...BindOption) (*Fun
 	return newFunc(lib, name, ptr, sig, opts)
 }
 
-var errnoLoc = sync.OnceValues(func() (uintptr, error) { return defaultSym("__errno_location") })
+var errnoLoc = sync.OnceValues(func() (uintptr, error) { return defaultSym(errnoSymbol) })
 
 func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOption) (*Func, error) {
+	if platformErr != nil {
+		lib := "(none)"
+		if l != nil {
+			lib = l.name
+		}
+		return nil, &LoadError{Library: lib, Symbol: name, Err: platformErr}
+	}
 	var cfg bindConfig
 	for _, o := range opts {
 		o.apply(&cfg)
@@ -108,7 +115,7 @@ func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOp
 	if cfg.errno {
 		p, err := errnoLoc()
 		if err != nil {
-			return nil, &LoadError{Library: "libc", Symbol: "__errno_location", Err: err}
+			return nil, &LoadError{Library: "libc", Symbol: errnoSymbol, Err: err}
 		}
 		f.errfn = p
 	}

@@ -62,6 +62,7 @@ type Pool struct {
 	panics    atomic.Uint64
 	onPanic   func(any)
 	wg        sync.WaitGroup
+	unobserve func() // WithPoolMeterProvider's unregistration; nil without one
 }
 
 // PoolOption configures a Pool.
@@ -211,6 +212,9 @@ func (p *Pool) Close() {
 	p.nativeMu.Unlock()
 	if e != nil {
 		e.close()
+	}
+	if p.unobserve != nil {
+		p.unobserve()
 	}
 }
 

@@ -656,6 +656,9 @@ func (s *Signature) compile() error {
 		if r := paramProblem(prm.Type); r != "" {
 			return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: prm.Type.String(), Reason: r}
 		}
+		if r := arm64StructArgProblem(prm.Type); r != "" {
+			return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: prm.Type.String(), Reason: r}
+		}
 		c := convOf(prm.Type)
 		pi := pinfo{t: prm.Type, c: c, slot: -1, slot2: -1}
 		switch {

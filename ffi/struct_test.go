@@ -3,6 +3,7 @@ package ffi_test
 import (
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/goractor/goractor/ffi"
@@ -40,13 +41,34 @@ func TestTyped_Structs(t *testing.T) {
 	if got, err := padd(tPoint{1, 2}, tPoint{10, -20}); err != nil || got != (tPoint{11, -18}) {
 		t.Errorf("point_add = %v, %v", got, err)
 	}
-	di, _ := ffi.FnS2[tDI, int32, tDI](l, "di_mix")
-	if got, _ := di(tDI{1.5, 7}, 3); got != (tDI{4.5, 10}) {
-		t.Errorf("di_mix = %v", got)
+	// On arm64 purego passes a {double, int64} argument's double in a float
+	// register where AAPCS64 wants a general one: refused there, by name.
+	mixedRefused := runtime.GOARCH == "arm64"
+	refusedOnArm64 := func(sym string, err error) bool {
+		t.Helper()
+		if !mixedRefused {
+			if err != nil {
+				t.Fatalf("%s: %v", sym, err)
+			}
+			return false
+		}
+		var se *ffi.SignatureError
+		if !errors.As(err, &se) || !strings.Contains(se.Reason, runtime.GOOS+"/arm64") {
+			t.Errorf("%s on arm64: %v, want a *SignatureError naming the platform", sym, err)
+		}
+		return true
 	}
-	id, _ := ffi.FnS2[tID, float64, tID](l, "id_mix")
-	if got, _ := id(tID{21, 0.5}, 2); got != (tID{42, 2.5}) {
-		t.Errorf("id_mix = %v", got)
+	di, err := ffi.FnS2[tDI, int32, tDI](l, "di_mix")
+	if !refusedOnArm64("di_mix", err) {
+		if got, _ := di(tDI{1.5, 7}, 3); got != (tDI{4.5, 10}) {
+			t.Errorf("di_mix = %v", got)
+		}
+	}
+	id, err := ffi.FnS2[tID, float64, tID](l, "id_mix")
+	if !refusedOnArm64("id_mix", err) {
+		if got, _ := id(tID{21, 0.5}, 2); got != (tID{42, 2.5}) {
+			t.Errorf("id_mix = %v", got)
+		}
 	}
 	f2, _ := ffi.FnS1[tF2, tF2](l, "f2_swap")
 	if got, _ := f2(tF2{1.25, -3}); got != (tF2{-3, 1.25}) {
@@ -88,9 +110,10 @@ func TestTyped_Structs(t *testing.T) {
 		t.Errorf("five_then_pair: %v, want a *SignatureError for parameter 5", err)
 	}
 	var sum func(tDI, tDI, tDI, tDI) float64
-	l.MustBind(&sum, "di_sum")
-	if got := sum(tDI{1, 2}, tDI{3, 4}, tDI{5, 6}, tDI{7, 8}); got != 36 {
-		t.Errorf("di_sum = %v", got)
+	if !refusedOnArm64("di_sum", l.Bind(&sum, "di_sum")) {
+		if got := sum(tDI{1, 2}, tDI{3, 4}, tDI{5, 6}, tDI{7, 8}); got != 36 {
+			t.Errorf("di_sum = %v", got)
+		}
 	}
 	fast := map[string]bool{}
 	for sym, sig := range map[string]string{
@@ -100,6 +123,9 @@ func TestTyped_Structs(t *testing.T) {
 		"six_then_point": "func(a, b, c, d, e int64, p struct{ X, Y int32 }) int64",
 		"di_sum":         "func(a, b, c, d struct{ X float64; N int64 }) float64",
 	} {
+		if mixedRefused && (sym == "di_mix" || sym == "di_sum") {
+			continue
+		}
 		fast[sym] = mustFunc(t, l, sym, sig).Fast()
 	}
 	if want := map[string]bool{"point_add": true, "di_mix": true, "big_add": false, "six_then_point": true, "di_sum": true}; ffiFast(l) && !mapsEqual(fast, want) {
@@ -109,12 +135,13 @@ func TestTyped_Structs(t *testing.T) {
 	var bpadd func(tPoint, tPoint) tPoint
 	var bid func(tID, float64) (tID, error)
 	l.MustBind(&bpadd, "point_add")
-	l.MustBind(&bid, "id_mix")
 	if got := bpadd(tPoint{1, 1}, tPoint{2, 2}); got != (tPoint{3, 3}) {
 		t.Errorf("bound point_add = %v", got)
 	}
-	if got, err := bid(tID{1, 1}, 1); err != nil || got != (tID{2, 2}) {
-		t.Errorf("bound id_mix = %v, %v", got, err)
+	if !refusedOnArm64("bound id_mix", l.Bind(&bid, "id_mix")) {
+		if got, err := bid(tID{1, 1}, 1); err != nil || got != (tID{2, 2}) {
+			t.Errorf("bound id_mix = %v, %v", got, err)
+		}
 	}
 }
 

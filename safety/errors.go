@@ -40,6 +40,7 @@ type UnsafeError struct {
 	Err       error  // the reason: ErrNotParallelSafe, ErrWrongThread, ErrWouldDeadlock, ...
 }
 
+// Error returns the error's message.
 func (e *UnsafeError) Error() string {
 	var b strings.Builder
 	b.WriteString("safety: ")

@@ -36,6 +36,7 @@ type IsolationError struct {
 	Reason string
 }
 
+// Error returns the error's message.
 func (e *IsolationError) Error() string {
 	var b strings.Builder
 	b.WriteString("shareable: ")

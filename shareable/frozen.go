@@ -45,6 +45,7 @@ const (
 	KindStruct
 )
 
+// String returns the kind's name.
 func (k Kind) String() string {
 	switch k {
 	case KindNil:

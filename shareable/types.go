@@ -478,18 +478,8 @@ func forbiddenNamed(t reflect.Type) string {
 	if t.Name() == "" || t.Kind() == reflect.Interface {
 		return ""
 	}
-	pkg, name := t.PkgPath(), t.Name()
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name = name[:i] // generic instantiation
-	}
-	if why := osResources[namedType{pkg, name}]; why != "" {
+	if why := NameReason(t.PkgPath(), t.Name()); why != "" {
 		return t.String() + " is not shareable: " + why
-	}
-	switch pkg {
-	case "sync":
-		return t.String() + " is not shareable: it must not be copied: send the data it guards, or declare the type that owns it shareable if that type is safe for concurrent use"
-	case "sync/atomic":
-		return t.String() + " is not shareable: atomics must not be copied: send the value it holds (Load)"
 	}
 	return ""
 }

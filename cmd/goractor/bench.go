@@ -13,9 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ebitengine/purego"
-
 	"github.com/goractor/goractor/internal/benchfix"
+	"github.com/goractor/goractor/internal/dl"
 )
 
 func init() {
@@ -143,13 +142,13 @@ var benchScaleOverride float64
 
 // checkFixture opens lib and looks up every symbol the measurements call.
 func checkFixture(lib string) error {
-	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	h, err := dl.Open(lib)
 	if err != nil {
 		return fmt.Errorf("--lib %s: %w", lib, err)
 	}
-	defer purego.Dlclose(h)
+	defer dl.Close(h)
 	for _, s := range benchfix.Symbols {
-		if _, err := purego.Dlsym(h, s); err != nil {
+		if _, err := dl.Sym(h, s); err != nil {
 			return fmt.Errorf("--lib %s does not export %s (want: %s): %w", lib, s, strings.Join(benchfix.Symbols, ", "), err)
 		}
 	}
@@ -213,6 +212,7 @@ func bench(cfg *benchConfig) ([]figure, []error) {
 		errs []error
 	)
 	byName := map[string]float64{}
+	defer closeBenchCluster()
 	for _, m := range measurements() {
 		samples := make([][]float64, len(m.names))
 		start := time.Now()

@@ -15,6 +15,7 @@ import (
 	"github.com/goractor/goractor/internal/actorbench"
 	"github.com/goractor/goractor/internal/benchfix"
 	"github.com/goractor/goractor/internal/callback"
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -83,11 +84,11 @@ func measurements() []measurement {
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
-	return ms
+	return append(ms, remoteMeasurements()...)
 }
 
 func ratios() []ratio {
-	return []ratio{
+	return append([]ratio{
 		{"goractor.ratio.call_add_vs_syscalln", figCallAdd, figSyscallNAdd},
 		{"goractor.ratio.call_add_vs_registerlibfunc", figCallAdd, figRegisterAdd},
 		{"goractor.ratio.call_add_vs_cgo", figCallAdd, figCgoAdd},
@@ -96,7 +97,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}
+	}, remoteRatios()...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed
@@ -198,12 +199,12 @@ func onLockedThread(fn func() error) error {
 // measurePurego: add through purego.SyscallN and through a
 // purego.RegisterLibFunc function (the two ways purego users call C).
 func measurePurego(c *benchConfig) ([]float64, error) {
-	h, err := purego.Dlopen(c.lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	h, err := dl.Open(c.lib)
 	if err != nil {
 		return nil, err
 	}
-	defer purego.Dlclose(h)
-	sym, err := purego.Dlsym(h, "add")
+	defer dl.Close(h)
+	sym, err := dl.Sym(h, "add")
 	if err != nil {
 		return nil, err
 	}

@@ -7,12 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/cbuild"
+	"github.com/goractor/goractor/internal/osthread"
 )
 
 //go:embed native/eventsrc.c
@@ -83,7 +83,7 @@ func (t *tally) event(source, seq int32) int32 {
 		t.ordered = false
 	}
 	t.lastSeq[source] = seq
-	t.threads[syscall.Gettid()] = true
+	t.threads[osthread.Gettid()] = true
 	return seq + 1
 }
 

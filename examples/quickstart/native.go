@@ -9,6 +9,7 @@ import (
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/extension/libc"
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/osthread"
 )
 
 // ---- 6. a callback from a foreign thread ----
@@ -55,7 +56,7 @@ func stepForeignCallback(ctx *actor.Context, r *report) error {
 		// void *start(void *arg): the pthread's start routine is a Go
 		// handler owned by this actor, callable from any thread.
 		cb, err := ffi.NewCallback(func(arg uintptr) uintptr {
-			rep.ForeignTid = syscall.Gettid()
+			rep.ForeignTid = osthread.Gettid()
 			rep.Calls++
 			return arg * 2
 		}, ffi.ThreadSafe(), ffi.CallbackName("start routine"), ffi.CallbackTimeout(10*time.Second))

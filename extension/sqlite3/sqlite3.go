@@ -46,6 +46,7 @@ type Error struct {
 	Msg  string // sqlite3_errmsg
 }
 
+// Error returns the error's message.
 func (e *Error) Error() string { return fmt.Sprintf("sqlite3: %s: %s (code %d)", e.Op, e.Msg, e.Code) }
 
 // Lib is libsqlite3, loaded.

@@ -40,6 +40,7 @@ type Error struct {
 	Code int32  // zlib's return code
 }
 
+// Error returns the error's message.
 func (e *Error) Error() string { return fmt.Sprintf("zlib: %s: code %d", e.Op, e.Code) }
 
 // Unwrap returns the sentinel for the code, if any.

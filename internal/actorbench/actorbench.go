@@ -18,6 +18,7 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/internal/cbuild"
+	"github.com/goractor/goractor/internal/dl"
 )
 
 // Names of the measurements, as `goractor bench` reports them.
@@ -298,7 +299,7 @@ var semLib = sync.OnceValues(func() (func(int32) float64, error) {
 	if err := cbuild.SharedLib(lib, []string{src}); err != nil {
 		return nil, err
 	}
-	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	h, err := dl.Open(lib)
 	if err != nil {
 		return nil, fmt.Errorf("actorbench: dlopen %s: %w", lib, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ebitengine/purego"
 	"go.uber.org/goleak"
 
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/testlib"
 )
@@ -42,7 +43,7 @@ func loadFixture(tb testing.TB) *fixture {
 	fixOnce.Do(func() {
 		libPath = path
 
-		lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+		lib, err := dl.Open(path)
 		if err != nil {
 			tb.Fatalf("dlopen %s: %v", path, err)
 		}
@@ -64,7 +65,7 @@ func (f *fixture) fn(tb testing.TB, name string) uintptr {
 	if p, ok := f.sym[name]; ok {
 		return p
 	}
-	p, err := purego.Dlsym(f.lib, name)
+	p, err := dl.Sym(f.lib, name)
 	if err != nil {
 		tb.Fatalf("dlsym %s: %v", name, err)
 	}

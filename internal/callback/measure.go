@@ -1,7 +1,8 @@
+//go:build darwin || freebsd || linux || netbsd
+
 package callback
 
 import (
-	_ "embed"
 	"fmt"
 	"runtime"
 	"time"
@@ -9,22 +10,6 @@ import (
 	"github.com/ebitengine/purego"
 
 	"github.com/goractor/goractor/internal/execctx"
-)
-
-// FixtureC is the C source of the callback fixture (call_cb_n,
-// call_cb_n_thread, ...). Tests build it with testlib.SharedLib; `goractor
-// bench` builds it with cbuild and passes the library to the Measure
-// functions.
-//
-//go:embed testdata/cbfix.c
-var FixtureC string
-
-// Measurement names, shared with `goractor bench`.
-const (
-	BenchSync          = "goractor.callback.sync"
-	BenchForeignThread = "goractor.callback.foreign_thread"
-	BenchRawSync       = "purego.callback.sync"
-	BenchRawForeign    = "purego.callback.foreign_thread"
 )
 
 // Measure runs n callbacks of the named measurement against the fixture

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ebitengine/purego"
 
+	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/testlib"
 )
@@ -81,12 +82,12 @@ func TestPanicForeignThreadSubprocess(t *testing.T) {
 }
 
 func subprocMain() {
-	lib, err := purego.Dlopen(os.Getenv("GORACTOR_CALLBACK_LIB"), purego.RTLD_NOW)
+	lib, err := dl.Open(os.Getenv("GORACTOR_CALLBACK_LIB"))
 	if err != nil {
 		fmt.Println(err)
 		os.Exit(3)
 	}
-	sym := func(n string) uintptr { p, _ := purego.Dlsym(lib, n); return p }
+	sym := func(n string) uintptr { p, _ := dl.Sym(lib, n); return p }
 	var fails atomic.Int32
 	e := execctx.New("sub", false, execctx.Hooks{Fail: func(error) { fails.Add(1) }})
 	un, _ := New(func(i uintptr) uintptr { panic("boom on a foreign thread") }, Owner(nil), Exceptional(uintptr(3)))

@@ -63,6 +63,7 @@ var imports = map[string]string{
 	"libm":       "github.com/goractor/goractor/extension/libm",
 	"zlib":       "github.com/goractor/goractor/extension/zlib",
 	"sqlite3":    "github.com/goractor/goractor/extension/sqlite3",
+	"node":       "github.com/goractor/goractor/node",
 	"context":    "context",
 	"errors":     "errors",
 	"fmt":        "fmt",

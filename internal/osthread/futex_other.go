@@ -31,9 +31,3 @@ func futexWake(addr *atomic.Uint32) {
 	default:
 	}
 }
-
-// Gettid returns 0: thread ids are not available on this platform.
-func Gettid() int { return 0 }
-
-// OnMainThread reports false: main-thread detection is Linux-only.
-func OnMainThread() bool { return false }

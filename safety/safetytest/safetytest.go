@@ -189,6 +189,7 @@ type Violation struct {
 	Detail   string // what was observed
 }
 
+// Error returns the error's message.
 func (v *Violation) Error() string {
 	return fmt.Sprintf("safetytest: %s: %s: %s (rule: %s, %s)", v.Case, v.Function, v.Detail, v.Rule, v.Source)
 }

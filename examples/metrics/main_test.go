@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"))
+}
+
+// The workload's counts, read back from the Prometheus scrape.
+func TestRunExportsTheWorkload(t *testing.T) {
+	var out bytes.Buffer
+	err := run(&out)
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	for _, want := range []string{
+		`goractor_actor_messages_sent_total 102`,
+		`goractor_actor_messages_received_total 101`,
+		`goractor_actor_messages_rejected_total{reason="isolation"} 1`,
+		`goractor_actor_messages_rejected_total{reason="mailbox_full"} 0`,
+		`goractor_actor_spawned_total 3`,
+		`goractor_extension_calls_total{extension="libc",function="strlen",route="direct"} 100`,
+		`goractor_extension_call_duration_seconds_count{extension="libc",route="direct"} 100`,
+		`goractor_extension_gate_refusals_total{extension="libc",function="rand",reason="not_parallel_safe"} 1`,
+		`goractor_pool_jobs_completed_total{pool="work"} 8`,
+		`goractor_pool_size{pool="work"} 2`,
+	} {
+		if !strings.Contains(out.String(), want+"\n") {
+			t.Errorf("scrape lacks %q", want)
+		}
+	}
+}
+
+// `go run ./examples/metrics` as a user runs it: exit 0 and the lines.
+func TestGoRun(t *testing.T) {
+	cmd := exec.Command("go", "run", ".")
+	cmd.Env = os.Environ()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "goractor_actor_messages_sent_total 102\n") {
+		t.Errorf("output lacks the sent counter:\n%s", out)
+	}
+}

@@ -1,0 +1,685 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
+	"github.com/asynkron/protoactor-go/remote"
+	"go.uber.org/zap"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/goractor/goractor/actor"
+)
+
+// endpointName is the protoactor name of every node's endpoint actor: a
+// peer at address A is reached at PID{A, endpointName}.
+const endpointName = "goractor-node"
+
+// Defaults of the failure detector (see docs/distribution.md).
+const (
+	DefaultHeartbeat = 500 * time.Millisecond
+	DefaultDownAfter = 5 * time.Second
+)
+
+// Option configures Start.
+type Option func(*config)
+
+type config struct {
+	addr      string
+	heartbeat time.Duration
+	downAfter time.Duration
+}
+
+// WithAddress makes the node listen on addr ("host:port"; port 0 picks a
+// free one). The default is 127.0.0.1 with an ephemeral port.
+func WithAddress(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithFailureDetector sets how often a node pings the peers it waits on
+// (heartbeat) and after how long without an answer it declares one down
+// (downAfter). A broken connection is noticed at once; downAfter bounds the
+// rest (a peer that accepts but never answers, a host that froze).
+func WithFailureDetector(heartbeat, downAfter time.Duration) Option {
+	return func(c *config) { c.heartbeat, c.downAfter = heartbeat, downAfter }
+}
+
+// Node is an actor system reachable from other processes through
+// protoactor-go's remote transport (gRPC). Start one per system; Close it
+// before Run returns.
+type Node struct {
+	cx   *actor.Context
+	sys  *actor.System
+	ps   *proto.ActorSystem
+	rem  *remote.Remote
+	addr string
+	self *proto.PID
+	log  *zap.Logger
+	cfg  config
+	sub  *eventstream.Subscription
+
+	seq    atomic.Uint64
+	nextID atomic.Uint64
+	closed atomic.Bool
+	stop   chan struct{}
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	hosted  map[uint64]*actor.Ref // actors spawned here for peers
+	pending map[uint64]*pending   // our requests in flight, by seq
+	refs    map[refKey]*remoteRef // Refs of actors on peers
+	peers   map[string]*peer
+	early   map[refKey]*wire // opDone that arrived before Spawn made the Ref
+}
+
+type refKey struct {
+	addr string
+	id   uint64
+}
+
+type pending struct {
+	addr string
+	ch   chan *wire // buffered 1
+}
+
+type peer struct {
+	lastSeen time.Time
+	pinging  bool
+}
+
+// Start makes cx's actor system a node: it listens on 127.0.0.1 with an
+// ephemeral port (or WithAddress) through protoactor-go remote. An address
+// that cannot be listened on gives an error. The node spawns the actors
+// peers ask for in cx's system.
+func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
+	cfg := config{addr: "127.0.0.1:0", heartbeat: DefaultHeartbeat, downAfter: DefaultDownAfter}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	host, portStr, err := net.SplitHostPort(cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("node: address %q: %w", cfg.addr, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port < 0 || port > 65535 {
+		return nil, fmt.Errorf("node: address %q: bad port", cfg.addr)
+	}
+	ps, _ := cx.Self().Proto()
+	if ps.ProcessRegistry.Address != "nonhost" && ps.ProcessRegistry.Address != "" {
+		return nil, fmt.Errorf("node: the system is already a node at %s", ps.ProcessRegistry.Address)
+	}
+	rem := remote.NewRemote(ps, remote.Configure(host, port))
+	// protoactor's Start panics when it cannot listen, before it changes
+	// anything: turn that into an error.
+	if err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("node: listen on %s: %v", cfg.addr, r)
+			}
+		}()
+		rem.Start()
+		return nil
+	}(); err != nil {
+		return nil, err
+	}
+	n = &Node{
+		cx: cx, sys: cx.System(), ps: ps, rem: rem, addr: ps.ProcessRegistry.Address,
+		log: cx.System().Logger().With(zap.String("node", ps.ProcessRegistry.Address)), cfg: cfg,
+		stop:    make(chan struct{}),
+		hosted:  map[uint64]*actor.Ref{},
+		pending: map[uint64]*pending{},
+		refs:    map[refKey]*remoteRef{},
+		peers:   map[string]*peer{},
+	}
+	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
+	if err != nil {
+		rem.Shutdown(false)
+		return nil, fmt.Errorf("node: start endpoint: %w", err)
+	}
+	n.self = pid
+	n.sub = ps.EventStream.Subscribe(func(evt any) {
+		if e, ok := evt.(*remote.EndpointTerminatedEvent); ok {
+			n.peerDown(e.Address, "connection lost")
+		}
+	})
+	n.wg.Add(1)
+	go n.detector()
+	return n, nil
+}
+
+// Addr returns the address peers reach this node at.
+func (n *Node) Addr() string { return n.addr }
+
+// Close fails every request and Value/Join still waiting on other nodes
+// (actor.ErrNodeDown), stops listening and shuts the transport down. Actors
+// this node hosts keep running until their system stops. Close is
+// idempotent.
+func (n *Node) Close() error {
+	if n.closed.Swap(true) {
+		return nil
+	}
+	close(n.stop)
+	n.wg.Wait()
+	n.ps.EventStream.Unsubscribe(n.sub)
+	n.mu.Lock()
+	addrs := make(map[string]bool)
+	for _, p := range n.pending {
+		addrs[p.addr] = true
+	}
+	for k := range n.refs {
+		addrs[k.addr] = true
+	}
+	n.mu.Unlock()
+	for a := range addrs {
+		n.peerDown(a, "local node closed")
+	}
+	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
+	n.rem.Shutdown(true)
+	return nil
+}
+
+// Spawn starts an actor of a registered kind on the node at addr and
+// returns its Ref: Send, Request, Value, Join, Stop and Select work as for a
+// local actor, each message crossing the node-boundary gate. A kind the
+// target does not know gives an error wrapping ErrUnknownKind; a target that
+// does not answer gives one wrapping actor.ErrNodeDown.
+func (n *Node) Spawn(ctx context.Context, addr, kindName string, opts ...SpawnOption) (*actor.Ref, error) {
+	var so spawnOpts
+	for _, o := range opts {
+		o(&so)
+	}
+	w := &wire{Op: opSpawn, Kind: kindName, Name: so.name}
+	for i, a := range so.args {
+		p, err := encode(a)
+		if err != nil {
+			return nil, fmt.Errorf("node: spawn %q argument %d: %w", kindName, i, err)
+		}
+		w.Args = append(w.Args, p)
+	}
+	rep, err := n.call(ctx, addr, w)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Err != nil {
+		return nil, localError(rep.Err)
+	}
+	r := &remoteRef{n: n, addr: addr, id: rep.ID, done: make(chan struct{})}
+	ref, finish := n.sys.NewRemoteRef(rep.Name, &proto.PID{Address: addr, Id: endpointName}, r)
+	r.finish = func(v any, err error) {
+		r.once.Do(func() {
+			finish(v, err)
+			if errors.Is(err, actor.ErrNodeDown) {
+				r.downErr = err
+			}
+			close(r.done)
+		})
+	}
+	n.mu.Lock()
+	if n.closed.Load() {
+		n.mu.Unlock()
+		r.finish(nil, &NodeDownError{Addr: addr, Reason: "local node closed"})
+		return ref, nil
+	}
+	if d, ok := n.early[refKey{addr, rep.ID}]; ok {
+		// The actor ended before its Ref was made.
+		delete(n.early, refKey{addr, rep.ID})
+		n.mu.Unlock()
+		n.finishFrom(r, d)
+		return ref, nil
+	}
+	n.refs[refKey{addr, rep.ID}] = r
+	n.mu.Unlock()
+	return ref, nil
+}
+
+// SpawnOption configures Node.Spawn.
+type SpawnOption func(*spawnOpts)
+
+type spawnOpts struct {
+	name string
+	args []any
+}
+
+// WithName names the remote actor (as actor.WithName).
+func WithName(name string) SpawnOption { return func(o *spawnOpts) { o.name = name } }
+
+// WithArgs passes arguments to a body kind (as actor.WithArgs); each crosses
+// the node-boundary gate.
+func WithArgs(args ...any) SpawnOption { return func(o *spawnOpts) { o.args = args } }
+
+// remoteRef is the actor.RemoteBackend of a Ref to an actor on a peer.
+type remoteRef struct {
+	n      *Node
+	addr   string
+	id     uint64
+	finish func(any, error)
+	done   chan struct{} // closed once finish has run
+	once   sync.Once
+	// downErr is the error that ended the Ref when its node went down;
+	// written before done is closed.
+	downErr error
+}
+
+// ended returns the error for an operation on a Ref whose actor has ended:
+// the node-down error, or ErrClosed. It returns nil while the actor runs.
+func (r *remoteRef) ended() error {
+	select {
+	case <-r.done:
+		if r.downErr != nil {
+			return r.downErr
+		}
+		return fmt.Errorf("node: actor %d on %s: %w", r.id, r.addr, actor.ErrClosed)
+	default:
+		return nil
+	}
+}
+
+func (r *remoteRef) Send(ctx context.Context, msg any, move bool) error {
+	ptr := msg
+	if move {
+		var err error
+		if msg, err = moved(ptr); err != nil {
+			return err
+		}
+	}
+	p, err := encode(msg)
+	if err != nil {
+		return err
+	}
+	if err := r.ended(); err != nil {
+		return err
+	}
+	rep, err := r.n.call(ctx, r.addr, &wire{Op: opSend, ID: r.id, Msg: p})
+	if err != nil {
+		return err
+	}
+	if rep.Err != nil {
+		return localError(rep.Err)
+	}
+	if move {
+		zeroMoved(ptr)
+	}
+	return nil
+}
+
+func (r *remoteRef) Request(ctx context.Context, msg any) (any, error) {
+	p, err := encode(msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.ended(); err != nil {
+		return nil, err
+	}
+	rep, err := r.n.call(ctx, r.addr, &wire{Op: opRequest, ID: r.id, Msg: p})
+	if err != nil {
+		return nil, err
+	}
+	if rep.Err != nil {
+		return nil, localError(rep.Err)
+	}
+	return decode(rep.Msg)
+}
+
+func (r *remoteRef) Stop(ctx context.Context) error {
+	select {
+	case <-r.done:
+		return nil
+	default:
+	}
+	rep, err := r.n.call(ctx, r.addr, &wire{Op: opStop, ID: r.id})
+	if err != nil {
+		return err
+	}
+	if rep.Err != nil {
+		return localError(rep.Err)
+	}
+	select {
+	case <-r.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// call sends w to the node at addr and waits for its reply.
+func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
+	if n.closed.Load() {
+		return nil, &NodeDownError{Addr: addr, Reason: "local node closed"}
+	}
+	seq := n.seq.Add(1)
+	w.Seq, w.From = seq, n.addr
+	p := &pending{addr: addr, ch: make(chan *wire, 1)}
+	n.mu.Lock()
+	n.pending[seq] = p
+	if _, ok := n.peers[addr]; !ok {
+		n.peers[addr] = &peer{lastSeen: time.Now()}
+	}
+	n.mu.Unlock()
+	if err := n.send(addr, w); err != nil {
+		n.mu.Lock()
+		delete(n.pending, seq)
+		n.mu.Unlock()
+		return nil, err
+	}
+	select {
+	case rep := <-p.ch:
+		if rep.down != nil {
+			return nil, rep.down
+		}
+		return rep, nil
+	case <-ctx.Done():
+		n.mu.Lock()
+		delete(n.pending, seq)
+		n.mu.Unlock()
+		// A reply may have raced the deadline: it counts.
+		select {
+		case rep := <-p.ch:
+			if rep.down != nil {
+				return nil, rep.down
+			}
+			return rep, nil
+		default:
+		}
+		return nil, fmt.Errorf("node: %s to %s: %w", w.Op, addr, ctx.Err())
+	}
+}
+
+// send encodes w and hands it to protoactor for the node at addr.
+func (n *Node) send(addr string, w *wire) error {
+	b, err := marshalWire(w)
+	if err != nil {
+		return err
+	}
+	n.ps.Root.Send(&proto.PID{Address: addr, Id: endpointName}, &wrapperspb.BytesValue{Value: b})
+	return nil
+}
+
+// reply answers the request w of a peer.
+func (n *Node) reply(w *wire, r *wire) {
+	if n.closed.Load() || w.From == "" {
+		return
+	}
+	r.Op, r.Seq, r.From = opReply, w.Seq, n.addr
+	if err := n.send(w.From, r); err != nil {
+		n.log.Warn("node: reply not sent", zap.Error(err))
+	}
+}
+
+// receive is the endpoint actor: every message from a peer arrives here.
+// It never blocks for long: requests go to their actor with RequestFunc,
+// stops and ends are waited for on goroutines.
+func (n *Node) receive(pc proto.Context) {
+	switch m := pc.Message().(type) {
+	case *wrapperspb.BytesValue:
+		w, err := unmarshalWire(m.Value)
+		if err != nil {
+			n.log.Warn("node: undecodable message", zap.Error(err))
+			if w != nil && w.From != "" && w.Seq != 0 && w.Op != opReply {
+				n.reply(w, &wire{Err: wireError(err)})
+			} else if s := pc.Sender(); s != nil {
+				pc.Respond(&wrapperspb.StringValue{Value: err.Error()})
+			}
+			return
+		}
+		n.handle(w)
+	case proto.AutoReceiveMessage, proto.SystemMessage:
+	default:
+		n.log.Warn("node: message of a foreign type ignored", zap.String("type", fmt.Sprintf("%T", m)))
+		if s := pc.Sender(); s != nil {
+			pc.Respond(&wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
+		}
+	}
+}
+
+func (n *Node) handle(w *wire) {
+	if w.From != "" {
+		n.seen(w.From)
+	}
+	switch w.Op {
+	case opReply:
+		n.mu.Lock()
+		p := n.pending[w.Seq]
+		delete(n.pending, w.Seq)
+		n.mu.Unlock()
+		if p != nil {
+			p.ch <- w
+		}
+	case opPing:
+		n.reply(w, &wire{})
+	case opSpawn:
+		n.spawnFor(w)
+	case opSend:
+		ref := n.hostedRef(w.ID)
+		if ref == nil {
+			n.reply(w, &wire{Err: wireError(fmt.Errorf("node: actor %d on %s: %w", w.ID, n.addr, actor.ErrClosed))})
+			return
+		}
+		msg, err := decode(w.Msg)
+		if err == nil {
+			err = ref.Send(msg)
+		}
+		n.reply(w, &wire{Err: wireError(err)})
+	case opRequest:
+		ref := n.hostedRef(w.ID)
+		if ref == nil {
+			n.reply(w, &wire{Err: wireError(fmt.Errorf("node: actor %d on %s: %w", w.ID, n.addr, actor.ErrClosed))})
+			return
+		}
+		msg, err := decode(w.Msg)
+		if err != nil {
+			n.reply(w, &wire{Err: wireError(err)})
+			return
+		}
+		err = ref.RequestFunc(msg, func(v any, err error) {
+			r := &wire{}
+			if err == nil {
+				r.Msg, err = encode(v)
+			}
+			r.Err = wireError(err)
+			n.reply(w, r)
+		})
+		if err != nil {
+			n.reply(w, &wire{Err: wireError(err)})
+		}
+	case opStop:
+		ref := n.hostedRef(w.ID)
+		if ref == nil {
+			n.reply(w, &wire{})
+			return
+		}
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			n.reply(w, &wire{Err: wireError(ref.Stop(ctx))})
+		}()
+	case opDone:
+		n.mu.Lock()
+		r := n.refs[refKey{w.From, w.ID}]
+		delete(n.refs, refKey{w.From, w.ID})
+		if r == nil {
+			if n.early == nil {
+				n.early = map[refKey]*wire{}
+			}
+			n.early[refKey{w.From, w.ID}] = w
+		}
+		n.mu.Unlock()
+		if r != nil {
+			n.finishFrom(r, w)
+		}
+	default:
+		n.log.Warn("node: unknown operation", zap.Uint8("op", uint8(w.Op)))
+		n.reply(w, &wire{Err: wireError(&DecodeError{Err: fmt.Errorf("unknown operation %d (a newer peer?)", w.Op)})})
+	}
+}
+
+// finishFrom ends a remote Ref with the result an opDone carried.
+func (n *Node) finishFrom(r *remoteRef, w *wire) {
+	if w.Err != nil {
+		r.finish(nil, localError(w.Err))
+		return
+	}
+	v, err := decode(w.Msg)
+	r.finish(v, err)
+}
+
+func (n *Node) hostedRef(id uint64) *actor.Ref {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.hosted[id]
+}
+
+// spawnFor spawns the kind a peer asked for and reports its end to it.
+func (n *Node) spawnFor(w *wire) {
+	k, ok := lookupKind(w.Kind)
+	if !ok {
+		n.reply(w, &wire{Err: wireError(fmt.Errorf("node: kind %q on %s: %w", w.Kind, n.addr, ErrUnknownKind))})
+		return
+	}
+	opts := append([]actor.SpawnOption(nil), k.opts...)
+	if w.Name != "" {
+		opts = append(opts, actor.WithName(w.Name))
+	}
+	var ref *actor.Ref
+	var err error
+	if k.body != nil {
+		args := make([]any, len(w.Args))
+		for i, a := range w.Args {
+			if args[i], err = decode(a); err != nil {
+				n.reply(w, &wire{Err: wireError(err)})
+				return
+			}
+		}
+		if len(args) > 0 {
+			opts = append(opts, actor.WithArgs(args...))
+		}
+		ref, err = n.cx.Spawn(k.body, opts...)
+	} else {
+		if len(w.Args) > 0 {
+			n.reply(w, &wire{Err: wireError(fmt.Errorf("node: kind %q is a handler: arguments go through its producer", w.Kind))})
+			return
+		}
+		ref, err = n.cx.SpawnHandler(k.producer, opts...)
+	}
+	if err != nil {
+		n.reply(w, &wire{Err: wireError(err)})
+		return
+	}
+	id := n.nextID.Add(1)
+	n.mu.Lock()
+	n.hosted[id] = ref
+	n.mu.Unlock()
+	owner := w.From
+	n.reply(w, &wire{ID: id, Name: ref.Name()})
+	go func() {
+		v, err := ref.Value(context.Background())
+		n.mu.Lock()
+		delete(n.hosted, id)
+		n.mu.Unlock()
+		d := &wire{Op: opDone, ID: id, From: n.addr}
+		if err == nil {
+			d.Msg, err = encode(v)
+		}
+		d.Err = wireError(err)
+		if !n.closed.Load() {
+			if err := n.send(owner, d); err != nil {
+				n.log.Warn("node: end of actor not reported", zap.Error(err))
+			}
+		}
+	}()
+}
+
+// seen records that the peer at addr answered.
+func (n *Node) seen(addr string) {
+	n.mu.Lock()
+	if p, ok := n.peers[addr]; ok {
+		p.lastSeen = time.Now()
+	}
+	n.mu.Unlock()
+}
+
+// detector pings the peers this node waits on and declares down those that
+// stay silent for downAfter.
+func (n *Node) detector() {
+	defer n.wg.Done()
+	t := time.NewTicker(n.cfg.heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.stop:
+			return
+		case <-t.C:
+		}
+		now := time.Now()
+		var ping, down []string
+		n.mu.Lock()
+		waiting := map[string]bool{}
+		for _, p := range n.pending {
+			waiting[p.addr] = true
+		}
+		for k := range n.refs {
+			waiting[k.addr] = true
+		}
+		for addr, p := range n.peers {
+			switch {
+			case !waiting[addr]:
+				delete(n.peers, addr)
+			case now.Sub(p.lastSeen) > n.cfg.downAfter:
+				down = append(down, addr)
+			default:
+				ping = append(ping, addr)
+			}
+		}
+		for addr := range waiting {
+			if _, ok := n.peers[addr]; !ok {
+				n.peers[addr] = &peer{lastSeen: now}
+			}
+		}
+		n.mu.Unlock()
+		for _, addr := range down {
+			n.peerDown(addr, "no answer for "+n.cfg.downAfter.String())
+		}
+		for _, addr := range ping {
+			// The reply refreshes lastSeen through handle; nobody waits.
+			_ = n.send(addr, &wire{Op: opPing, From: n.addr, Seq: n.seq.Add(1)})
+		}
+	}
+}
+
+// peerDown fails everything waiting on the node at addr.
+func (n *Node) peerDown(addr, reason string) {
+	err := &NodeDownError{Addr: addr, Reason: reason}
+	n.mu.Lock()
+	var ps []*pending
+	for seq, p := range n.pending {
+		if p.addr == addr {
+			ps = append(ps, p)
+			delete(n.pending, seq)
+		}
+	}
+	var rs []*remoteRef
+	for k, r := range n.refs {
+		if k.addr == addr {
+			rs = append(rs, r)
+			delete(n.refs, k)
+		}
+	}
+	delete(n.peers, addr)
+	n.mu.Unlock()
+	if len(ps)+len(rs) > 0 {
+		n.log.Warn("node: peer down", zap.String("peer", addr), zap.String("reason", reason), zap.Int("requests", len(ps)), zap.Int("actors", len(rs)))
+	}
+	for _, p := range ps {
+		p.ch <- &wire{down: err}
+	}
+	for _, r := range rs {
+		r.finish(nil, err)
+	}
+}
+
+var errNotPointer = errors.New("node: SendMove needs a non-nil pointer")
