@@ -1,6 +1,7 @@
 package actor
 
 import (
+	"log/slog"
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
@@ -12,6 +13,7 @@ type Option interface{ applyRun(*runConfig) }
 
 type runConfig struct {
 	log       *zap.Logger
+	slog      *slog.Logger // set by WithSlog: the user's own, returned by System.Slog
 	onFailure func(Failure)
 	spin      time.Duration
 	shutdown  time.Duration
@@ -27,7 +29,24 @@ func (f runOptionFunc) applyRun(c *runConfig) { f(c) }
 // is bridged into it through zapslog under the name "protoactor". A nil
 // logger, the default, discards everything (zap.NewNop). The last use wins.
 func WithLogger(l *zap.Logger) Option {
-	return runOptionFunc(func(c *runConfig) { c.log = l })
+	return runOptionFunc(func(c *runConfig) { c.log, c.slog = l, nil })
+}
+
+// WithSlog sets the system's logger to a *slog.Logger, for programs that log
+// through the standard library: goractor's own records and protoactor-go's
+// reach l's handler (zap fields become slog attributes, a zap logger name the
+// attribute "logger"), System.Slog returns l, and System.Logger and
+// Context.Logger return a *zap.Logger that writes to l's handler too. A nil
+// logger discards everything, as WithLogger(nil) does. WithLogger and WithSlog
+// set the same thing: the last use wins.
+func WithSlog(l *slog.Logger) Option {
+	return runOptionFunc(func(c *runConfig) {
+		if l == nil {
+			c.log, c.slog = nil, nil
+			return
+		}
+		c.log, c.slog = zap.New(newSlogCore(l.Handler())), l
+	})
 }
 
 // WithProcs sets GOMAXPROCS to n while Run runs and restores it when Run

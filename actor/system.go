@@ -121,7 +121,8 @@ func (s *System) Logger() *zap.Logger { return s.log }
 // Slog returns the system's logger as a *slog.Logger (never nil), for code
 // and libraries that take the standard library's logger. It writes into the
 // core of the zap logger that WithLogger set, through zapslog, so records
-// logged either way reach the same place, in one stream.
+// logged either way reach the same place, in one stream; with WithSlog it is
+// the logger given there.
 func (s *System) Slog() *slog.Logger { return s.slog }
 
 func newSystem(opts []Option) *System {
@@ -135,9 +136,12 @@ func newSystem(opts []Option) *System {
 	if cfg.log == nil {
 		cfg.log = zap.NewNop()
 	}
+	if cfg.slog == nil {
+		cfg.slog = slog.New(zapslog.NewHandler(cfg.log.Core()))
+	}
 	s := &System{
 		log:       cfg.log,
-		slog:      slog.New(zapslog.NewHandler(cfg.log.Core())),
+		slog:      cfg.slog,
 		onFailure: cfg.onFailure,
 		spin:      cfg.spin,
 		procs:     cfg.procs,

@@ -103,6 +103,7 @@ type LibraryError struct {
 	Err     error  // ErrClosed
 }
 
+// Error reads like: ffi: close "libz.so.1": library is already closed.
 func (e *LibraryError) Error() string {
 	msg := strings.TrimPrefix(e.Err.Error(), "ffi: ")
 	if errors.Is(e.Err, ErrClosed) {

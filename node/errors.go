@@ -32,6 +32,7 @@ type DecodeError struct {
 	Err  error  // ErrUnknownType, or the codec's error
 }
 
+// Error reads like: node: cannot decode value of type "main.Job": unknown type.
 func (e *DecodeError) Error() string {
 	if e.Type == "" {
 		return "node: cannot decode message: " + e.Err.Error()
@@ -49,6 +50,7 @@ type NodeDownError struct {
 	Reason string // what showed it: connection lost, no heartbeat, closed
 }
 
+// Error reads like: node: 127.0.0.1:4101 is down: connection lost.
 func (e *NodeDownError) Error() string {
 	return "node: " + e.Addr + " is down: " + e.Reason
 }
@@ -66,6 +68,8 @@ type Error struct {
 	Actor   string   // for a *actor.RemoteError: the failed actor
 }
 
+// Error returns the original message, prefixed with the failed actor's name
+// for an actor's failure.
 func (e *Error) Error() string {
 	if e.Actor != "" {
 		return "actor: " + strconv.Quote(e.Actor) + " failed: " + e.Message
