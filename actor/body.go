@@ -129,7 +129,8 @@ func (cx *Context) ThreadID() int { return int(cx.c.tid.Load()) }
 // error wrapping ErrClosed once the actor has been asked to stop, and
 // returns an error raised on the actor's behalf by another thread (for
 // example a panic in a native callback, execctx.Hooks.Fail) in place of a
-// message, once.
+// message, once per error: every error raised is returned, oldest first
+// (for example one per callback call that did not run).
 func (cx *Context) Receive() (any, error) {
 	c := cx.c
 	if c.nCalls.Load() > 0 {
@@ -273,7 +274,7 @@ func runBody(c *core, body func(*Context) (any, error), cx *Context) (res any, e
 	}()
 	res, err = body(cx)
 	if err == nil {
-		err = c.takeFail()
+		err = c.takeAllFail()
 	}
 	if err != nil {
 		return nil, &RemoteError{Actor: c.name, Cause: err}

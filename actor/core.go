@@ -2,6 +2,7 @@ package actor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -75,9 +76,9 @@ type core struct {
 	calls  []*call
 	nCalls atomic.Int32 // len(calls), read without the lock
 
-	failMu  sync.Mutex  // protects failErr
-	failErr error       // raised through Hooks.Fail, not yet surfaced
-	hasFail atomic.Bool // failErr != nil, read without the lock
+	failMu   sync.Mutex  // protects failErrs
+	failErrs []error     // raised through Hooks.Fail, not yet surfaced, oldest first
+	hasFail  atomic.Bool // len(failErrs) > 0, read without the lock
 
 	waitingOn atomic.Pointer[core] // the actor this one is blocked on, if any
 
@@ -468,11 +469,11 @@ func (c *core) fail(err error) {
 	}
 	switch kind {
 	case kindBody:
+		// Every error is kept: each one is a call that did not run (or
+		// ran and failed), and Receive returns them one at a time.
 		c.failMu.Lock()
-		if c.failErr == nil {
-			c.failErr = err
-			c.hasFail.Store(true)
-		}
+		c.failErrs = append(c.failErrs, err)
+		c.hasFail.Store(true)
 		c.failMu.Unlock()
 		c.ev.Signal()
 	case kindHandler:
@@ -480,13 +481,37 @@ func (c *core) fail(err error) {
 	}
 }
 
+// takeFail returns the oldest error raised through Hooks.Fail and not yet
+// surfaced, or nil.
 func (c *core) takeFail() error {
 	c.failMu.Lock()
-	err := c.failErr
-	c.failErr = nil
+	defer c.failMu.Unlock()
+	if len(c.failErrs) == 0 {
+		return nil
+	}
+	err := c.failErrs[0]
+	c.failErrs[0] = nil
+	c.failErrs = c.failErrs[1:]
+	if len(c.failErrs) == 0 {
+		c.failErrs = nil
+		c.hasFail.Store(false)
+	}
+	return err
+}
+
+// takeAllFail returns every error raised through Hooks.Fail and not yet
+// surfaced, joined (errors.Join), or nil: the actor's result carries them
+// all when its body has returned.
+func (c *core) takeAllFail() error {
+	c.failMu.Lock()
+	errs := c.failErrs
+	c.failErrs = nil
 	c.hasFail.Store(false)
 	c.failMu.Unlock()
-	return err
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }
 
 func (c *core) closePorts() {

@@ -102,5 +102,5 @@ func (c *core) lateFail() error {
 	if !c.hasFail.Load() {
 		return nil
 	}
-	return c.takeFail()
+	return c.takeAllFail()
 }

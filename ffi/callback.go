@@ -46,6 +46,12 @@ var (
 	// ErrCallbackDepth reports re-entrant callback nesting deeper than
 	// MaxCallbackDepth on one actor.
 	ErrCallbackDepth = callback.ErrDepth
+	// ErrCallbackTimeout reports a call from another thread that did not run
+	// because its owner's execution token stayed busy past the callback's
+	// timeout (CallbackTimeout). Each such call is reported to the owner as
+	// its own *CallbackTimeoutError. It wraps neither safety.ErrWouldDeadlock
+	// nor context.DeadlineExceeded.
+	ErrCallbackTimeout = callback.ErrTokenTimeout
 )
 
 // CallbackSignatureError names the parameter (or the result) of a handler
@@ -58,6 +64,11 @@ type CallbackSignatureError = callback.SignatureError
 // handler actor fails and its supervisor decides). Unwrap returns the panic
 // value when it is an error.
 type CallbackPanicError = callback.CallbackPanicError
+
+// CallbackTimeoutError is one call from another thread that did not run: it
+// waited Waited behind Queued other callers for its owner's token. It wraps
+// ErrCallbackTimeout.
+type CallbackTimeoutError = callback.TimeoutError
 
 // CallbackStats is a snapshot of the process-wide callback counters (see
 // ReadCallbackStats). Fired == Delivered + Exceptional() whenever no call is

@@ -390,7 +390,7 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 	cancel()
 	if err != nil {
 		stats.exDeadline.Add(1)
-		c.fail(fmt.Errorf("callback: %s: actor %s did not give up its execution token within %v: %w (%w)", c.name, e.Name(), c.timeout, safety.ErrWouldDeadlock, err))
+		c.fail(&TimeoutError{Callback: c.name, Owner: e.Name(), Waited: c.timeout, Queued: e.Waiters()})
 	}
 	return err
 }

@@ -21,8 +21,8 @@
 //     waits inside a native call, which is why a C function called by actor A
 //     can start a pthread that calls back into A and wait for the answer. If
 //     the token is not free within the timeout (DefaultTimeout, or Timeout),
-//     C gets the exceptional value and Fail gets an error wrapping
-//     safety.ErrWouldDeadlock.
+//     the handler does not run, C gets the exceptional value and Fail gets
+//     a *TimeoutError (wrapping ErrTokenTimeout) for that call: one per call.
 //   - Unowned (Owner(nil), or created outside any actor): the handler runs
 //     directly on whichever thread calls it; it must be safe for that.
 //

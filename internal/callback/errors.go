@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them.
@@ -17,7 +18,30 @@ var (
 	ErrPoolExhausted = errors.New("callback: trampoline pool exhausted")
 	// ErrBadOption reports an option that does not fit the handler.
 	ErrBadOption = errors.New("callback: bad option")
+	// ErrTokenTimeout reports a call from another thread that did not run:
+	// it waited for its owner's execution token past the callback's timeout
+	// (plain contention: the owner runs its callbacks one at a time). It
+	// does not wrap context.DeadlineExceeded, so a ReceiveContext caller
+	// can tell it from its own deadline.
+	ErrTokenTimeout = errors.New("callback: call not run, owner busy past the timeout")
 )
+
+// TimeoutError is what one call from another thread becomes when it waited
+// past the callback's timeout for its owner's execution token: the handler
+// did not run and C received the exceptional value. Every such call is
+// reported to the owner, one error per call. It wraps ErrTokenTimeout.
+type TimeoutError struct {
+	Callback string        // the callback's name
+	Owner    string        // the owning actor's name
+	Waited   time.Duration // how long the call waited (the callback's timeout)
+	Queued   int           // callers queued for the owner's token when the call gave up
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("callback: %s: call not run: waited %v behind %d queued callbacks for actor %s (its callbacks run one at a time; see docs/callbacks.md for parallel callbacks)", e.Callback, e.Waited, e.Queued, e.Owner)
+}
+
+func (e *TimeoutError) Unwrap() error { return ErrTokenTimeout }
 
 // SignatureError names the parameter (or the result) of a handler signature
 // that cannot be called from C. It wraps ErrUnsupported.

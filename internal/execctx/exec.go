@@ -171,6 +171,10 @@ func (e *Exec) TryAcquire() bool { return e.tok.state.CompareAndSwap(0, 1) }
 // Release gives back a token taken with Acquire or TryAcquire.
 func (e *Exec) Release() { e.tok.unlock() }
 
+// Waiters reports how many callers are queued for the token (a diagnostic;
+// it may be stale by the time it returns).
+func (e *Exec) Waiters() int { return int(e.tok.waiters.Load()) }
+
 // Held reports whether somebody holds the token (a diagnostic; it may be stale
 // by the time it returns).
 func (e *Exec) Held() bool { return e.tok.state.Load() != 0 }
