@@ -1,6 +1,7 @@
 package safetytest
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -12,7 +13,9 @@ import (
 // FreshRunner draws calls results of the subject's function in a fresh
 // process (one that has not called it yet), serially or from parallel
 // actors, as Draw does, and returns them in any order. It is how a stateful
-// function is judged exactly: see WithFreshProcess.
+// function is judged exactly: see WithFreshProcess. Check calls it from two
+// goroutines at once (the two serial draws), so it must be safe for
+// concurrent use (a runner that starts a process per call is).
 type FreshRunner func(function string, parallel bool, calls int) ([]string, error)
 
 // WithFreshProcess gives Check a way to run Draw in fresh processes (the
@@ -30,23 +33,46 @@ func WithFreshProcess(run FreshRunner) Option {
 	return optionFunc(func(c *config) { c.fresh = run })
 }
 
-// DefaultFreshCalls is how many calls each fresh-process draw makes: enough
-// that actors calling an unlocked generator overlap in every run, also with
-// both cores of a 2-vCPU machine busy (docs/extensions.md has the rates).
+// DefaultFreshCalls is how many calls each fresh-process draw makes. It is
+// small on purpose: what makes two calls of an unlocked generator overlap is
+// not their number but actors calling at the same instant on different
+// CPUs, which Draw arranges (see Draw); the results also travel between
+// processes.
 const DefaultFreshCalls = 100000
 
-// FreshMinTime is how long, at least, the actors of a parallel draw go on
-// calling: on a machine busy with other work their threads run at the same
-// moment only now and then, and one overlap is enough.
+// FreshMinTime is how long, at least, a parallel draw lasts: its calls are
+// spread over it in bursts, so that a machine busy with other work gets
+// many moments at which the actors' threads run together.
 const FreshMinTime = 2 * time.Second
 
+// FreshActors is how many actors, at least, make a parallel draw's calls.
+const FreshActors = 32
+
+// freshRounds is how many bursts a parallel draw's calls are made in.
+const freshRounds = 16
+
 // Draw calls the subject's function named function calls times, from the
-// main actor one after another; or, when parallel, split across the actors
-// (WithActors) released together, each going on for FreshMinTime at least
-// (so a parallel draw may return more than calls results). It returns the results as
-// "input|outcome" strings, in no particular order. Call it first thing in a
-// fresh process, for a FreshRunner: nothing else may touch the function's
-// state before it.
+// main actor one after another; or, when parallel, split across
+// max(FreshActors, WithActors) actors released together. It returns the
+// results as "input|outcome" strings, in no particular order. Call it first
+// thing in a fresh process, for a FreshRunner: nothing else may touch the
+// function's state before it.
+//
+// A parallel draw is built so that the actors' calls overlap even on a
+// loaded machine, and changes the process for its duration: GOMAXPROCS is
+// raised to the number of actors (each actor's thread holds a P, so any two
+// the kernel runs at once call at once); on Linux, actor i's thread is
+// pinned to the i-th CPU the process may use (under load the kernel was seen
+// keeping all 32 actors of a draw on one CPU of two for the whole draw);
+// and the calls are made in 16 bursts spread over FreshMinTime, each
+// starting at the same instant for every actor, so that threads that slept
+// wake together and take the CPUs at once. A function of no arguments with
+// a scalar result (drand48, lrand48, random) is called through ffi's typed
+// scalar path with nothing else between two calls (0.3 µs a call; 4 µs
+// under the race detector, where a call through the suite's general path
+// costs 150 µs): the race window of an unlocked generator is a few
+// instructions, and the shorter the call around it, the likelier two calls
+// meet there.
 func Draw(s Subject, function string, parallel bool, calls int, opts ...Option) ([]string, error) {
 	cfg := newConfig(opts)
 	var f *Function
@@ -74,33 +100,62 @@ func Draw(s Subject, function string, parallel bool, calls int, opts ...Option) 
 		}
 		kp := &keeper{}
 		defer runtime.KeepAlive(kp)
-		draw := func(first, step int, until time.Time) []outcome {
-			got := make([]outcome, 0, calls/step+1)
-			for c := first; c < calls || (c/step)%256 != 0 || time.Now().Before(until); c += step {
-				o, _ := b.invoke(c%len(b.fn.Inputs), kp)
-				got = append(got, o)
-			}
-			return got
-		}
-		format := func(first, step int, got []outcome) {
-			for i, o := range got {
-				out = append(out, fmt.Sprintf("%d|%s", (first+i*step)%len(b.fn.Inputs), o))
-			}
-		}
-		if !parallel {
-			format(0, 1, draw(0, 1, time.Time{}))
+		loop, fast, err := scalarLoop(x, b)
+		if err != nil {
+			drawErr = err
 			return nil
 		}
-		until := time.Now().Add(FreshMinTime)
-		results, err := inActors(cx, cfg, cfg.actors, func(a int) []actorResult {
-			return []actorResult{{draw: draw(a, cfg.actors, until)}}
+		if !fast {
+			loop = unitLoop(b, kp)
+		}
+		if !parallel {
+			n, format := loop(0, 1, func(n int) bool { return n < calls })
+			for i := range n {
+				out = append(out, format(i))
+			}
+			return nil
+		}
+		actors := max(cfg.actors, FreshActors)
+		// With GOMAXPROCS below the number of actors, a thread the
+		// kernel has preempted keeps its P and stops another actor.
+		if procs := runtime.GOMAXPROCS(0); procs < actors {
+			runtime.GOMAXPROCS(actors)
+			defer runtime.GOMAXPROCS(procs)
+		}
+		share := (calls + actors - 1) / actors
+		perRound := max(1, (share+freshRounds-1)/freshRounds)
+		interval := FreshMinTime / freshRounds
+		start := time.Now()
+		more := func(n int) bool {
+			if n >= share {
+				return false
+			}
+			if n > 0 && n%perRound == 0 {
+				if d := time.Until(start.Add(time.Duration(n/perRound) * interval)); d > 0 {
+					time.Sleep(d)
+				}
+			}
+			return true
+		}
+		// Each actor leaves its results here, in its own slot, to be
+		// rendered once every actor is done (a func does not cross the
+		// send gate; the actors' replies order these writes before the
+		// reads).
+		drawn := make([]int, actors)
+		formats := make([]func(int) string, actors)
+		_, err = inActors(cx, cfg, actors, func(a int) []actorResult {
+			defer pinThread(a)()
+			drawn[a], formats[a] = loop(a, actors, more)
+			return nil
 		})
 		if err != nil {
 			drawErr = err
 			return nil
 		}
-		for a, res := range results {
-			format(a, cfg.actors, res[0].draw)
+		for a, format := range formats {
+			for i := range drawn[a] {
+				out = append(out, format(i))
+			}
 		}
 		return nil
 	}, actor.WithShutdownTimeout(10*time.Second))
@@ -120,10 +175,16 @@ func judgeFresh(b *bound, c *testCase, cfg config, violate func(*bound, *testCas
 	par, err := cfg.fresh(b.fn.Name, true, DefaultFreshCalls)
 	var serial, again []string
 	if err == nil {
+		// The two serial draws at once, each in its own process.
+		var againErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			again, againErr = cfg.fresh(b.fn.Name, false, len(par))
+		}()
 		serial, err = cfg.fresh(b.fn.Name, false, len(par))
-	}
-	if err == nil {
-		again, err = cfg.fresh(b.fn.Name, false, len(par))
+		<-done
+		err = errors.Join(err, againErr)
 	}
 	if err != nil {
 		b.fallback = fmt.Sprintf("no fresh-process judgement: %v", err)
@@ -157,13 +218,14 @@ func judgeFresh(b *bound, c *testCase, cfg config, violate func(*bound, *testCas
 		}
 	}
 	b.report.Calls = len(par)
+	actors := max(cfg.actors, FreshActors)
 	if dups+outside > 0 || len(par) != len(serial) {
 		b.report.Mismatches = dups + outside
 		violate(b, c, "declared %v; fresh-process judgement: of %d results from %d parallel actors in a fresh process, %d repeated one more often and %d were never returned by %d serial calls in another (shared unlocked state), e.g. %s",
-			b.safety, len(par), cfg.actors, dups, outside, len(serial), example)
+			b.safety, len(par), actors, dups, outside, len(serial), example)
 		return true
 	}
 	b.reason = fmt.Sprintf("fresh-process judgement: %d results from %d parallel actors in a fresh process were exactly the %d of a serial run in another (twice the same)",
-		len(par), cfg.actors, len(serial))
+		len(par), actors, len(serial))
 	return true
 }

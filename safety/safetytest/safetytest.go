@@ -809,9 +809,8 @@ type actorResult struct {
 	Mismatches  int
 	Refused     int
 	Example     string
-	Outcomes    []timed   // a stateful function's results, "input|outcome", with when they returned
-	LateChanged int       // results whose memory changed between the return and the late re-read
-	draw        []outcome // Draw's results
+	Outcomes    []timed // a stateful function's results, "input|outcome", with when they returned
+	LateChanged int     // results whose memory changed between the return and the late re-read
 	LateExample string
 }
 

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package safetytest
+
+// pinThread does nothing off Linux (see affinity_linux.go).
+func pinThread(int) (restore func()) { return func() {} }
