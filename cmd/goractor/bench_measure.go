@@ -84,6 +84,7 @@ func measurements() []measurement {
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
+	ms = append(ms, gateMeasurements()...)
 	return append(ms, remoteMeasurements()...)
 }
 
@@ -97,7 +98,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}, remoteRatios()...)
+	}, append(gateRatios(), remoteRatios()...)...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed
