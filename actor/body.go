@@ -367,6 +367,9 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 		returned := false
 		defer func() {
 			if !returned {
+				if r := recover(); r != nil {
+					panic(r) // not a Goexit (recover returns nil in one): crash as before
+				}
 				// main called runtime.Goexit: body's deferred shutdown has
 				// run, but Go never lets this goroutine return to the
 				// program's main (see goexitOnMainGoroutine).
