@@ -106,7 +106,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cf.timeout, "timeout", 5*time.Minute, "with --isolate: the longest one function's child may run; also bounds each fresh-process draw")
 	fs.StringVar(&cf.function, "function", "", "check only the manifest entry with this name")
 	fs.BoolVar(&cf.asJSON, "json", false, "print one JSON document instead of lines")
-	fs.StringVar(&cf.draw, "draw", "", "serial or parallel: print --calls results of --function as a JSON list (a fresh child of check)")
+	fs.StringVar(&cf.draw, "draw", "", "serial or parallel: print the results of --calls calls of --function (a parallel draw: at least that many) as a JSON list (a fresh child of check)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: goractor check [--actors N] [--calls M] [--count K] [--isolate] [--function NAME] [--json] MANIFEST.json")
 		fs.PrintDefaults()
