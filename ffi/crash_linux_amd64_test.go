@@ -66,7 +66,8 @@ func TestNativeCrashChild(t *testing.T) {
 }
 
 // runCrashCase makes the crashing call of case c ("where/what": where is
-// actor, native or goroutines; what is segv or abort). It returns only if
+// actor, native or goroutines; what is segv, abort or thread, a SIGSEGV on
+// a thread the C function creates). It returns only if
 // the call did not crash.
 func runCrashCase(c, lib string) error {
 	where, what, _ := strings.Cut(c, "/")
@@ -89,6 +90,8 @@ func runCrashCase(c, lib string) error {
 		args = []any{int64(0)}
 	case "abort":
 		f, err = l.FuncString("crash_abort", "func()", opts...)
+	case "thread":
+		f, err = l.FuncString("crash_on_thread", "func() int32", opts...)
 	default:
 		return fmt.Errorf("unknown case %q", c)
 	}
@@ -154,6 +157,9 @@ func TestNativeCrashReport(t *testing.T) {
 		{"native/abort", "SIGABRT", `libc\.so\.6[:+]\S+`, "libcrashfix.so:crash_abort", "pool crashpool thread 0", syscall.SIGABRT},
 		{"goroutines/segv", "SIGSEGV", "libcrashfix.so:crash_segv", "libcrashfix.so:crash_segv", `pool gopool worker \d+`, 0},
 		{"goroutines/abort", "SIGABRT", `libc\.so\.6[:+]\S+`, "libcrashfix.so:crash_abort", `pool gopool worker \d+`, 0},
+		// A thread C created: no stack to scan, no name; the process dies
+		// of the signal, as Go's handler would make it.
+		{"actor/thread", "SIGSEGV", `libcrashfix\.so[:+]\S+`, "?", "foreign", syscall.SIGSEGV},
 	}
 	for _, tc := range cases {
 		t.Run(tc.c, func(t *testing.T) {

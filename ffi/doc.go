@@ -91,4 +91,19 @@
 // crashes the process; a C function that keeps a pointer to Go memory after
 // the call, writes past a buffer, or crashes takes the process down. ffi
 // reports what it can name; it does not survive a segfault.
+//
+// # Native crashes
+//
+// On linux/amd64 a native crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP
+// or SIGABRT at a PC outside the Go executable) prints one line to
+// standard error before the process dies, on every thread: it starts with
+// "goractor: native crash: " and names the signal, the fault address, the
+// C symbol at the PC (library and symbol, or the address), the bound
+// function that was called, and the caller: the actor, or the pool
+// (WithPoolName) and its native thread or worker. Then Go's own report
+// follows on a thread of the Go runtime; on a native pool thread or a
+// thread C created the process dies of the signal. docs/limits.md gives
+// the line's fields. Nothing is recorded per call; native pool threads run
+// with an alternate signal stack. Elsewhere only Go's own report is
+// printed.
 package ffi

@@ -11,3 +11,17 @@ void crash_abort(void) { abort(); }
 
 // crash_ok returns x + 1: a call that does not crash.
 int crash_ok(int x) { return x + 1; }
+
+#include <pthread.h>
+
+static void *segv_thread(void *p) { return (void *)(long)*(volatile int *)p; }
+
+// crash_on_thread reads through NULL on a thread it creates (a thread
+// neither Go nor goractor made) and waits for it.
+int crash_on_thread(void) {
+	pthread_t t;
+	if (pthread_create(&t, NULL, segv_thread, NULL) != 0)
+		return -1;
+	pthread_join(t, NULL);
+	return 0;
+}
