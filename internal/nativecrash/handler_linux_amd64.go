@@ -20,6 +20,7 @@ func load32(addr uintptr) uint32
 func loadb(addr uintptr) byte
 func ccall2(fn, a, b uintptr) uintptr
 func rawsys(trap, a1, a2, a3, a4 uintptr) uintptr
+func xchg32(addr *uint32, v uint32) uint32
 
 var trampABI0 uintptr
 
@@ -56,9 +57,11 @@ var (
 	pid      uintptr
 	saved    [maxSig]sigaction
 	owned    [maxSig]bool
-	dlinfo   [4]uintptr // Dl_info: fname, fbase, sname, saddr
-	buf      [1024]byte
-	bufn     int
+	// The report's state, the first crashing thread's alone (reporting).
+	reporting uint32
+	dlinfo    [4]uintptr // Dl_info: fname, fbase, sname, saddr
+	buf       [1024]byte
+	bufn      int
 )
 
 var signals = [...]syscall.Signal{syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGILL,
@@ -171,9 +174,32 @@ func handle(sig, info, ctx uintptr) uintptr {
 	if !native(g, info, ctx) {
 		return chain(sig)
 	}
+	tid := rawsys(syscall.SYS_GETTID, 0, 0, 0, 0)
+	if xchg32(&reporting, 1) == 0 {
+		report(sig, info, ctx, g, tid)
+	}
+	// A second thread crashing meanwhile ends the same way, unreported.
+	if g != 0 {
+		// A thread of the Go runtime: its handler prints Go's report
+		// (goroutines, "signal arrived during cgo execution") and exits.
+		return chain(sig)
+	}
+	// A thread the runtime does not know: its handler would only re-raise
+	// the signal with the default action. Do that here.
+	var dfl sigaction
+	rawsys(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&dfl)), 0, 8)
+	rawsys(syscall.SYS_TGKILL, pid, tid, sig, 0)
+	return 0
+}
+
+// report writes the line.
+//
+//go:nosplit
+//go:norace
+//go:nocheckptr
+func report(sig, info, ctx, g, tid uintptr) {
 	pc, sp := load(ctx+ucPC), load(ctx+ucSP)
 	code := int32(load32(info + 8))
-	tid := rawsys(syscall.SYS_GETTID, 0, 0, 0, 0)
 	e, curg := caller(g, tid)
 
 	bufn = 0
@@ -204,18 +230,6 @@ func handle(sig, info, ctx uintptr) uintptr {
 	putCaller(e, g, curg)
 	put("\n")
 	rawsys(syscall.SYS_WRITE, 2, uintptr(unsafe.Pointer(&buf)), uintptr(bufn), 0)
-
-	if g != 0 {
-		// A thread of the Go runtime: its handler prints Go's report
-		// (goroutines, "signal arrived during cgo execution") and exits.
-		return chain(sig)
-	}
-	// A thread the runtime does not know: its handler would only re-raise
-	// the signal with the default action. Do that here.
-	var dfl sigaction
-	rawsys(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&dfl)), 0, 8)
-	rawsys(syscall.SYS_TGKILL, pid, tid, sig, 0)
-	return 0
 }
 
 // native reports whether the signal is a native crash: not Go code running
@@ -238,7 +252,8 @@ func native(g, info, ctx uintptr) bool {
 		return false
 	}
 	pc := load(ctx + ucPC)
-	return pc == 0 || ccall2(dladdrFn, pc, uintptr(unsafe.Pointer(&dlinfo))) == 0 || dlinfo[1] != exeBase
+	var dl [4]uintptr // not dlinfo: any thread may be here at once
+	return pc == 0 || ccall2(dladdrFn, pc, uintptr(unsafe.Pointer(&dl))) == 0 || dl[1] != exeBase
 }
 
 // chain returns the saved handler of sig, or puts a default or ignore

@@ -99,3 +99,11 @@ TEXT ·rawsys(SB), NOSPLIT, $0-48
 	SYSCALL
 	MOVQ AX, ret+40(FP)
 	RET
+
+// func xchg32(addr *uint32, v uint32) uint32
+TEXT ·xchg32(SB), NOSPLIT, $0-20
+	MOVQ addr+0(FP), BX
+	MOVL v+8(FP), AX
+	XCHGL AX, 0(BX)
+	MOVL AX, ret+16(FP)
+	RET
