@@ -66,8 +66,8 @@ func TestNativeCrashChild(t *testing.T) {
 }
 
 // runCrashCase makes the crashing call of case c ("where/what": where is
-// actor, native or goroutines; what is segv, abort or thread, a SIGSEGV on
-// a thread the C function creates). It returns only if
+// actor, native or goroutines; what is segv, abort, overflow (of the C
+// stack) or thread, a SIGSEGV on a thread the C function creates). It returns only if
 // the call did not crash.
 func runCrashCase(c, lib string) error {
 	where, what, _ := strings.Cut(c, "/")
@@ -92,6 +92,9 @@ func runCrashCase(c, lib string) error {
 		f, err = l.FuncString("crash_abort", "func()", opts...)
 	case "thread":
 		f, err = l.FuncString("crash_on_thread", "func() int32", opts...)
+	case "overflow":
+		f, err = l.FuncString("crash_overflow", "func(n int32) int32", opts...)
+		args = []any{int32(0)}
 	default:
 		return fmt.Errorf("unknown case %q", c)
 	}
@@ -154,6 +157,8 @@ func TestNativeCrashReport(t *testing.T) {
 		{"actor/segv", "SIGSEGV", "libcrashfix.so:crash_segv", "libcrashfix.so:crash_segv", "actor crasher", 0},
 		{"actor/abort", "SIGABRT", `libc\.so\.6[:+]\S+`, "libcrashfix.so:crash_abort", "actor crasher", 0},
 		{"native/segv", "SIGSEGV", "libcrashfix.so:crash_segv", "libcrashfix.so:crash_segv", "pool crashpool thread 0", syscall.SIGSEGV},
+		// The report needs the thread's alternate signal stack.
+		{"native/overflow", "SIGSEGV", "libcrashfix.so:crash_overflow", "libcrashfix.so:crash_overflow", "pool crashpool thread 0", syscall.SIGSEGV},
 		{"native/abort", "SIGABRT", `libc\.so\.6[:+]\S+`, "libcrashfix.so:crash_abort", "pool crashpool thread 0", syscall.SIGABRT},
 		{"goroutines/segv", "SIGSEGV", "libcrashfix.so:crash_segv", "libcrashfix.so:crash_segv", `pool gopool worker \d+`, 0},
 		{"goroutines/abort", "SIGABRT", `libc\.so\.6[:+]\S+`, "libcrashfix.so:crash_abort", `pool gopool worker \d+`, 0},
@@ -174,7 +179,7 @@ func TestNativeCrashReport(t *testing.T) {
 			if !regexp.MustCompile(want).MatchString(line) {
 				t.Fatalf("report line\n%s\ndoes not match\n%s\nstderr:\n%s", line, want, stderr)
 			}
-			if tc.signal == "SIGSEGV" && !strings.Contains(line, " addr=0x0 ") {
+			if tc.signal == "SIGSEGV" && !strings.HasSuffix(tc.c, "/overflow") && !strings.Contains(line, " addr=0x0 ") {
 				t.Errorf("fault address: want 0x0 (a NULL read): %s", line)
 			}
 			var ee *exec.ExitError

@@ -25,3 +25,12 @@ int crash_on_thread(void) {
 	pthread_join(t, NULL);
 	return 0;
 }
+
+// crash_overflow recurses until the stack runs out: the crash handler then
+// runs only on an alternate signal stack. The volatile frame and the use
+// after the call keep the compiler from turning it into a loop.
+int crash_overflow(int n) {
+	volatile char pad[256];
+	pad[0] = (char)n;
+	return crash_overflow(n + 1) + pad[0];
+}
