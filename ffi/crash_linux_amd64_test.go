@@ -51,6 +51,8 @@ func crashLibPath(t *testing.T) string {
 	return p
 }
 
+func crashChildRole() bool { return os.Getenv(crashCaseEnv) != "" }
+
 // TestNativeCrashChild is the child's role; it does nothing in a normal run.
 func TestNativeCrashChild(t *testing.T) {
 	c := os.Getenv(crashCaseEnv)
