@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,6 +88,8 @@ func measurements() []measurement {
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
+	ms = append(ms, gateMeasurements()...)
+	ms = append(ms, sendMeasurements()...)
 	return append(ms, remoteMeasurements()...)
 }
 
@@ -100,7 +103,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}, append(remoteRatios(), callbackCgoRatios()...)...)
+	}, slices.Concat(gateRatios(), sendRatios(), callbackCgoRatios(), remoteRatios())...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed
