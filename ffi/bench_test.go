@@ -232,10 +232,31 @@ func BenchmarkCall(b *testing.B) {
 	for name, f := range cgoBaselines() {
 		run[name]["cgo"] = f
 	}
+	// Leaf calls (WithLeaf; ordinary calls under -race).
+	lAdd, _ := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
+	lHyp, _ := ffi.Fn2[float64, float64, float64](l, "hypot2", ffi.WithLeaf())
+	lNoop, _ := ffi.Fn0[ffi.Void](l, "noop", ffi.WithLeaf())
+	run["add"]["ffi-leaf"] = func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			r, _ := lAdd(int32(i), 1)
+			sink32 += r
+		}
+	}
+	run["hypot2"]["ffi-leaf"] = func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			r, _ := lHyp(3, 4)
+			sinkF += r
+		}
+	}
+	run["noop"]["ffi-leaf"] = func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_, _ = lNoop()
+		}
+	}
 	for _, op := range []string{"add", "hypot2", "noop", "strlen", "struct"} {
 		b.Run(op, func(b *testing.B) {
 			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-nulbytes", "ffi-bind",
-				"ffi-bind-nolib", "ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "cgo"} {
+				"ffi-bind-nolib", "ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "ffi-leaf", "cgo"} {
 				if f, ok := run[op][impl]; ok {
 					b.Run(impl, func(b *testing.B) {
 						b.ReportAllocs()

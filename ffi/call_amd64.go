@@ -67,6 +67,9 @@ func (f *Func) scall(fr *frame) bool {
 	fr.fn = f.ptr
 	fr.nflt = uintptr(f.sig.plan.nflt)
 	fr.errfn = f.errfn
+	if f.leaf {
+		return f.lcall(fr)
+	}
 	l := f.lib
 	if l == nil || !asymmetric {
 		return f.scallShards(fr)
