@@ -273,6 +273,9 @@ func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, [
 	if needsGate(&x.decl, s) || x.metrics != nil {
 		fopts[len(fopts)-1] = ffi.WithGate(&gate{x: x, fn: symbol, safety: s})
 	}
+	if slices.Contains(x.decl.Leaf, symbol) {
+		fopts = append(fopts, ffi.WithLeaf())
+	}
 	return lib, fopts, nil
 }
 
