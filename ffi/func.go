@@ -182,7 +182,10 @@ func (f *Func) gated(caller *execctx.Exec, call func()) error {
 func nativeFrame(fr *frame) {
 	if execctx.AnyLenders() {
 		if e := execctx.Current(); e != nil && e.NeedsLend() && e.OnOwnGoroutine() {
-			lendCall(e, func() { callFrame(fr) })
+			// No defer: nothing between Lend and Reclaim can panic.
+			e.Lend()
+			callFrame(fr)
+			e.Reclaim()
 			return
 		}
 	}
