@@ -71,7 +71,7 @@ func (f *Func) scall(fr *frame) bool {
 		return f.lcall(fr)
 	}
 	l := f.lib
-	if l == nil || !asymmetric {
+	if l == nil || !asymmetric || slotsFull.Load() {
 		return f.scallShards(fr)
 	}
 	fr.lib = uintptr(unsafe.Pointer(l))
@@ -101,6 +101,9 @@ func (f *Func) scall(fr *frame) bool {
 func (f *Func) refused(fr *frame) bool {
 	if fr.state == stateClosed {
 		return false
+	}
+	if !slotsFull.Load() {
+		slotsFull.Store(true)
 	}
 	fr.lib, fr.state = 0, stateCalled
 	return f.scallShards(fr)

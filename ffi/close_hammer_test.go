@@ -148,3 +148,15 @@ func TestClose_HammerConcurrentCalls(t *testing.T) {
 		"typed": bindTyped, "bind": bindBind, "dynamic": bindDynamic,
 	})
 }
+
+// TestClose_HammerSlotsFull: with the thread slot table full (typed calls
+// count in the shards instead), closing under calls is just as safe.
+func TestClose_HammerSlotsFull(t *testing.T) {
+	prev := ffi.SetSlotsFull(true)
+	defer ffi.SetSlotsFull(prev)
+	rounds := 20
+	if testing.Short() {
+		rounds = 5
+	}
+	hammerClose(t, unloadWatch(t), rounds, map[string]addBinder{"typed": bindTyped, "bind": bindBind})
+}

@@ -28,6 +28,13 @@ import (
 // a compare-and-swap. A thread that finds no slot within tslotProbes probes,
 // or nests more than tslotDepth calls (C calling back into Go calling C),
 // falls back to the shards for that call.
+//
+// A slot stays claimed after its thread exits (nothing tells us), so a
+// process whose threads come and go (actors ending) can fill the table;
+// the first call that finds no slot sets slotsFull, and from then on typed
+// calls count in the shards, without first entering the trampoline to learn
+// that there is no slot. A nesting overflow sets it too (rare: more than
+// tslotDepth calls deep on one thread).
 const (
 	tslotBits   = 10
 	tslotProbes = 8
@@ -43,6 +50,9 @@ type tslot struct {
 }
 
 var tslots [1 << tslotBits]tslot
+
+// slotsFull is set once a call found no thread slot (see above).
+var slotsFull atomic.Bool
 
 // asymmetric is true when calls may use the thread slots: the platform has
 // the trampoline and the kernel provides the barrier Close needs.
