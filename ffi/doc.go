@@ -70,8 +70,20 @@
 //
 // Every Open (and Retain) must be balanced by a Close. Close never unloads a
 // library while a call into it is running: it waits for those calls
-// (CloseContext bounds the wait and returns ErrBusy; the last call then
-// unloads). Pools you create must be closed.
+// (CloseContext bounds the wait and returns ErrBusy; the library is unloaded
+// once those calls return). Typed calls are counted without a locked
+// instruction (per-thread slots and a membarrier in Close); a library with
+// leaf functions (WithLeaf) also stops the world once in Close. Pools you
+// create must be closed.
+//
+// # Leaf calls
+//
+// WithLeaf declares a short, non-blocking, callback-free function with a
+// scalar signature a leaf: its typed calls run on the thread's system stack
+// without the scheduler's syscall transition, holding the goroutine's P. A
+// callback into Go from a leaf call ends the process; a stop-the-world waits
+// for a running leaf call. Leaf calls are off under the race detector and
+// with GORACTOR_FFI_LEAF=off (LeafCalls); see docs/ffi.md.
 //
 // # Errors
 //
