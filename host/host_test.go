@@ -219,15 +219,7 @@ func TestGaveUp(t *testing.T) {
 // TestParentKilled: a host never outlives its parent, even one killed with
 // SIGKILL.
 func TestParentKilled(t *testing.T) {
-	parent, err := selfexec.Start(roleEnv+"=parent", nil, 60*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hostPid, err := strconv.Atoi(parent.Addr)
-	if err != nil || !testlib.Alive(hostPid) {
-		parent.Kill()
-		t.Fatalf("host pid %q not running: %v", parent.Addr, err)
-	}
+	parent, hostPid := startParent(t, "parent", nil)
 	parent.Kill()
 	for i := 0; i < 500; i++ { // 10 s at most
 		if !testlib.Alive(hostPid) {
@@ -237,6 +229,47 @@ func TestParentKilled(t *testing.T) {
 	}
 	_ = syscall.Kill(hostPid, syscall.SIGKILL) // ours, through the parent we started
 	t.Fatalf("host %d still alive 10 s after its parent was killed", hostPid)
+}
+
+// startParent starts a process of this test binary in role, which starts a
+// host, and returns it with the host's PID.
+func startParent(t *testing.T, role string, onLine func(string)) (*selfexec.Child, int) {
+	t.Helper()
+	parent, err := selfexec.Start(roleEnv+"="+role, onLine, 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostPid, err := strconv.Atoi(parent.Addr)
+	if err != nil || !testlib.Alive(hostPid) {
+		parent.Kill()
+		t.Fatalf("host pid %q not running: %v", parent.Addr, err)
+	}
+	return parent, hostPid
+}
+
+// TestRunShutdownStopsHost: Run's shutdown stops a host nobody closed, as
+// it stops actors, and the program exits normally.
+func TestRunShutdownStopsHost(t *testing.T) {
+	lines := make(chan string, 4)
+	parent, hostPid := startParent(t, "shutdown", func(l string) { lines <- l })
+	if err := parent.Stop(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := parent.Err(); err != nil {
+		t.Errorf("parent exited with %v; want 0", err)
+	}
+	select { // the parent has exited: its stdout is read to the end
+	case l := <-lines:
+		if l != "HOST ALIVE AFTER RUN false" {
+			t.Errorf("parent said %q; want the host gone when Run returned", l)
+		}
+	default:
+		t.Error("parent printed nothing after Run")
+	}
+	if testlib.Alive(hostPid) {
+		_ = syscall.Kill(hostPid, syscall.SIGKILL)
+		t.Errorf("host %d alive after its parent's Run returned", hostPid)
+	}
 }
 
 // TestCloseStopsHost: Close ends the process; later calls fail with

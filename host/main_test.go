@@ -33,8 +33,8 @@ var (
 
 func TestMain(m *testing.M) {
 	host.Serve() // a host process never returns from here
-	if os.Getenv(roleEnv) == "parent" {
-		os.Exit(parentMain())
+	if role := os.Getenv(roleEnv); role != "" {
+		os.Exit(parentMain(role))
 	}
 	dir, err := os.MkdirTemp("", "goractor-host-test")
 	if err != nil {
@@ -84,21 +84,29 @@ func runTests(m *testing.M) int {
 }
 
 // parentMain is a process that starts a host, prints the host's PID and
-// waits to be killed.
-func parentMain() int {
+// runs until its stdin closes; then it closes the host (role "parent") or
+// leaves it to Run's shutdown (role "shutdown").
+func parentMain(role string) int {
+	hostPid := 0
 	err := actor.Run(func(cx *actor.Context) error {
 		h, err := host.Start(cx, host.WithName("orphan"))
 		if err != nil {
 			return err
 		}
-		fmt.Printf("ADDR %d\n", h.Pid())
+		hostPid = h.Pid()
+		fmt.Printf("ADDR %d\n", hostPid)
 		_, _ = io.Copy(io.Discard, os.Stdin)
+		if role == "shutdown" {
+			return nil
+		}
 		return h.Close()
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "parent:", err)
 		return 1
 	}
+	// Still alive here, so Pdeathsig has not fired: Run stopped the host.
+	fmt.Printf("HOST ALIVE AFTER RUN %v\n", testlib.Alive(hostPid))
 	return 0
 }
 
