@@ -52,7 +52,7 @@ func init() {
 	node.RegisterType[openMsg]("goractor.host.open")
 	node.RegisterType[callMsg]("goractor.host.call")
 	node.RegisterType[replyMsg]("goractor.host.reply")
-	node.RegisterHandlerKind(workerKind, func() actor.Handler { return &worker{fns: map[string]reflect.Value{}} })
+	node.RegisterHandlerKind(workerKind, func() actor.Handler { return &worker{fns: map[string]reflect.Value{}} }, actor.Unpinned())
 }
 
 // Serve makes this process a host when its parent started it as one, and

@@ -70,17 +70,23 @@ func (e *CrashError) Error() string {
 // Unwrap returns ErrCrashed and actor.ErrNodeDown.
 func (e *CrashError) Unwrap() []error { return []error{ErrCrashed, actor.ErrNodeDown} }
 
-// Crash reports, in order of preference:
-//   - "goractor: native crash: SIGSEGV in SYMBOL ... actor "NAME"" (the
-//     line goractor's own crash report writes);
+// Crash reports:
+//   - goractor's own line, written before the Go runtime's report:
+//     "goractor: native crash: signal=SIGSEGV ... at=lib.so:sym+0x10
+//     call=lib.so:sym tid=42 caller=actor NAME" (call= is the function
+//     goractor called, at= where the fault was);
 //   - the Go runtime's "signal SIGSEGV: segmentation violation ..." or
 //     "SIGABRT: abort", followed by the crashing goroutine's header, which
 //     carries the host worker's labels (GODEBUG=tracebacklabels=1):
-//     [... labels:{"goractor.actor": "w", "goractor.symbol": "f"}].
+//     [... labels:{"goractor.actor": "w", "goractor.symbol": "f"}]. In a
+//     host the labels name the caller in the parent, so their actor wins.
 var (
 	nativeLine  = regexp.MustCompile(`goractor: native crash: .*`)
 	sigName     = regexp.MustCompile(`\b(SIG[A-Z0-9]+)\b`)
+	callField   = regexp.MustCompile(`\bcall=(?:[^\s:]*:)?([A-Za-z_][A-Za-z0-9_.@]*)`)
+	atField     = regexp.MustCompile(`\bat=[^\s:]*:([A-Za-z_][A-Za-z0-9_.@]*)`)
 	symbolField = regexp.MustCompile(`(?:\bsymbol[=: ]+|\bin )"?([A-Za-z_][A-Za-z0-9_.@]*)"?`)
+	callerActor = regexp.MustCompile(`\bcaller=actor (.+)$`)
 	actorField  = regexp.MustCompile(`\bactor[=: ]+"((?:[^"\\]|\\.)*)"|\bactor[=: ]+([^\s,;)"]+)`)
 	goSignal    = regexp.MustCompile(`^(?:\[?signal (SIG[A-Z0-9]+)[^\]]*\]?|(SIG[A-Z0-9]+): .*)$`)
 	labelSymbol = regexp.MustCompile(`"` + labelSymbolKey + `": "((?:[^"\\]|\\.)*)"`)
@@ -114,7 +120,8 @@ func ParseCrashReport(stderr string) (signal, symbol, actor, line string) {
 type reportParser struct {
 	r        crashReport
 	native   bool // a goractor native-crash line was seen: it wins
-	inSignal bool // after the Go runtime's signal line, before its goroutine header
+	inSignal bool // after a crash line, before the goroutine header
+	done     bool // the report names all it will: the process is dying
 }
 
 func (p *reportParser) line(l string) {
@@ -126,15 +133,19 @@ func (p *reportParser) line(l string) {
 		if s := sigName.FindStringSubmatch(rest); s != nil {
 			p.r.signal = s[1]
 		}
-		if s := symbolField.FindStringSubmatch(rest); s != nil {
-			p.r.symbol = s[1]
+		for _, re := range []*regexp.Regexp{callField, atField, symbolField} {
+			if s := re.FindStringSubmatch(rest); s != nil {
+				p.r.symbol = s[1]
+				break
+			}
 		}
-		if s := actorField.FindStringSubmatch(rest); s != nil {
+		if s := callerActor.FindStringSubmatch(rest); s != nil {
+			p.r.actor = strings.TrimSpace(s[1])
+		} else if s := actorField.FindStringSubmatch(rest); s != nil {
 			p.r.actor = s[1] + s[2]
 		}
-		return
-	}
-	if p.native {
+		// The Go runtime's report may follow, with the goroutine's labels.
+		p.inSignal = true
 		return
 	}
 	if p.r.line == "" {
@@ -145,8 +156,8 @@ func (p *reportParser) line(l string) {
 		return
 	}
 	if p.inSignal && strings.HasPrefix(l, "goroutine ") {
-		p.inSignal = false
-		if m := labelSymbol.FindStringSubmatch(l); m != nil {
+		p.inSignal, p.done = false, true
+		if m := labelSymbol.FindStringSubmatch(l); m != nil && p.r.symbol == "" {
 			p.r.symbol = unquote(m[1])
 		}
 		if m := labelActor.FindStringSubmatch(l); m != nil {
@@ -171,6 +182,10 @@ type stderrTail struct {
 	next  int
 	full  bool
 	out   io.Writer
+	// onReport is called once, when a crash report has named what it will:
+	// the process is dying, and need not be waited for.
+	onReport func()
+	reported bool
 }
 
 const tailLines = 24
@@ -191,8 +206,11 @@ func newStderrTail(out io.Writer) (*stderrTail, io.WriteCloser) {
 
 func (t *stderrTail) add(l string) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.p.line(l)
+	var fire func()
+	if t.p.done && !t.reported {
+		t.reported, fire = true, t.onReport
+	}
 	t.lines[t.next] = l
 	t.next = (t.next + 1) % len(t.lines)
 	if t.next == 0 {
@@ -201,6 +219,17 @@ func (t *stderrTail) add(l string) {
 	if t.out != nil {
 		fmt.Fprintln(t.out, l)
 	}
+	t.mu.Unlock()
+	if fire != nil {
+		fire()
+	}
+}
+
+// setOnReport sets the function called once a crash report is complete.
+func (t *stderrTail) setOnReport(f func()) {
+	t.mu.Lock()
+	t.onReport = f
+	t.mu.Unlock()
 }
 
 func (t *stderrTail) report() (crashReport, string) {

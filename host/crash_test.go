@@ -18,10 +18,12 @@ func TestParseCrashReport(t *testing.T) {
 			"SIGSEGV", "", "", "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4]"},
 		{"abort without labels", "SIGABRT: abort\nPC=0x1 m=0 sigcode=18446744073709551610\n\ngoroutine 0 gp=0x1 m=0 [idle]:\n",
 			"SIGABRT", "", "", "SIGABRT: abort"},
-		{"goractor native crash line wins", "SIGSEGV: segmentation violation\n" +
-			`goractor: native crash: SIGSEGV in zlib_inflate (actor "decoder-2", pool none)` + "\n" +
-			`goroutine 3 [syscall labels:{"goractor.actor": "x", "goractor.symbol": "y"}]:` + "\n",
-			"SIGSEGV", "zlib_inflate", "decoder-2", `goractor: native crash: SIGSEGV in zlib_inflate (actor "decoder-2", pool none)`},
+		{"goractor native crash line", "goractor: native crash: signal=SIGBUS code=2 addr=0x7f pc=0x7f at=libz.so.1:inflate+0x1a call=libz.so.1:uncompress tid=42 caller=actor decoder 2\n",
+			"SIGBUS", "uncompress", "decoder 2", "goractor: native crash: signal=SIGBUS code=2 addr=0x7f pc=0x7f at=libz.so.1:inflate+0x1a call=libz.so.1:uncompress tid=42 caller=actor decoder 2"},
+		{"native line, then labels name the host's caller", "goractor: native crash: signal=SIGSEGV code=1 addr=0x0 pc=0x7f at=libcrashy.so+0x1139 call=? tid=42 caller=unknown\n" +
+			"SIGSEGV: segmentation violation\nPC=0x7f m=3 sigcode=1 addr=0x0\n\n" +
+			`goroutine 3 [syscall labels:{"goractor.actor": "scorer-1", "goractor.symbol": "score"}]:` + "\n",
+			"SIGSEGV", "score", "scorer-1", "goractor: native crash: signal=SIGSEGV code=1 addr=0x0 pc=0x7f at=libcrashy.so+0x1139 call=? tid=42 caller=unknown"},
 		{"nothing", "exit status 1\n", "", "", "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -54,6 +54,10 @@ func (h *Host) Open(ctx context.Context, d extension.Declaration) (*Extension, e
 	if err := x.open(ctx, g); err != nil {
 		return nil, err
 	}
+	h.mu.Lock()
+	h.exts = append(h.exts, x)
+	h.mu.Unlock()
+	// A spare started before this Open opens it on promotion, at its first call.
 	return x, nil
 }
 

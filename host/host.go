@@ -32,6 +32,7 @@ type config struct {
 	startWait   time.Duration
 	stderr      io.Writer
 	callTimeout time.Duration
+	spare       bool
 }
 
 // WithName names the host (in errors, logs and its supervisor actor's
@@ -64,6 +65,12 @@ func WithStartTimeout(d time.Duration) Option { return func(c *config) { c.start
 // tail a CrashError carries).
 func WithStderr(w io.Writer) Option { return func(c *config) { c.stderr = w } }
 
+// WithSpare keeps a spare host process started and connected, with the
+// extensions open, and promotes it when the host dies: the first call after
+// a crash waits for the crash report and one round trip instead of a
+// process start. It costs a second process.
+func WithSpare() Option { return func(c *config) { c.spare = true } }
+
 // WithCallTimeout bounds every call made through the host's extensions
 // (default: none, as for a local call; a crash always ends the wait).
 func WithCallTimeout(d time.Duration) Option { return func(c *config) { c.callTimeout = d } }
@@ -85,6 +92,12 @@ type Host struct {
 	restarts int
 	last     *CrashError
 	closing  atomic.Bool
+	exts     []*Extension // opened in every new process
+
+	spareMu       sync.Mutex
+	spare         *gen          // a started process waiting to be promoted (WithSpare)
+	spareStarting chan struct{} // non-nil while one starts; closed when it is done
+	spareWG       sync.WaitGroup
 }
 
 // gen is one host process.
@@ -96,8 +109,9 @@ type gen struct {
 	tail    *stderrTail
 	born    time.Time
 
-	ctx    context.Context // cancelled, with the crash as cause, when the process has exited
-	cancel context.CancelCauseFunc
+	ctx     context.Context // cancelled, with the crash as cause, when the process dies
+	cancel  context.CancelCauseFunc
+	dieOnce sync.Once
 
 	mu      sync.Mutex
 	opened  map[string]*opening
@@ -145,6 +159,7 @@ func Start(cx *actor.Context, opts ...Option) (*Host, error) {
 		return nil, fmt.Errorf("host: supervisor: %w", err)
 	}
 	h.sup = sup
+	h.startSpare()
 	return h, nil
 }
 
@@ -230,6 +245,7 @@ func (h *Host) startGen(ctx context.Context) (*gen, error) {
 	}
 	g := &gen{h: h, child: c, addr: c.Addr, tail: tail, born: time.Now(), opened: map[string]*opening{}, flights: map[uint64]flight{}}
 	g.ctx, g.cancel = context.WithCancelCause(context.Background())
+	tail.setOnReport(func() { g.die(nil) })
 	go g.watch(w)
 	sctx, cancel := context.WithTimeout(ctx, h.cfg.startWait)
 	defer cancel()
@@ -242,10 +258,19 @@ func (h *Host) startGen(ctx context.Context) (*gen, error) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = errors.Join(errs...)
+	h.mu.Lock()
+	exts := h.exts
+	h.mu.Unlock()
+	for _, x := range exts {
+		if err == nil {
+			err = x.open(sctx, g)
+		}
+	}
+	if err != nil {
 		c.Kill()
 		<-g.ctx.Done()
-		return nil, fmt.Errorf("host: %q: start workers: %w", h.cfg.name, err)
+		return nil, fmt.Errorf("host: %q: start: %w", h.cfg.name, err)
 	}
 	return g, nil
 }
@@ -254,7 +279,33 @@ func (h *Host) startGen(ctx context.Context) (*gen, error) {
 func (g *gen) watch(w io.Closer) {
 	<-g.child.Done()
 	_ = w.Close()
-	crash := crashOf(g.h.cfg.name, g.child.Pid(), g.child.State(), g.tail)
+	g.die(g.child.State())
+}
+
+// die fails what waits on g, once: when the process has exited (st), or as
+// soon as its crash report has named the signal, symbol and actor (st nil:
+// the Go runtime is still printing the goroutines, and exits next).
+func (g *gen) die(st *os.ProcessState) {
+	g.dieOnce.Do(func() {
+		g.fail(st)
+		if st == nil {
+			// Make sure a process that reported its crash does end. Not on
+			// this goroutine: it reads the stderr the process is writing.
+			go func() {
+				t := time.NewTimer(crashWait)
+				defer t.Stop()
+				select {
+				case <-g.child.Done():
+				case <-t.C:
+					g.child.Kill() // ours, by its PID
+				}
+			}()
+		}
+	})
+}
+
+func (g *gen) fail(st *os.ProcessState) {
+	crash := crashOf(g.h.cfg.name, g.child.Pid(), st, g.tail)
 	g.mu.Lock()
 	for _, f := range g.flights {
 		g.lastFl = append(g.lastFl, f)
@@ -348,9 +399,15 @@ func (h *Host) supervise(acx *actor.Context) (any, error) {
 			if n := rs.NumberOfFailures(h.cfg.within); h.cfg.maxRestarts <= 0 || n > h.cfg.maxRestarts {
 				err := fmt.Errorf("host: %q: %w (%d crashes within %v): last: %w", h.cfg.name, ErrGaveUp, n, h.cfg.within, cause)
 				h.finish(err)
+				h.closing.Store(true)
+				h.stopSpare()
 				return nil, err
 			}
-			ng, err := h.startGen(acx.Context())
+			ng := h.takeSpare()
+			var err error
+			if ng == nil {
+				ng, err = h.startGen(acx.Context())
+			}
 			if err == nil {
 				h.mu.Lock()
 				h.cur = ng
@@ -358,6 +415,7 @@ func (h *Host) supervise(acx *actor.Context) (any, error) {
 				close(h.changed)
 				h.changed = make(chan struct{})
 				h.mu.Unlock()
+				h.startSpare()
 				break
 			}
 			if acx.Err() != nil {
@@ -369,14 +427,74 @@ func (h *Host) supervise(acx *actor.Context) (any, error) {
 	}
 }
 
-// shutdown stops the live process g and fails everything still waiting.
+// shutdown stops the live process g and the spare, and fails everything
+// still waiting.
 func (h *Host) shutdown(g *gen) {
 	h.closing.Store(true)
 	h.finish(fmt.Errorf("host: %q: %w", h.cfg.name, ErrClosed))
+	h.stopGen(g)
+	h.stopSpare()
+}
+
+// stopSpare waits for a spare being started and stops the spare, if any.
+func (h *Host) stopSpare() {
+	h.spareWG.Wait()
+	if s := h.takeSpare(); s != nil {
+		h.stopGen(s)
+	}
+}
+
+func (h *Host) stopGen(g *gen) {
 	if err := g.child.Stop(5 * time.Second); err != nil {
 		h.sys.Logger().Warn("host: stop", zapErr(err))
 	}
 	<-g.ctx.Done()
+}
+
+// startSpare starts a spare process in the background (WithSpare), unless
+// one is ready or starting.
+func (h *Host) startSpare() {
+	h.spareMu.Lock()
+	defer h.spareMu.Unlock()
+	if !h.cfg.spare || h.spare != nil || h.spareStarting != nil || h.closing.Load() {
+		return
+	}
+	done := make(chan struct{})
+	h.spareStarting = done
+	h.spareWG.Go(func() {
+		g, err := h.startGen(context.Background())
+		h.spareMu.Lock()
+		h.spareStarting = nil
+		if err == nil && !h.closing.Load() {
+			h.spare, g = g, nil
+		}
+		h.spareMu.Unlock()
+		close(done)
+		if err != nil {
+			h.sys.Logger().Warn("host: spare not started", zapErr(err))
+		}
+		if g != nil {
+			_ = g.child.Stop(5 * time.Second)
+		}
+	})
+}
+
+// takeSpare returns the spare process if it is alive, and forgets it. A
+// spare still starting is waited for: it is nearer than a new one.
+func (h *Host) takeSpare() *gen {
+	h.spareMu.Lock()
+	if ch := h.spareStarting; ch != nil {
+		h.spareMu.Unlock()
+		<-ch
+		h.spareMu.Lock()
+	}
+	g := h.spare
+	h.spare = nil
+	h.spareMu.Unlock()
+	if g != nil && g.ctx.Err() != nil {
+		return nil // it died waiting
+	}
+	return g
 }
 
 // finish sets the host's final error: queued calls fail with it.

@@ -340,3 +340,63 @@ func TestSpawnKind(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSpare: with WithSpare a crash promotes the waiting process; Close
+// stops both processes.
+func TestSpare(t *testing.T) {
+	before := children(t)
+	h, c := startHost(t, host.WithSpare())
+	pid := h.Pid()
+	// Wait (bounded: 30 s) for the spare: a second child of ours.
+	for i := 0; i < 1500 && len(children(t)) < len(before)+2; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	spare := 0
+	for p := range children(t) {
+		if !before[p] && p != pid {
+			spare = p
+		}
+	}
+	if spare == 0 {
+		t.Fatal("no spare process started")
+	}
+	if _, err := c.check(13); !errors.Is(err, host.ErrCrashed) {
+		t.Fatalf("check(13) = %v; want a crash", err)
+	}
+	if v, err := c.add(1, 2); v != 3 || err != nil {
+		t.Fatalf("add after the crash = %d, %v", v, err)
+	}
+	if h.Pid() != spare {
+		t.Errorf("host pid after the crash %d; want the spare %d", h.Pid(), spare)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for p := range children(t) {
+		if !before[p] && testlib.Alive(p) {
+			t.Errorf("process %d left after Close", p)
+		}
+	}
+}
+
+// children returns the PIDs of this process's children (from /proc).
+func children(t *testing.T) map[int]bool {
+	t.Helper()
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]bool{}
+	for _, task := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + task.Name() + "/children")
+		if err != nil {
+			continue // the thread ended
+		}
+		for _, f := range bytes.Fields(b) {
+			if p, err := strconv.Atoi(string(f)); err == nil {
+				out[p] = true
+			}
+		}
+	}
+	return out
+}

@@ -84,7 +84,8 @@ func measurements() []measurement {
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
-	return append(ms, remoteMeasurements()...)
+	ms = append(ms, remoteMeasurements()...)
+	return append(ms, hostMeasurements()...)
 }
 
 func ratios() []ratio {
@@ -97,7 +98,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}, remoteRatios()...)
+	}, append(remoteRatios(), hostRatios()...)...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed
