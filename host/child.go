@@ -63,6 +63,7 @@ func Serve() {
 	if os.Getenv(roleEnv) == "" {
 		return
 	}
+	_ = os.Unsetenv(roleEnv) // processes the host starts are not hosts
 	os.Exit(serve())
 }
 

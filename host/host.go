@@ -107,7 +107,6 @@ type gen struct {
 	addr    string
 	workers []*actor.Ref
 	tail    *stderrTail
-	born    time.Time
 
 	ctx     context.Context // cancelled, with the crash as cause, when the process dies
 	cancel  context.CancelCauseFunc
@@ -243,7 +242,7 @@ func (h *Host) startGen(ctx context.Context) (*gen, error) {
 		_ = w.Close()
 		return nil, fmt.Errorf("host: %q: start: %w", h.cfg.name, err)
 	}
-	g := &gen{h: h, child: c, addr: c.Addr, tail: tail, born: time.Now(), opened: map[string]*opening{}, flights: map[uint64]flight{}}
+	g := &gen{h: h, child: c, addr: c.Addr, tail: tail, opened: map[string]*opening{}, flights: map[uint64]flight{}}
 	g.ctx, g.cancel = context.WithCancelCause(context.Background())
 	tail.setOnReport(func() { g.die(nil) })
 	go g.watch(w)
