@@ -139,6 +139,9 @@ func TestKillMidCall(t *testing.T) {
 	for i := 0; i < 1000 && inSleep(pid) < n; i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
+	if got := inSleep(pid); got < n {
+		t.Fatalf("%d of %d calls sleeping in host %d after 10 s (/proc/PID/task/*/wchan)", got, n, pid)
+	}
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil { // the host we started
 		t.Fatal(err)
 	}
