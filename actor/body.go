@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -301,6 +302,13 @@ func runBody(c *core, body func(*Context) (any, error), cx *Context) (res any, e
 // wrapping a *PanicError. If actors are still running when the shutdown
 // timeout (WithShutdownTimeout) passes, the error also holds a
 // *ShutdownError naming them.
+//
+// A main that calls runtime.Goexit (t.Fatal) fails like a panic, with a
+// *RemoteError wrapping ErrGoexit, which Run returns. On the program's main
+// goroutine Go never lets Run return after a Goexit: Run shuts the system
+// down as usual (Done, Join and Value of the main actor resolve with that
+// error), prints it to stderr and the logger, and ends the process with
+// status 2.
 func Run(main func(ctx *Context) error, opts ...Option) error {
 	if main == nil {
 		panic("actor: Run with nil main")
@@ -356,7 +364,20 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 		// We are the main goroutine (init locked it to this thread).
 		runtime.LockOSThread()
 		c.enterThread()
+		returned := false
+		defer func() {
+			if !returned {
+				if r := recover(); r != nil {
+					panic(r) // not a Goexit (recover returns nil in one): crash as before
+				}
+				// main called runtime.Goexit: body's deferred shutdown has
+				// run, but Go never lets this goroutine return to the
+				// program's main (see goexitOnMainGoroutine).
+				goexitOnMainGoroutine(s, mainErr, stopErr)
+			}
+		}()
 		body()
+		returned = true
 		c.leaveThread()
 		close(c.exited)
 		runtime.UnlockOSThread()
@@ -373,4 +394,24 @@ func Run(main func(ctx *Context) error, opts ...Option) error {
 // timeoutCtx returns a context for a blocking send under OverflowBlock.
 func timeoutCtx(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// exitProcess ends the process; tests of the Goexit path replace it.
+var exitProcess = os.Exit
+
+// goexitOnMainGoroutine ends a program whose main actor called
+// runtime.Goexit while Run ran on the process's main goroutine. Go runs the
+// deferred calls and then ends that goroutine without returning to main, and
+// nothing can stop it (a recovered panic resumes the Goexit), so Run cannot
+// return its error. By now the shutdown has run: every actor stopped, the
+// main actor's Done, Join and Value resolved with the *RemoteError wrapping
+// ErrGoexit. What is left is to say so and end the process with status 2, as
+// Go's own "main called runtime.Goexit" failure does, instead of leaving it
+// running without its main goroutine.
+func goexitOnMainGoroutine(s *System, mainErr, stopErr error) {
+	err := errors.Join(mainErr, stopErr)
+	s.log.Error("actor: the main actor called runtime.Goexit on the program's main goroutine; Run cannot return, exiting with status 2", zap.Error(err))
+	_ = s.log.Sync()
+	fmt.Fprintf(os.Stderr, "actor: Run: %v\nactor: the main actor called runtime.Goexit on the program's main goroutine, which never returns to main: exiting with status 2\n", err)
+	exitProcess(2)
 }

@@ -54,6 +54,18 @@
 // call it has not taken within the OnMain wait ([WithOnMainWait]) is refused
 // with safety.ErrWouldDeadlock and never runs.
 //
+// # Cost
+//
+// A function bound with [Extension.Bind] to one of the func types ffi binds
+// without reflection (docs/ffi.md) decides its route before it builds
+// anything: when the call runs on the caller's thread (the main actor calling
+// a main-only or MainThread function, any caller under the Serialize lock) it
+// calls C through ffi's ungated path on the caller's stack, without
+// allocating. Refusals, forwarded calls and the calls of an extension with a
+// trace or metrics take the full gate, which copies the call for the thread
+// that runs it. `goractor bench` reports goractor.gate.main_direct and
+// goractor.gate.serialize against goractor.baseline.gate.ungated.
+//
 // # Signals
 //
 // Opening a library runs its constructors, which may install signal handlers.

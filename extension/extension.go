@@ -48,6 +48,7 @@ func newExtension(d Declaration, cfg *loadConfig) *Extension {
 		x.logger = zap.NewNop()
 	}
 	x.metrics = newExtMetrics(cfg.meter, x.decl.Name, x.logger)
+	x.serial.init()
 	if d.Affinity == DedicatedThread {
 		x.thread = newDedicatedThread()
 	}
@@ -250,7 +251,7 @@ func WithBindOptions(opts ...ffi.BindOption) FuncOption {
 // bindSetup resolves the library and the ffi options for symbol: the gate is
 // attached only when the function's safety and the extension's affinity need
 // it, so parallel-safe functions pay nothing.
-func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, []ffi.BindOption, error) {
+func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, []ffi.BindOption, *gate, error) {
 	var c funcConfig
 	for _, o := range opts {
 		o.applyFunc(&c)
@@ -258,7 +259,7 @@ func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, [
 	s := x.decl.SafetyOf(symbol)
 	if c.safety != Undeclared {
 		if !c.safety.valid() {
-			return nil, nil, fmt.Errorf("extension: bind %q: invalid safety %v", symbol, c.safety)
+			return nil, nil, nil, fmt.Errorf("extension: bind %q: invalid safety %v", symbol, c.safety)
 		}
 		s = c.safety
 	}
@@ -266,14 +267,16 @@ func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, [
 	if len(c.libs) > 0 {
 		var err error
 		if lib, err = x.extraLibrary(c.libs); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	fopts := append(slices.Clone(c.ffiOpts), ffi.WithGate(nil))
+	var g *gate
 	if needsGate(&x.decl, s) || x.metrics != nil {
-		fopts[len(fopts)-1] = ffi.WithGate(&gate{x: x, fn: symbol, safety: s})
+		g = newGate(x, symbol, s)
+		fopts[len(fopts)-1] = ffi.WithGate(g)
 	}
-	return lib, fopts, nil
+	return lib, fopts, g, nil
 }
 
 func (x *Extension) extraLibrary(names []string) (*ffi.Library, error) {
@@ -300,7 +303,7 @@ func (x *Extension) extraLibrary(names []string) (*ffi.Library, error) {
 // Func binds symbol to sig through the extension's gate: the function takes
 // its safety from the declaration now, at bind time. See ffi.Library.Func.
 func (x *Extension) Func(symbol string, sig *ffi.Signature, opts ...FuncOption) (*ffi.Func, error) {
-	lib, fopts, err := x.bindSetup(symbol, opts)
+	lib, fopts, _, err := x.bindSetup(symbol, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -321,11 +324,17 @@ func (x *Extension) FuncString(symbol, signature string, opts ...FuncOption) (*f
 // (inside an *ffi.CallError) through the function's error result, or panics
 // with it when the func type has no error result.
 func (x *Extension) Bind(fptr any, symbol string, opts ...FuncOption) error {
-	lib, fopts, err := x.bindSetup(symbol, opts)
+	lib, fopts, g, err := x.bindSetup(symbol, opts)
 	if err != nil {
 		return err
 	}
-	return lib.Bind(fptr, symbol, fopts...)
+	if err := lib.Bind(fptr, symbol, fopts...); err != nil {
+		return err
+	}
+	if g != nil {
+		return x.routeFirst(g, lib, fptr, symbol, fopts)
+	}
+	return nil
 }
 
 // BindAll binds every target (a pointer to a func variable) to the symbol

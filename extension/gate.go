@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -79,7 +78,25 @@ func mainExec() *execctx.Exec { return execctx.Main() }
 type gate struct {
 	x      *Extension
 	fn     string
-	safety Safety // effective, never Undeclared
+	safety Safety   // effective, never Undeclared
+	mode   gateMode // what the declaration and safety leave to decide per call
+}
+
+func newGate(x *Extension, fn string, s Safety) *gate {
+	g := &gate{x: x, fn: fn, safety: s}
+	switch d := &x.decl; {
+	case d.Affinity == DedicatedThread:
+		g.mode = modeDedicated
+	case d.Affinity == MainThread:
+		g.mode = modeMainThread
+	case s.IsParallelSafe():
+		g.mode = modeParallel
+	case d.Policy == Serialize:
+		g.mode = modeSerialize
+	default:
+		g.mode = modeMainOnly
+	}
+	return g
 }
 
 // needsGate reports whether calls of a function with safety s in extension x
@@ -93,44 +110,30 @@ func needsGate(d *Declaration, s Safety) bool {
 // outside every actor). It returns a *safety.UnsafeError when it refuses, and
 // never enters call in that case.
 func (g *gate) do(ctx context.Context, caller *execctx.Exec, call func()) error {
-	x := g.x
-	d := &x.decl
-	switch d.Affinity {
-	case DedicatedThread:
+	switch g.first(caller) {
+	case firstDirect:
+		return g.direct(caller, call)
+	case firstSerial:
+		return g.serialized(caller, call)
+	}
+	switch g.mode {
+	case modeDedicated:
 		return g.dedicated(caller, call)
-	case MainThread:
+	case modeMainThread:
 		if caller.IsMain() {
-			if caller.GuestHere() {
-				// A callback inside the main actor on a thread C created: the
-				// main thread is in the native call that waits for it.
-				return g.refuse(caller, errMainBusy)
-			}
-			return g.direct(caller, call)
+			// A callback inside the main actor on a thread C created: the
+			// main thread is in the native call that waits for it.
+			return g.refuse(caller, errMainBusy)
 		}
-		if d.Policy == OnMain {
+		if g.x.decl.Policy == OnMain {
 			return g.onMain(ctx, caller, call)
 		}
 		return g.refuse(caller, safety.ErrWrongThread)
 	}
-	if g.safety.IsParallelSafe() {
-		return g.direct(caller, call)
-	}
-	switch d.Policy {
-	case Serialize:
-		// Everyone takes the lock, the main actor too: otherwise a main-actor
-		// call could overlap a serialized one.
-		return g.serialized(caller, call)
-	case OnMain:
-		if caller.IsMain() {
-			return g.direct(caller, call)
-		}
+	if g.x.decl.Policy == OnMain {
 		return g.onMain(ctx, caller, call)
-	default:
-		if caller.IsMain() {
-			return g.direct(caller, call)
-		}
-		return g.refuse(caller, safety.ErrNotParallelSafe)
 	}
+	return g.refuse(caller, safety.ErrNotParallelSafe)
 }
 
 func (g *gate) info(caller *execctx.Exec, r Route, tid int, err error) CallInfo {
@@ -173,28 +176,11 @@ func (g *gate) refuse(caller *execctx.Exec, reason error) error {
 }
 
 func (g *gate) serialized(caller *execctx.Exec, call func()) error {
-	s := &g.x.serial
-	if caller != nil && s.owner.Load() == caller && caller.Inside() {
-		// Re-entered from a callback of the call that holds the lock, inside
-		// the same actor (on its goroutine, or on a thread C created while
-		// the actor is in that call): taking the lock again would deadlock.
-		g.run(caller, RouteSerialized, call)
-		return nil
+	if g.x.serial.lock(caller) {
+		defer g.x.serial.unlock()
 	}
-	s.mu.Lock()
-	s.owner.Store(caller)
-	defer func() {
-		s.owner.Store(nil)
-		s.mu.Unlock()
-	}()
 	g.run(caller, RouteSerialized, call)
 	return nil
-}
-
-// serialLock is the per-extension lock of the Serialize policy.
-type serialLock struct {
-	mu    sync.Mutex                   // held for the whole native call
-	owner atomic.Pointer[execctx.Exec] // the Exec holding mu, nil when free or held outside actors
 }
 
 // lendWhileWaiting gives the caller's execution token up while it waits for

@@ -79,7 +79,7 @@ func testGate(d Declaration, fn string, cfg *loadConfig) *gate {
 		cfg = &loadConfig{}
 	}
 	x := newExtension(d, cfg)
-	return &gate{x: x, fn: fn, safety: x.decl.SafetyOf(fn)}
+	return newGate(x, fn, x.decl.SafetyOf(fn))
 }
 
 // B1/B2 at the gate: an undeclared extension runs for the main actor and

@@ -46,19 +46,29 @@ type reFuncs struct {
 
 func loadReenter(t *testing.T, d extension.Declaration) *reFuncs {
 	t.Helper()
-	d.Libraries = []string{testlib.SharedLib(t, []string{"testdata/reenter.c"}, "-pthread")}
-	r := extension.NewRegistry()
-	r.MustRegister(d)
-	x, err := extension.Load(d.Name, extension.WithRegistry(r))
+	f, x, err := openReenter(testlib.SharedLib(t, []string{"testdata/reenter.c"}, "-pthread"), d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = x.Close() })
+	return f
+}
+
+// openReenter loads testdata/reenter.c, built at path, as an extension
+// declared d, and binds its functions.
+func openReenter(path string, d extension.Declaration) (*reFuncs, *extension.Extension, error) {
+	d.Libraries = []string{path}
+	r := extension.NewRegistry()
+	r.MustRegister(d)
+	x, err := extension.Load(d.Name, extension.WithRegistry(r))
+	if err != nil {
+		return nil, nil, err
+	}
 	var f reFuncs
 	x.MustBind(&f.onThread, "re_on_thread")
 	x.MustBind(&f.inline, "re_inline")
 	x.MustBind(&f.id, "re_id")
-	return &f
+	return &f, x, nil
 }
 
 // Item 1: an actor that owns a live thread-safe callback (never called)
@@ -69,41 +79,51 @@ func TestOnMainFromWorkerOwningThreadSafeCallback(t *testing.T) {
 	for _, aff := range []extension.Affinity{extension.AnyThread, extension.MainThread} {
 		t.Run(aff.String(), func(t *testing.T) {
 			inChild(t, func(t *testing.T) {
-				f := loadReenter(t, extension.Declaration{Name: "onmain1", Safety: extension.NotParallelSafe, Policy: extension.OnMain, Affinity: aff})
-				err := actor.Run(func(main *actor.Context) error {
-					w, err := main.Spawn(func(cx *actor.Context) (any, error) {
-						cb, err := ffi.NewCallback(func(x int64) int64 { return x }, ffi.ThreadSafe())
-						if err != nil {
-							return nil, err
-						}
-						defer cb.Close()
-						var sum int64
-						for i := range int64(50) {
-							v, err := f.id(i)
-							if err != nil {
-								return nil, err
-							}
-							sum += v
-						}
-						return sum, nil
-					})
-					if err != nil {
-						return err
-					}
-					v, err := w.Value(context.Background())
-					if err != nil {
-						return err
-					}
-					if v != int64(50*49/2) {
-						return fmt.Errorf("sum = %v; want %d", v, 50*49/2)
-					}
-					return nil
-				})
-				if err != nil {
+				f := loadReenter(t, onMainDecl(aff))
+				if err := actor.Run(onMainFromThreadSafeOwner(f)); err != nil {
 					t.Fatal(err)
 				}
 			})
 		})
+	}
+}
+
+func onMainDecl(aff extension.Affinity) extension.Declaration {
+	return extension.Declaration{Name: "onmain1", Safety: extension.NotParallelSafe, Policy: extension.OnMain, Affinity: aff}
+}
+
+// onMainFromThreadSafeOwner is the main actor of item 1: a worker owning a
+// live thread-safe callback calls f.id, forwarded to the main actor, 50
+// times.
+func onMainFromThreadSafeOwner(f *reFuncs) func(main *actor.Context) error {
+	return func(main *actor.Context) error {
+		w, err := main.Spawn(func(cx *actor.Context) (any, error) {
+			cb, err := ffi.NewCallback(func(x int64) int64 { return x }, ffi.ThreadSafe())
+			if err != nil {
+				return nil, err
+			}
+			defer cb.Close()
+			var sum int64
+			for i := range int64(50) {
+				v, err := f.id(i)
+				if err != nil {
+					return nil, err
+				}
+				sum += v
+			}
+			return sum, nil
+		})
+		if err != nil {
+			return err
+		}
+		v, err := w.Value(context.Background())
+		if err != nil {
+			return err
+		}
+		if v != int64(50*49/2) {
+			return fmt.Errorf("sum = %v; want %d", v, 50*49/2)
+		}
+		return nil
 	}
 }
 

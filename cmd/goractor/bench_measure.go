@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +85,8 @@ func measurements() []measurement {
 		measurement{[]string{figZlibSpeedup}, []string{"x"}, measureZlib},
 		measurement{[]string{figCheckCached}, []string{"ns/op"}, measureCheck},
 	)
+	ms = append(ms, gateMeasurements()...)
+	ms = append(ms, sendMeasurements()...)
 	ms = append(ms, remoteMeasurements()...)
 	return append(ms, hostMeasurements()...)
 }
@@ -98,7 +101,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}, append(remoteRatios(), hostRatios()...)...)
+	}, slices.Concat(gateRatios(), sendRatios(), remoteRatios(), hostRatios())...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed

@@ -56,13 +56,15 @@ func Measure(name string, n int) (time.Duration, error) {
 		return SendOneWay(n, true)
 	case BaselineClone:
 		return CloneInts(n)
+	case BaselineChanCopy:
+		return ChanCopy(n)
 	}
 	return 0, fmt.Errorf("actorbench: unknown measurement %q", name)
 }
 
 // Names lists the measurements in reporting order.
 func Names() []string {
-	return []string{PingPongPinned, BaselineCSem, PingPongPinnedSpin, PingPongPinnedHandler, PingPongUnpinned, BaselineProto, SendShareable, SendCopy, BaselineClone}
+	return []string{PingPongPinned, BaselineCSem, PingPongPinnedSpin, PingPongPinnedHandler, PingPongUnpinned, BaselineProto, SendShareable, SendCopy, BaselineClone, BaselineChanCopy}
 }
 
 var errWrongReply = errors.New("actorbench: wrong reply")

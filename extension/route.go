@@ -1,0 +1,134 @@
+package extension
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
+
+// The gate in two phases. The first phase (first) looks only at the
+// function's mode, fixed at bind time, and at the caller's Exec: it builds no
+// closure and touches no shared state except, for Serialize, the lock word.
+// When it finds that the call runs on the caller's goroutine (the main actor
+// calling a main-only function, any caller under the Serialize lock), a
+// function bound with Bind calls C right there, through ffi's ungated typed
+// path, on the caller's own stack frame: no heap frame, no closure, no
+// interface call. Every other route (a refusal, a hand-off to the main actor
+// or to the dedicated thread, a traced or metered call) takes the second
+// phase, gate.do, with the frame copied for the thread that runs it.
+
+// gateMode is what a function's declaration leaves to decide per call.
+type gateMode uint8
+
+const (
+	modeMainOnly   gateMode = iota // not parallel-safe, AnyThread: the main actor calls directly, OnMain forwards, others are refused
+	modeSerialize                  // not parallel-safe, Policy Serialize: everyone under the extension's lock
+	modeParallel                   // parallel-safe, AnyThread: gated only for metrics or trace
+	modeMainThread                 // Affinity MainThread
+	modeDedicated                  // Affinity DedicatedThread
+)
+
+// firstRoute is what the first phase decided.
+type firstRoute uint8
+
+const (
+	firstHandoff firstRoute = iota // the second phase decides: refusal, another thread
+	firstDirect                    // run on the caller's goroutine, no lock
+	firstSerial                    // run on the caller's goroutine under the Serialize lock
+)
+
+// first is the gate's first phase for caller (nil outside every actor).
+func (g *gate) first(caller *execctx.Exec) firstRoute {
+	switch g.mode {
+	case modeMainOnly:
+		if caller.IsMain() {
+			return firstDirect
+		}
+	case modeSerialize:
+		return firstSerial
+	case modeParallel:
+		return firstDirect
+	case modeMainThread:
+		if caller.IsMain() && !caller.GuestHere() {
+			return firstDirect
+		}
+	}
+	// modeDedicated: a call made on the dedicated thread itself runs inline,
+	// but finding out takes a gettid; do decides.
+	return firstHandoff
+}
+
+// enter runs the first phase for the calling goroutine and takes the
+// Serialize lock when the route needs it. It returns firstSerial only when it
+// took the lock (release it with g.x.serial.unlock); a re-entry from a callback of the
+// caller's own serialized call runs without it, as firstDirect.
+func (g *gate) enter() firstRoute {
+	// The main actor's own goroutine is found without the goroutine table.
+	c := execctx.Main()
+	if !c.OnOwnGoroutine() {
+		c = execctx.Current()
+	}
+	r := g.first(c)
+	if r == firstSerial && !g.x.serial.lock(c) {
+		return firstDirect
+	}
+	return r
+}
+
+// serialLock is the per-extension lock of the Serialize policy. Its word is
+// the holder's Exec, so taking it also records who holds it (what the
+// re-entry check reads): one locked instruction to take it, one to release
+// it. Contended, waiters sleep on cond.
+type serialLock struct {
+	owner   atomic.Pointer[execctx.Exec] // the holder; outsider for a caller outside actors; nil when free
+	waiters atomic.Int32                 // goroutines in lockSlow
+	mu      sync.Mutex                   // guards the sleep in lockSlow
+	cond    sync.Cond                    // L is mu (set by init)
+}
+
+// outsider holds the lock for callers outside every actor: they cannot
+// re-enter, so one identity serves them all.
+var outsider = execctx.New("", false, execctx.Hooks{})
+
+func (s *serialLock) init() { s.cond.L = &s.mu }
+
+// lock takes the lock for caller (nil outside every actor) and returns true,
+// or returns false without taking it when caller holds it already: a call
+// re-entered from a callback of the call that holds the lock, inside the same
+// actor (on its goroutine, or on a thread C created while the actor is in
+// that call), where waiting would deadlock.
+func (s *serialLock) lock(caller *execctx.Exec) bool {
+	if caller == nil {
+		caller = outsider
+	} else if s.owner.Load() == caller && caller.Inside() {
+		return false
+	}
+	if !s.owner.CompareAndSwap(nil, caller) {
+		s.lockSlow(caller)
+	}
+	return true
+}
+
+func (s *serialLock) lockSlow(caller *execctx.Exec) {
+	s.mu.Lock()
+	s.waiters.Add(1)
+	// unlock stores nil before it reads waiters, and this goroutine counted
+	// itself before its CompareAndSwap: either the swap sees the release, or
+	// the releaser sees the waiter and signals once this goroutine waits
+	// (it needs mu for that).
+	for !s.owner.CompareAndSwap(nil, caller) {
+		s.cond.Wait()
+	}
+	s.waiters.Add(-1)
+	s.mu.Unlock()
+}
+
+func (s *serialLock) unlock() {
+	s.owner.Store(nil)
+	if s.waiters.Load() > 0 {
+		s.mu.Lock()
+		s.cond.Signal()
+		s.mu.Unlock()
+	}
+}
