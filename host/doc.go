@@ -40,7 +40,9 @@
 // labels a host puts on the goroutine making each call, which its crash
 // report prints (GODEBUG=tracebacklabels=1 is set for hosts), else from the
 // calls that were in flight when all of them name the same function or
-// actor (a kill -9 prints nothing). [ParseCrashReport] is the parser.
+// actor (a kill -9 prints nothing). [ParseCrashReport] is the parser. A
+// host the node's failure detector declares down while its process lives
+// is killed by PID and restarted the same way.
 //
 // The host's supervisor actor restarts it with the restart intensity
 // handler actors use ([WithRestarts]; 10 within 10 s by default): past it,

@@ -117,6 +117,8 @@ type gen struct {
 	flights map[uint64]flight
 	seq     uint64
 	lastFl  []flight // the calls in flight when it died
+	// killedWhy says why the parent killed the process, if it did.
+	killedWhy string
 }
 
 type flight struct{ symbol, actor string }
@@ -306,6 +308,9 @@ func (g *gen) die(st *os.ProcessState) {
 func (g *gen) fail(st *os.ProcessState) {
 	crash := crashOf(g.h.cfg.name, g.child.Pid(), st, g.tail)
 	g.mu.Lock()
+	if g.killedWhy != "" && crash.Report == "" {
+		crash.Report = g.killedWhy
+	}
 	for _, f := range g.flights {
 		g.lastFl = append(g.lastFl, f)
 	}
@@ -321,6 +326,8 @@ func (g *gen) fail(st *os.ProcessState) {
 		cause = fmt.Errorf("host: %q: %w", h.cfg.name, ErrClosed)
 	}
 	g.cancel(cause)
+	// Its actors' Refs end and nothing pings its address any more.
+	h.n.Down(g.addr, "host process died")
 }
 
 // crashFor returns the error of a call that was in flight when g died,
@@ -548,13 +555,20 @@ func (h *Host) request(ctx context.Context, g *gen, f flight, msg any) (any, err
 		return v, nil
 	}
 	if g.ctx.Err() == nil && (errors.Is(err, actor.ErrNodeDown) || errors.Is(err, actor.ErrClosed)) {
-		// The connection broke before the process was reaped.
+		// The connection broke before the process was reaped; or the node's
+		// failure detector gave up on a host that stays alive, which leaves
+		// its workers unreachable: end it (ours, by PID), so that it is
+		// restarted.
 		t := time.NewTimer(crashWait)
 		defer t.Stop()
 		select {
 		case <-g.ctx.Done():
 		case <-t.C:
-			return nil, err
+			g.mu.Lock()
+			g.killedWhy = "killed by its parent: " + err.Error()
+			g.mu.Unlock()
+			g.child.Kill()
+			<-g.ctx.Done()
 		}
 	}
 	if g.ctx.Err() != nil {

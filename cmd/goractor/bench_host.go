@@ -103,6 +103,19 @@ func startBenchHost(c *benchConfig, name string, opts ...host.Option) (*benchHos
 	return bh, nil
 }
 
+// closeBenchHosts closes the hosts started in cb's system.
+func closeBenchHosts(cb *clusterBench) {
+	benchHostMu.Lock()
+	defer benchHostMu.Unlock()
+	if benchHostCB != cb {
+		return
+	}
+	for _, bh := range benchHosts {
+		_ = bh.h.Close()
+	}
+	benchHosts, benchHostCB = nil, nil
+}
+
 // measureHostCall: sequential add() calls through the host.
 func measureHostCall(c *benchConfig) ([]float64, error) {
 	bh, err := startBenchHost(c, "bench")
@@ -151,8 +164,17 @@ func restartOnce(bh *benchHost) (float64, error) {
 	if err := bh.abort(); !errors.Is(err, host.ErrCrashed) {
 		return 0, fmt.Errorf("hosted abort() = %v; want a crash", err)
 	}
-	if v, err := bh.add(2, 3); err != nil || v != 5 {
-		return 0, fmt.Errorf("add after the crash = %d, %v", v, err)
+	// The first successful call: on a loaded machine a call may still meet
+	// the end of the crashed process, or a host the failure detector gave
+	// up on; at most 3 tries.
+	for try := 1; ; try++ {
+		v, err := bh.add(2, 3)
+		if err == nil && v == 5 {
+			break
+		}
+		if try == 3 || !errors.Is(err, actor.ErrNodeDown) {
+			return 0, fmt.Errorf("add after the crash = %d, %v", v, err)
+		}
 	}
 	return float64(time.Since(start).Microseconds()) / 1000, nil
 }

@@ -119,6 +119,7 @@ func closeBenchCluster() {
 	if cb == nil {
 		return
 	}
+	closeBenchHosts(cb) // their connections end before the node shuts down
 	close(cb.quit)
 	<-cb.ran
 	_ = cb.peerProc.Stop(20 * time.Second)
