@@ -52,6 +52,10 @@ var (
 	// its own *CallbackTimeoutError. It wraps neither safety.ErrWouldDeadlock
 	// nor context.DeadlineExceeded.
 	ErrCallbackTimeout = callback.ErrTokenTimeout
+	// ErrCallbackGoexit reports a handler that called runtime.Goexit
+	// (t.Fatal, t.FailNow): C got the exceptional value, as for a panic, and
+	// no C frame was unwound. It is wrapped by every *CallbackGoexitError.
+	ErrCallbackGoexit = callback.ErrGoexit
 )
 
 // CallbackSignatureError names the parameter (or the result) of a handler
@@ -64,6 +68,11 @@ type CallbackSignatureError = callback.SignatureError
 // handler actor fails and its supervisor decides). Unwrap returns the panic
 // value when it is an error.
 type CallbackPanicError = callback.CallbackPanicError
+
+// CallbackGoexitError is what a handler's runtime.Goexit becomes: C received
+// the callback's exceptional value and the owning actor gets this error, as
+// for a panic. It wraps ErrCallbackGoexit.
+type CallbackGoexitError = callback.GoexitError
 
 // CallbackTimeoutError is one call from another thread that did not run: it
 // waited Waited behind Queued other callers for its owner's token. It wraps

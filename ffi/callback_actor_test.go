@@ -266,25 +266,41 @@ func TestCallbackFuncParamRefused(t *testing.T) {
 
 // A panic in a handler, synchronous or on a foreign thread, is recovered: C
 // gets the exceptional value and finishes, the owning actor gets a
-// *CallbackPanicError.
+// *CallbackPanicError. A runtime.Goexit (what t.Fatal calls) is treated
+// the same way and becomes a *CallbackGoexitError; those cases run in a
+// child process, since before they were contained a Goexit on a foreign
+// thread killed the process and a synchronous one ended the owner's
+// goroutine under C.
 func TestCallbackPanicDeliveredToOwner(t *testing.T) {
-	fx := bindCB(t)
 	const n, bad, exc = 20, 7, int64(-1000)
 	want := sumDoubled(n) - 2*bad + exc
-	for _, foreign := range []bool{false, true} {
-		t.Run(fmt.Sprintf("foreign=%v", foreign), func(t *testing.T) {
-			ctx := deadline(t, 30*time.Second)
-			before := ffi.ReadCallbackStats()
-			var sum int64
-			var recvErr, valueErr error
-			err := actor.Run(func(main *actor.Context) error {
-				a, err := main.Spawn(func(cx *actor.Context) (any, error) {
+	for _, goexit := range []bool{false, true} {
+		for _, foreign := range []bool{false, true} {
+			t.Run(fmt.Sprintf("goexit=%v/foreign=%v", goexit, foreign), func(t *testing.T) {
+				if goexit && !testlib.InChild(t) {
+					out, err := testlib.RunSelf(t, time.Minute)
+					if err != nil || !strings.Contains(out, "--- PASS") {
+						t.Fatalf("child: %v\n%s", err, out)
+					}
+					return
+				}
+				fx := bindCB(t)
+				ctx := deadline(t, 30*time.Second)
+				before := ffi.ReadCallbackStats()
+				var sum int64
+				var recvErr error
+				deferred := 0
+				err := runInA(ctx, func(cx *actor.Context) (any, error) {
 					opts := []ffi.CallbackOption{ffi.Exceptional(exc), ffi.CallbackName("cmp")}
 					if foreign {
 						opts = append(opts, ffi.ThreadSafe())
 					}
 					cb, err := ffi.NewCallback(func(i int64) int64 {
+						defer func() { deferred++ }()
 						if i == bad {
+							if goexit {
+								runtime.Goexit()
+							}
 							panic(fmt.Errorf("boom at %d", i))
 						}
 						return 2 * i
@@ -300,34 +316,41 @@ func TestCallbackPanicDeliveredToOwner(t *testing.T) {
 					sum = fx.callN(cb.Ptr(), n)
 					_, recvErr = cx.ReceiveContext(ctx) // the failure arrives in place of a message
 					return nil, nil
-				}, actor.WithName("A"))
-				if err != nil {
-					return err
+				})
+				failure := recvErr
+				if foreign {
+					failure, err = err, nil
 				}
-				_, valueErr = a.Value(ctx)
-				return nil
+				dumpOnDeadline(t, ctx, err)
+				if sum != want || deferred != n {
+					t.Errorf("C sum = %d after %d handler runs, want %d (exceptional value in place of the failing call) after %d", sum, deferred, want, n)
+				}
+				after := ffi.ReadCallbackStats()
+				if goexit {
+					var ge *ffi.CallbackGoexitError
+					if !errors.As(failure, &ge) || !errors.Is(failure, ffi.ErrCallbackGoexit) {
+						t.Fatalf("owner got %v, want a *CallbackGoexitError", failure)
+					}
+					if ge.Owner != "A" || ge.Callback != "cmp" || !strings.Contains(string(ge.Stack), "runtime.Goexit") || !strings.Contains(ge.Error(), "Goexit") {
+						t.Errorf("goexit error = %+v", ge)
+					}
+					if d := after.ExGoexit - before.ExGoexit; d != 1 {
+						t.Errorf("ExGoexit delta = %d, want 1", d)
+					}
+					return
+				}
+				var pe *ffi.CallbackPanicError
+				if !errors.As(failure, &pe) {
+					t.Fatalf("owner got %v, want a *CallbackPanicError", failure)
+				}
+				if pe.Owner != "A" || pe.Callback != "cmp" || !strings.Contains(fmt.Sprint(pe.Value), "boom at 7") || len(pe.Stack) == 0 {
+					t.Errorf("panic error = %+v", pe)
+				}
+				if d := after.ExPanic - before.ExPanic; d != 1 {
+					t.Errorf("ExPanic delta = %d, want 1", d)
+				}
 			})
-			dumpOnDeadline(t, ctx, err)
-			if sum != want {
-				t.Errorf("C sum = %d, want %d (exceptional value in place of the panicking call)", sum, want)
-			}
-			failure := recvErr
-			if foreign {
-				failure = valueErr
-			} else if valueErr != nil {
-				t.Errorf("Value: %v, want nil (the failure was received)", valueErr)
-			}
-			var pe *ffi.CallbackPanicError
-			if !errors.As(failure, &pe) {
-				t.Fatalf("owner got %v, want a *CallbackPanicError", failure)
-			}
-			if pe.Owner != "A" || pe.Callback != "cmp" || !strings.Contains(fmt.Sprint(pe.Value), "boom at 7") || len(pe.Stack) == 0 {
-				t.Errorf("panic error = %+v", pe)
-			}
-			if d := ffi.ReadCallbackStats().ExPanic - before.ExPanic; d != 1 {
-				t.Errorf("ExPanic delta = %d, want 1", d)
-			}
-		})
+		}
 	}
 }
 

@@ -71,6 +71,9 @@ func measurements() []measurement {
 		measurement{[]string{figCallbackForeign}, []string{"ns/callback"}, callbackMeasure(callback.BenchForeignThread, 100_000)},
 		measurement{[]string{figRawCallbackSync}, []string{"ns/callback"}, callbackMeasure(callback.BenchRawSync, 1_000_000)},
 		measurement{[]string{figRawCallbackFgn}, []string{"ns/callback"}, callbackMeasure(callback.BenchRawForeign, 100_000)},
+	)
+	ms = append(ms, callbackCgoMeasurements()...)
+	ms = append(ms,
 		// A figure and its baseline alternate within each repetition, so that
 		// both see the same mode of this VM's bimodal cross-thread wake-ups.
 		measurement{[]string{figPingPinned, figCSem}, []string{"us/roundtrip", "us/roundtrip"},
@@ -101,7 +104,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}, slices.Concat(gateRatios(), sendRatios(), remoteRatios(), hostRatios())...)
+	}, slices.Concat(gateRatios(), sendRatios(), callbackCgoRatios(), remoteRatios(), hostRatios())...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed

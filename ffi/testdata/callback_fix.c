@@ -100,3 +100,16 @@ intptr_t spawn_detached(cb1 cb, intptr_t nthreads, intptr_t iters) {
 	return 0;
 }
 intptr_t detached_done(void) { return atomic_load(&det_done); }
+
+// queue_n calls submit(loop, reqs + i*stride, work, after) for i in [0,n),
+// for libuv's uv_queue_work, in one C call: the works are all queued before
+// the caller needs its execution token back, whatever the works' handlers
+// do with it meanwhile. It returns the first non-zero result, or 0.
+typedef int (*submit4)(void *, void *, void *, void *);
+int queue_n(submit4 submit, void *loop, char *reqs, intptr_t stride, void *work, void *after, intptr_t n) {
+	for (intptr_t i = 0; i < n; i++) {
+		int rc = submit(loop, reqs + i * stride, work, after);
+		if (rc != 0) return rc;
+	}
+	return 0;
+}

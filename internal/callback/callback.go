@@ -129,6 +129,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 	if err != nil {
 		return nil, err
 	}
+	escapeReady() // check the Goexit escape's layouts once, off the call path
 	c := &Callback{plan: p, threadSafe: cfg.threadSafe, timeout: cfg.timeout, name: cfg.name, slot: -1}
 	if c.name == "" {
 		c.name = p.typ.String()
@@ -395,18 +396,38 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 	return err
 }
 
-// run calls the handler, turning a panic into the exceptional value. A
-// normal return is counted in delivered (one of the counters whose sum is
-// Stats.Delivered: one atomic add per call).
+// run calls the handler, turning a panic or a runtime.Goexit into the
+// exceptional value (see goexit.go). A normal return is counted in delivered
+// (one of the counters whose sum is Stats.Delivered: one atomic add per
+// call).
 func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
+	returned := false
 	defer func() {
-		if r := recover(); r != nil {
-			ret = c.exc
-			stats.exPanic.Add(1)
-			c.fail(&CallbackPanicError{Callback: c.name, Owner: c.owner.Name(), Value: r, Stack: debug.Stack()})
+		if returned {
+			return
+		}
+		r := recover()
+		ret = c.exc
+		if ge, ok := r.(goexitEscape); ok || r == nil {
+			// r == nil: a Goexit the escape could not contain (see
+			// goexit.go); it is reported, and goes on.
+			if !ok {
+				ge.stack = debug.Stack()
+			}
+			stats.exGoexit.Add(1)
+			c.fail(&GoexitError{Callback: c.name, Owner: c.owner.Name(), Stack: ge.stack})
+			return
+		}
+		stats.exPanic.Add(1)
+		c.fail(&CallbackPanicError{Callback: c.name, Owner: c.owner.Name(), Value: r, Stack: debug.Stack()})
+	}()
+	defer func() {
+		if !returned {
+			escapeGoexit()
 		}
 	}()
 	ret = c.plan.call(a)
+	returned = true
 	delivered.Add(1)
 	return ret
 }

@@ -72,7 +72,10 @@
 // *SignatureError naming the parameter, wrapping ErrUnsupported. A handler's
 // panic is recovered at the trampoline and never unwinds through C frames: C
 // gets the exceptional value and the owner's execctx.Hooks.Fail gets a
-// *CallbackPanicError. Every call that returns the exceptional value is
+// *CallbackPanicError. A handler's runtime.Goexit (t.Fatal) is stopped at
+// the trampoline the same way and becomes a *GoexitError wrapping ErrGoexit
+// (see goexit.go for how, and where it cannot be). Every call that returns
+// the exceptional value is
 // counted (ReadStats); Fired == Delivered + Exceptional() when no call is in
 // flight.
 package callback

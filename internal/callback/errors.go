@@ -24,7 +24,32 @@ var (
 	// does not wrap context.DeadlineExceeded, so a ReceiveContext caller
 	// can tell it from its own deadline.
 	ErrTokenTimeout = errors.New("callback: call not run, owner busy past the timeout")
+	// ErrGoexit reports a handler that called runtime.Goexit (t.Fatal,
+	// t.FailNow, t.SkipNow): C received the exceptional value, as for a
+	// panic, and no C frame was unwound.
+	ErrGoexit = errors.New("callback: runtime.Goexit called in a handler")
 )
+
+// GoexitError is what a handler's runtime.Goexit becomes. C received the
+// callback's exceptional value instead; the owning actor gets this error
+// through its execctx.Hooks.Fail. It wraps ErrGoexit.
+type GoexitError struct {
+	Callback string // the callback's name
+	Owner    string // the owning actor's name, "" when unowned
+	Stack    []byte // the handler goroutine's stack at the Goexit
+}
+
+// Error names the callback and its owner and says C got the exceptional value.
+func (e *GoexitError) Error() string {
+	owner := ""
+	if e.Owner != "" {
+		owner = " (actor " + e.Owner + ")"
+	}
+	return fmt.Sprintf("callback: %s%s called runtime.Goexit (t.Fatal, t.FailNow or t.SkipNow in a handler): C got the exceptional value", e.Callback, owner)
+}
+
+// Unwrap returns ErrGoexit.
+func (e *GoexitError) Unwrap() error { return ErrGoexit }
 
 // TimeoutError is what one call from another thread becomes when it waited
 // past the callback's timeout for its owner's execution token: the handler

@@ -82,6 +82,10 @@ func TestPanicForeignThreadSubprocess(t *testing.T) {
 }
 
 func subprocMain() {
+	if os.Getenv(subprocEnv) == "goexit" {
+		goexitSubproc()
+		return
+	}
 	lib, err := dl.Open(os.Getenv("GORACTOR_CALLBACK_LIB"))
 	if err != nil {
 		fmt.Println(err)

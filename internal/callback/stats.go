@@ -10,6 +10,7 @@ type counter struct {
 var stats struct {
 	fired, direct, inline, foreign                                 counter
 	exClosed, exStale, exDeadline, exPanic, exWrongThread, exDepth counter
+	exGoexit                                                       counter
 	created, closed                                                counter
 }
 
@@ -33,11 +34,12 @@ type Stats struct {
 	ExPanic    int64 // exceptional: the handler panicked
 	ExWrong    int64 // exceptional: a synchronous-only callback was called from another thread
 	ExDepth    int64 // exceptional: re-entrant nesting deeper than MaxDepth
+	ExGoexit   int64 // exceptional: the handler called runtime.Goexit
 }
 
 // Exceptional is the number of calls that returned the exceptional value.
 func (s Stats) Exceptional() int64 {
-	return s.ExClosed + s.ExStale + s.ExDeadline + s.ExPanic + s.ExWrong + s.ExDepth
+	return s.ExClosed + s.ExStale + s.ExDeadline + s.ExPanic + s.ExWrong + s.ExDepth + s.ExGoexit
 }
 
 // ReadStats returns the current counters.
@@ -65,6 +67,7 @@ func ReadStats() Stats {
 		ExPanic:     stats.exPanic.Load(),
 		ExWrong:     stats.exWrongThread.Load(),
 		ExDepth:     stats.exDepth.Load(),
+		ExGoexit:    stats.exGoexit.Load(),
 	}
 }
 

@@ -23,7 +23,10 @@ func trampolinesPC() uintptr
 // newTrampoline returns the C function pointer of slot i: entry i of this
 // package's own trampoline table. No purego slot is used, and no reflection
 // runs per call.
-func newTrampoline(i int) uintptr { return trampolinesPC() + uintptr(5*i) }
+func newTrampoline(i int) uintptr { return trampolinesPC() + uintptr(trampEntrySize*i) }
+
+// trampEntrySize is the size of one entry of the trampoline table.
+const trampEntrySize = 11
 
 // usesPurego reports whether trampolines come from purego.NewCallback.
 const usesPurego = false
