@@ -13,6 +13,7 @@ import (
 	proto "github.com/asynkron/protoactor-go/actor"
 
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/nativecrash"
 	"github.com/goractor/goractor/internal/osthread"
 	"github.com/goractor/goractor/safety"
 )
@@ -42,8 +43,9 @@ type core struct {
 	// everything it waits for signal it. Only that goroutine waits on it.
 	ev osthread.Event
 
-	tid    atomic.Int64 // OS thread id of a pinned actor, 0 before it starts
-	unbind func()       // set and used by the actor's goroutine only
+	tid    atomic.Int64    // OS thread id of a pinned actor, 0 before it starts
+	unbind func()          // set and used by the actor's goroutine only
+	crash  nativecrash.Reg // names the actor's thread in native crash reports
 
 	ctx    context.Context // done when the actor is asked to stop
 	cancel context.CancelFunc
@@ -162,6 +164,7 @@ func (c *core) startPinned(fn func()) {
 
 func (c *core) enterThread() func() {
 	c.tid.Store(int64(osthread.Gettid()))
+	c.crash = nativecrash.Actor(int(c.tid.Load()), c.name)
 	coreOf.Store(c.exec, c)
 	unbind := execctx.Bind(c.exec)
 	c.unbind = unbind
@@ -172,6 +175,7 @@ func (c *core) leaveThread() {
 	if c.unbind != nil {
 		c.unbind()
 	}
+	c.crash.Drop()
 	coreOf.Delete(c.exec)
 }
 

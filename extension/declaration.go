@@ -42,6 +42,12 @@ type Declaration struct {
 	// through the extension takes its safety from here, or from Safety, at
 	// the moment it is bound.
 	Functions map[string]Safety
+
+	// Leaf lists the functions bound as leaf functions (ffi.WithLeaf):
+	// short, never blocking, never calling back into Go, with scalar
+	// arguments and result. A listed function that the extension gates
+	// (not parallel-safe, or with metrics on) takes the ordinary path.
+	Leaf []string
 }
 
 // SafetyOf returns the safety that a function named symbol gets when it is
@@ -97,6 +103,7 @@ func (d Declaration) clone() Declaration {
 	d.Name, _ = normalizeName(d.Name)
 	d.Libraries = slices.Clone(d.Libraries)
 	d.Functions = maps.Clone(d.Functions)
+	d.Leaf = slices.Clone(d.Leaf)
 	return d
 }
 

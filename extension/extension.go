@@ -276,6 +276,9 @@ func (x *Extension) bindSetup(symbol string, opts []FuncOption) (*ffi.Library, [
 		g = newGate(x, symbol, s)
 		fopts[len(fopts)-1] = ffi.WithGate(g)
 	}
+	if slices.Contains(x.decl.Leaf, symbol) {
+		fopts = append(fopts, ffi.WithLeaf())
+	}
 	return lib, fopts, g, nil
 }
 

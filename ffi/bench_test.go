@@ -20,7 +20,11 @@ var (
 
 // asActor runs fn on a goroutine locked to its thread and bound to an
 // actor's Exec holding its token, as an actor's message handler would.
-func asActor(b *testing.B, fn func()) {
+func asActor(b *testing.B, fn func()) { asActorLending(b, false, fn) }
+
+// asActorLending is asActor; with lend set the actor owns a thread-safe
+// callback (RetainLend), so its native calls lend its token.
+func asActorLending(b *testing.B, lend bool, fn func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -31,6 +35,10 @@ func asActor(b *testing.B, fn func()) {
 		defer unbind()
 		e.Enter()
 		defer e.Leave()
+		if lend {
+			e.RetainLend()
+			defer e.ReleaseLend()
+		}
 		fn()
 	}()
 	<-done
@@ -112,6 +120,15 @@ func BenchmarkCall(b *testing.B) {
 			},
 			"ffi-typed-actor": func(b *testing.B) {
 				asActor(b, func() {
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						r, _ := add(int32(i), 1)
+						sink32 += r
+					}
+				})
+			},
+			"ffi-typed-actor-lending": func(b *testing.B) {
+				asActorLending(b, true, func() {
 					b.ResetTimer()
 					for i := 0; i < b.N; i++ {
 						r, _ := add(int32(i), 1)
@@ -232,10 +249,31 @@ func BenchmarkCall(b *testing.B) {
 	for name, f := range cgoBaselines() {
 		run[name]["cgo"] = f
 	}
+	// Leaf calls (WithLeaf; ordinary calls under -race).
+	lAdd, _ := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
+	lHyp, _ := ffi.Fn2[float64, float64, float64](l, "hypot2", ffi.WithLeaf())
+	lNoop, _ := ffi.Fn0[ffi.Void](l, "noop", ffi.WithLeaf())
+	run["add"]["ffi-leaf"] = func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			r, _ := lAdd(int32(i), 1)
+			sink32 += r
+		}
+	}
+	run["hypot2"]["ffi-leaf"] = func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			r, _ := lHyp(3, 4)
+			sinkF += r
+		}
+	}
+	run["noop"]["ffi-leaf"] = func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_, _ = lNoop()
+		}
+	}
 	for _, op := range []string{"add", "hypot2", "noop", "strlen", "struct"} {
 		b.Run(op, func(b *testing.B) {
-			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-nulbytes", "ffi-bind",
-				"ffi-bind-nolib", "ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "cgo"} {
+			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-actor-lending", "ffi-typed-nulbytes", "ffi-bind",
+				"ffi-bind-nolib", "ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "ffi-leaf", "cgo"} {
 				if f, ok := run[op][impl]; ok {
 					b.Run(impl, func(b *testing.B) {
 						b.ReportAllocs()

@@ -56,26 +56,25 @@ func callFrame(fr *frame) {
 	runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 }
 
-// scall makes the call whose arguments are set in fr (on the caller's
-// stack), counting it as a call into f's library exactly as Library.enter
-// and Library.exit do (see enter for why Close never unloads under it). It
-// returns false, without calling, when the library is closed. It is the
-// scalar fast path's whole call sequence in one function: enter, the lend
-// check, the stack bookkeeping of callFrame and cgocall, then exit.
+// scall makes the call whose arguments are set in fr (on the caller's stack
+// or the heap), counted in flight in f's library, and reports whether it was
+// made: false, without calling, when the library is closed. The count is the
+// calling thread's slot, pushed and popped by the trampoline with plain
+// stores (inflight.go); where that is not available, the library's shards
+// (Library.enter and exit). It is the typed paths' whole call sequence: the
+// count, the lend check, the stack bookkeeping of callFrame and cgocall.
 func (f *Func) scall(fr *frame) bool {
 	fr.fn = f.ptr
 	fr.nflt = uintptr(f.sig.plan.nflt)
 	fr.errfn = f.errfn
-	l := f.lib
-	var sh *shard
-	if l != nil {
-		sh = l.shardOf(uintptr(unsafe.Pointer(fr)))
-		sh.n.Add(1)
-		if l.closed.Load() {
-			l.exit(sh)
-			return false
-		}
+	if f.leaf {
+		return f.lcall(fr)
 	}
+	l := f.lib
+	if l == nil || !asymmetric || slotsFull.Load() {
+		return f.scallShards(fr)
+	}
+	fr.lib = uintptr(unsafe.Pointer(l))
 	if execctx.AnyLenders() {
 		nativeFrame(fr)
 	} else {
@@ -86,11 +85,44 @@ func (f *Func) scall(fr *frame) bool {
 		}
 		runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 	}
+	if fr.state != stateCalled {
+		return f.refused(fr)
+	}
+	if l.closed.Load() { // a plain load on amd64
+		l.lastExit()
+	}
+	return true
+}
+
+// refused handles a call the trampoline did not make: closed, or made again
+// counted in the shards when the thread had no slot.
+//
+//go:noinline
+func (f *Func) refused(fr *frame) bool {
+	if fr.state == stateClosed {
+		return false
+	}
+	if !slotsFull.Load() {
+		slotsFull.Store(true)
+	}
+	fr.lib, fr.state = 0, stateCalled
+	return f.scallShards(fr)
+}
+
+// scallShards is scall counting the call in the library's shards (or not at
+// all without a library).
+func (f *Func) scallShards(fr *frame) bool {
+	l := f.lib
+	var sh *shard
 	if l != nil {
-		sh.n.Add(-1)
-		if l.closed.Load() {
-			l.lastExit()
+		var ok bool
+		if sh, ok = l.enter(); !ok {
+			return false
 		}
+	}
+	nativeFrame(fr)
+	if l != nil {
+		l.exit(sh)
 	}
 	return true
 }

@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "go_asm.h"
+#include "frame_amd64.h"
 
 // func gstack() (gp, lo, hi uintptr)
 TEXT ·gstack(SB), NOSPLIT, $0-24
@@ -25,9 +26,16 @@ DATA ·trampABI0(SB)/8, $ffitramp(SB)
 // minus its recorded depth, exactly as asmcgocall restores its own stack
 // pointer and as cgo's generated code does with _cgo_topofstack.
 //
+// When frame.lib is set, the call is counted in flight in the calling
+// thread's slot (inflight.go): the library is pushed with plain stores, then
+// its closed flag is loaded; a closed library is popped again and the C
+// function is not called (frame.state = stateClosed). Without a slot it
+// returns stateNoSlot, also without calling.
+//
 // Local frame (48 bytes; with the saved BP and the return address SP stays
 // 16-byte aligned), addressed through R12 because string copies move SP:
-//   0(R12) frame address at entry, 8 g, 16 depth, 24 &errno, 32 caller's R12.
+//   0(R12) frame address at entry, 8 g, 16 depth, 24 &errno, 32 caller's R12,
+//   40 the thread slot to pop after the call (0: none).
 TEXT ffitramp(SB), NOSPLIT, $48
 	MOVQ R12, 32(SP) // R12 is callee-saved in the C ABI
 	MOVQ SP, R12
@@ -37,7 +45,60 @@ TEXT ffitramp(SB), NOSPLIT, $48
 	MOVQ frame_depth(DI), AX
 	MOVQ AX, 16(R12)
 	MOVQ $0, 24(R12)
+	MOVQ $0, 40(R12)
 
+	MOVQ frame_lib(DI), R10
+	TESTQ R10, R10
+	JZ errno
+
+	// Find this thread's slot: hash its g0 (we run on it), probe linearly.
+	MOVQ (TLS), CX
+	MOVQ CX, DX
+	MOVQ $0x9E3779B97F4A7C15, SI
+	IMULQ SI, DX
+	SHRQ $(64-const_tslotBits), DX
+	MOVQ $const_tslotProbes, R9
+probe:
+	MOVQ DX, SI
+	SHLQ $6, SI // tslot is 64 bytes
+	LEAQ ·tslots(SB), R8
+	ADDQ R8, SI
+	MOVQ tslot_key(SI), AX
+	CMPQ AX, CX
+	JEQ found
+	TESTQ AX, AX
+	JNZ next
+	LOCK
+	CMPXCHGQ CX, tslot_key(SI) // claim the free slot (AX is 0)
+	JEQ found
+next:
+	INCQ DX
+	ANDQ $((1<<const_tslotBits)-1), DX
+	DECQ R9
+	JNZ probe
+	MOVQ $const_stateNoSlot, frame_state(DI)
+	JMP done
+
+found:
+	MOVQ tslot_n(SI), R8
+	CMPQ R8, $const_tslotDepth
+	JAE noslot
+	MOVQ R10, tslot_libs(SI)(R8*8)
+	INCQ R8
+	MOVQ R8, tslot_n(SI)
+	MOVQ SI, 40(R12)
+	// The push, then the load of closed: see inflight.go for why Close sees
+	// one or the other.
+	MOVL Library_closed(R10), AX
+	TESTL AX, AX
+	JZ errno
+	MOVQ $const_stateClosed, frame_state(DI)
+	JMP done
+noslot:
+	MOVQ $const_stateNoSlot, frame_state(DI)
+	JMP done
+
+errno:
 	MOVQ frame_errfn(DI), AX
 	TESTQ AX, AX
 	JZ strings
@@ -75,23 +136,7 @@ strnext:
 
 args:
 	MOVQ 0(R12), R11
-	MOVQ (frame_regs+6*8)(R11), X0
-	MOVQ (frame_regs+7*8)(R11), X1
-	MOVQ (frame_regs+8*8)(R11), X2
-	MOVQ (frame_regs+9*8)(R11), X3
-	MOVQ (frame_regs+10*8)(R11), X4
-	MOVQ (frame_regs+11*8)(R11), X5
-	MOVQ (frame_regs+12*8)(R11), X6
-	MOVQ (frame_regs+13*8)(R11), X7
-	MOVQ (frame_regs+0*8)(R11), DI
-	MOVQ (frame_regs+1*8)(R11), SI
-	MOVQ (frame_regs+2*8)(R11), DX
-	MOVQ (frame_regs+3*8)(R11), CX
-	MOVQ (frame_regs+4*8)(R11), R8
-	MOVQ (frame_regs+5*8)(R11), R9
-	MOVQ frame_nflt(R11), AX // AL: vector registers used, for variadic callees
-	MOVQ frame_fn(R11), R10
-	CALL R10
+	CALL_FRAME
 
 	MOVQ 8(R12), R11
 	TESTQ R11, R11
@@ -113,6 +158,11 @@ store:
 	MOVQ AX, frame_errno(R11)
 done:
 	MOVQ R12, SP // drop the string copies
+	MOVQ 40(SP), SI
+	TESTQ SI, SI
+	JZ popped
+	DECQ tslot_n(SI) // the slot's only writer: no lock
+popped:
 	MOVQ 32(SP), R12
 	XORL AX, AX
 	RET

@@ -6,6 +6,8 @@ import (
 	"errors"
 
 	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/internal/nativecrash"
 )
 
 // The loader errors are converted to plain errors carrying dlerror's text, so
@@ -24,6 +26,7 @@ func dlsym(h uintptr, name string) (uintptr, error) {
 	if err != nil {
 		return 0, errors.New(err.Error())
 	}
+	nativecrash.NoteSymbol(p) // a native crash report names it as the called function
 	return p, nil
 }
 

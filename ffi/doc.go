@@ -70,8 +70,20 @@
 //
 // Every Open (and Retain) must be balanced by a Close. Close never unloads a
 // library while a call into it is running: it waits for those calls
-// (CloseContext bounds the wait and returns ErrBusy; the last call then
-// unloads). Pools you create must be closed.
+// (CloseContext bounds the wait and returns ErrBusy; the library is unloaded
+// once those calls return). Typed calls are counted without a locked
+// instruction (per-thread slots and a membarrier in Close); a library with
+// leaf functions (WithLeaf) also stops the world once in Close. Pools you
+// create must be closed.
+//
+// # Leaf calls
+//
+// WithLeaf declares a short, non-blocking, callback-free function with a
+// scalar signature a leaf: its typed calls run on the thread's system stack
+// without the scheduler's syscall transition, holding the goroutine's P. A
+// callback into Go from a leaf call ends the process; a stop-the-world waits
+// for a running leaf call. Leaf calls are off under the race detector and
+// with GORACTOR_FFI_LEAF=off (LeafCalls); see docs/ffi.md.
 //
 // # Errors
 //
@@ -91,4 +103,19 @@
 // crashes the process; a C function that keeps a pointer to Go memory after
 // the call, writes past a buffer, or crashes takes the process down. ffi
 // reports what it can name; it does not survive a segfault.
+//
+// # Native crashes
+//
+// On linux/amd64 a native crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP
+// or SIGABRT at a PC outside the Go executable) prints one line to
+// standard error before the process dies, on every thread: it starts with
+// "goractor: native crash: " and names the signal, the fault address, the
+// C symbol at the PC (library and symbol, or the address), the bound
+// function that was called, and the caller: the actor, or the pool
+// (WithPoolName) and its native thread or worker. Then Go's own report
+// follows on a thread of the Go runtime; on a native pool thread or a
+// thread C created the process dies of the signal. docs/limits.md gives
+// the line's fields. Nothing is recorded per call; native pool threads run
+// with an alternate signal stack. Elsewhere only Go's own report is
+// printed.
 package ffi

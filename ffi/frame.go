@@ -26,7 +26,20 @@ type frame struct {
 	errno uintptr
 	g     uintptr // goroutine whose stack holds the frame, 0 if it is not on a stack
 	depth uintptr // g.stack.hi - frame address
+	// lib is the *Library the call is counted in through the calling
+	// thread's slot (inflight.go), 0 when the caller counted it otherwise.
+	lib uintptr
+	// state is set by the trampoline when it did not call: stateClosed (lib
+	// was closed) or stateNoSlot (no thread slot: count the call in the
+	// shards and make it again).
+	state uintptr
 }
+
+const (
+	stateCalled = iota
+	stateClosed
+	stateNoSlot
+)
 
 // maxStackString is the longest string (in bytes, without the NUL) the
 // trampoline copies onto the C stack (its length plus one fits 10 bits of

@@ -23,6 +23,7 @@ type Func struct {
 	gate  Gate
 	errfn uintptr // __errno_location when errno is captured
 	pool  *Pool
+	leaf  bool // typed calls are leaf calls (WithLeaf, leaf.go)
 
 	rawOnce sync.Once
 	raw     reflect.Value // purego-registered function (fallback engine)
@@ -40,6 +41,10 @@ func (f *Func) Signature() *Signature { return f.sig }
 
 // Ptr returns the C function's address.
 func (f *Func) Ptr() uintptr { return f.ptr }
+
+// Leaf reports whether typed calls of f are leaf calls (bound WithLeaf, and
+// leaf calls are on in this process: see LeafCalls).
+func (f *Func) Leaf() bool { return f.leaf }
 
 // Gated reports whether a Gate was attached.
 func (f *Func) Gated() bool { return f.gate != nil }
@@ -112,6 +117,14 @@ func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOp
 		o.apply(&cfg)
 	}
 	f := &Func{lib: l, name: name, ptr: ptr, sig: sig, gate: cfg.gate, pool: cfg.pool}
+	if cfg.leaf {
+		if why := leafSig(sig); why != "" {
+			return nil, &SignatureError{Signature: sig.text, Param: ParamWhole, Reason: why}
+		}
+		if f.leaf = leafOn && cfg.gate == nil && !cfg.errno; f.leaf && l != nil {
+			l.leaf.Store(true) // before the first call: see Library.leaf
+		}
+	}
 	if cfg.errno {
 		p, err := errnoLoc()
 		if err != nil {
@@ -169,7 +182,10 @@ func (f *Func) gated(caller *execctx.Exec, call func()) error {
 func nativeFrame(fr *frame) {
 	if execctx.AnyLenders() {
 		if e := execctx.Current(); e != nil && e.NeedsLend() && e.OnOwnGoroutine() {
-			lendCall(e, func() { callFrame(fr) })
+			// No defer: nothing between Lend and Reclaim can panic.
+			e.Lend()
+			callFrame(fr)
+			e.Reclaim()
 			return
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -19,15 +20,25 @@ type Library struct {
 	name   string // the name that loaded
 	handle uintptr
 
-	// Calls in flight are counted in shards, one cache line each, chosen by
-	// the calling goroutine's stack address, so calls from different actors
-	// (threads) do not contend on one counter. closed is set once the last
-	// reference is closed. A call increments its shard and then reads
-	// closed; Close sets closed and then sums the shards. Both are
-	// sequentially consistent, so either the call sees closed (and backs out
-	// without entering C) or Close's sum sees the call (see enter).
+	// Calls in flight are counted in two places. Ordinary typed calls push
+	// the library on their thread's slot (inflight.go) without a locked
+	// instruction. The others (gated, reflective, asynchronous, Sym, and
+	// every call where the slots are not available) count in shards, one
+	// cache line each, chosen by the calling goroutine's stack address, so
+	// calls from different actors (threads) do not contend on one counter.
+	// closed is set once the last reference is closed; fenced once Close
+	// has then made every thread's slot writes visible (fence). A shard
+	// call increments its shard and then reads closed; Close sets closed
+	// and then sums the shards. Both are sequentially consistent, so either
+	// the call sees closed (and backs out without entering C) or Close's
+	// sum sees the call (see enter).
 	shards [numShards]shard
 	closed atomic.Bool
+	fenced atomic.Bool
+
+	// leaf is set once a leaf function (WithLeaf) is bound in the library:
+	// Close then stops the world once before unloading (leaf.go).
+	leaf atomic.Bool
 
 	mu   sync.Mutex // protects refs
 	refs int        // Open and Retain add one, Close removes one
@@ -150,6 +161,13 @@ func (l *Library) CloseContext(ctx context.Context) error {
 		return nil
 	}
 	l.closed.Store(true)
+	if asymmetric {
+		fence()
+	}
+	if l.leaf.Load() {
+		stopTheWorld()
+	}
+	l.fenced.Store(true)
 	if l.InFlight() == 0 {
 		l.unload()
 	}
@@ -162,11 +180,40 @@ func (l *Library) CloseContext(ctx context.Context) error {
 	// are harvested; have them harvested while Close waits, whether or not
 	// anyone waits for their futures.
 	defer watchNativePools()()
-	select {
-	case <-l.drained:
-		return l.unloadErr
-	case <-ctx.Done():
-		return fmt.Errorf("ffi: close %q: %w (%d calls running): %w", l.name, ErrBusy, l.InFlight(), ctx.Err())
+	// Calls counted in thread slots do not signal their return reliably
+	// (see lastExit): poll for them, backing off to once a millisecond.
+	wait := 10 * time.Microsecond
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.drained:
+			return l.unloadErr
+		case <-ctx.Done():
+			go l.reap()
+			return fmt.Errorf("ffi: close %q: %w (%d calls running): %w", l.name, ErrBusy, l.InFlight(), ctx.Err())
+		case <-t.C:
+		}
+		if l.InFlight() == 0 {
+			l.unload()
+		}
+		wait = min(2*wait, time.Millisecond)
+		t.Reset(wait)
+	}
+}
+
+// reap unloads l once the calls still running when CloseContext gave up
+// have returned. Their own returns usually unload it first (lastExit).
+func (l *Library) reap() {
+	for {
+		select {
+		case <-l.drained:
+			return
+		case <-time.After(time.Millisecond):
+		}
+		if l.InFlight() == 0 {
+			l.unload()
+		}
 	}
 }
 
@@ -176,7 +223,7 @@ func (l *Library) InFlight() int {
 	for i := range l.shards {
 		n += l.shards[i].n.Load()
 	}
-	return int(n)
+	return int(n) + slotCalls(l)
 }
 
 // enter registers a call into l and returns the shard it counted in (to be
@@ -218,9 +265,13 @@ func (l *Library) exit(sh *shard) {
 }
 
 // lastExit unloads a closed library once no call is in flight; called by
-// every call leaving a closed library, after its shard's decrement.
+// every call leaving a closed library, after its count's decrement. Before
+// Close has fenced, a slot count may not be visible yet: Close unloads then.
+// After, a call's slot pop and its load of closed can still pass another
+// call's, so both may find the other in flight; Close (or reap) polls for
+// that case.
 func (l *Library) lastExit() {
-	if l.InFlight() == 0 {
+	if l.fenced.Load() && l.InFlight() == 0 {
 		l.unload()
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"unsafe"
 
 	"github.com/goractor/goractor/internal/callback"
+	"github.com/goractor/goractor/internal/nativecrash"
 )
 
 // The native engine of a Pool: threads the pool creates with
@@ -78,12 +79,18 @@ type nslot struct {
 }
 
 // nworker is one thread's record: the ring, the thread id (set by the
-// thread) and the slot it is running (index + 1, 0 between jobs).
+// thread) and the slot it is running (index + 1, 0 between jobs); for
+// native crash reports, the thread's initial stack pointer (set by the
+// thread) and the alternate signal stack it installs first thing.
 type nworker struct {
 	ring uintptr
 	tid  uint64
 	cur  uint64
 	th   uint64 // pthread_t
+	sp   uint64
+	ss   stackT
+	stk  []byte // ss's memory (mmap), unmapped once the thread is joined
+	reg  nativecrash.Reg
 }
 
 // njob is a job's Go half, owned by whoever holds the slot index (the
@@ -303,7 +310,9 @@ func (e *npool) grow() error {
 		return nil
 	}
 	w := &nworker{ring: uintptr(unsafe.Pointer(e.ring))}
+	prepareThread(w, e.p.name, len(e.workers))
 	if errno := startThread(w); errno != 0 {
+		releaseThread(w)
 		if len(e.workers) == 0 {
 			return fmt.Errorf("ffi: native pool: pthread_create: %w", errno)
 		}
@@ -472,6 +481,7 @@ func (e *npool) close() {
 		fr := &frame{fn: join}
 		fr.regs[0] = w.th
 		callFrame(fr)
+		releaseThread(w)
 	}
 	e.mu.Lock()
 	e.workers = nil

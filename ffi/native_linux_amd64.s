@@ -31,6 +31,18 @@ TEXT goractorNativeWorker(SB), NOSPLIT|NOFRAME, $0
 	PUSHQ R14 // five pushes: SP is 16-byte aligned for the calls below
 	MOVQ DI, BP
 	MOVQ nworker_ring(BP), R12
+	// For native crash reports (internal/nativecrash): the stack's top, an
+	// alternate signal stack for the crash handler, then the thread id,
+	// which the report finds the pool and thread by.
+	MOVQ SP, nworker_sp(BP)
+	MOVQ (nworker_ss+stackT_sp)(BP), AX
+	TESTQ AX, AX
+	JZ tid
+	LEAQ nworker_ss(BP), DI
+	XORQ SI, SI
+	MOVQ $131, AX // SYS_sigaltstack
+	SYSCALL
+tid:
 	MOVQ $186, AX // SYS_gettid, for callback failures to find this thread's job
 	SYSCALL
 	MOVQ AX, nworker_tid(BP)
@@ -126,6 +138,15 @@ awake:
 exit:
 	LOCK
 	DECL nring_idle(R12)
+	MOVQ (nworker_ss+stackT_sp)(BP), AX
+	TESTQ AX, AX
+	JZ pop
+	MOVL $2, (nworker_ss+stackT_flags)(BP) // SS_DISABLE: Go unmaps the stack after the join
+	LEAQ nworker_ss(BP), DI
+	XORQ SI, SI
+	MOVQ $131, AX
+	SYSCALL
+pop:
 	POPQ R14
 	POPQ R13
 	POPQ R12

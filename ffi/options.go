@@ -37,6 +37,7 @@ type bindConfig struct {
 	gate  Gate
 	errno bool
 	pool  *Pool
+	leaf  bool
 }
 
 type bindOptionFunc func(*bindConfig)
@@ -55,3 +56,19 @@ func WithErrno() BindOption { return bindOptionFunc(func(c *bindConfig) { c.errn
 
 // WithPool makes Async use p instead of the default pool.
 func WithPool(p *Pool) BindOption { return bindOptionFunc(func(c *bindConfig) { c.pool = p }) }
+
+// WithLeaf declares the function a leaf: short (well under a microsecond),
+// never blocking, never calling back into Go, and taking and returning
+// scalars only. Its typed calls (Fn0 … Fn6, and Bind's common shapes) then
+// switch to the thread's system stack without telling the scheduler, about
+// three times cheaper than an ordinary call (docs/ffi.md, "Leaf calls"; .NET
+// calls this SuppressGCTransition, Java's FFM API Linker.Option.critical).
+//
+// The price: while a leaf call runs, its goroutine holds its P, a
+// stop-the-world (a GC phase, Close of a library with leaf functions) waits
+// for it, and a callback into Go from it is refused. A signature with a
+// string, slice or struct, or a variadic one, gives a *SignatureError.
+// Under the race detector, with GORACTOR_FFI_LEAF=off in the environment,
+// and on platforms without the amd64 trampoline (see LeafCalls), and for a
+// gated or errno-capturing function, calls take the ordinary path.
+func WithLeaf() BindOption { return bindOptionFunc(func(c *bindConfig) { c.leaf = true }) }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"reflect"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/nativecrash"
 )
 
 // Pool is a bounded pool of threads for offloaded native calls.
@@ -41,6 +43,7 @@ import (
 // All methods are safe for concurrent use. Close a pool you created; the
 // default pool lives for the whole process.
 type Pool struct {
+	name     string // in native crash reports (WithPoolName)
 	size     int
 	block    bool
 	locked   bool
@@ -108,10 +111,15 @@ func NewPool(size, queue int, opts ...PoolOption) *Pool {
 	for _, o := range opts {
 		o.applyPool(p)
 	}
+	if p.name == "" {
+		p.name = "#" + strconv.FormatUint(poolSeq.Add(1), 10)
+	}
 	return p
 }
 
-var defaultPool = sync.OnceValue(func() *Pool { return NewPool(DefaultPoolSize, DefaultQueueSize) })
+var defaultPool = sync.OnceValue(func() *Pool {
+	return NewPool(DefaultPoolSize, DefaultQueueSize, WithPoolName("default"))
+})
 
 // DefaultPool returns the process-wide pool (64 threads, queue 1024) that
 // Async uses unless a function was bound WithPool.
@@ -264,11 +272,13 @@ func (p *Pool) grow() {
 	}
 	p.workers++
 	p.wg.Add(1)
-	go p.worker()
+	go p.worker(p.workers - 1)
 }
 
-func (p *Pool) worker() {
+func (p *Pool) worker(index int) {
 	defer p.wg.Done()
+	crash := nativecrash.PoolWorker(execctx.G(), p.name, index)
+	defer crash.Drop()
 	if p.locked {
 		// The worker keeps its thread for its whole life; when it ends while
 		// still locked the runtime terminates the thread, so thread-local

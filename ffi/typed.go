@@ -195,23 +195,14 @@ func typedResult[R any](f *Func, fr *frame, rc *pinfo) (R, error) {
 // another call in: a result in a static buffer (l64a, inet_ntoa) is copied
 // before the next call can overwrite it.
 func callTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
-	fr.fn = f.ptr
-	fr.nflt = uintptr(f.sig.plan.nflt)
-	fr.errfn = f.errfn
 	if f.gate != nil {
+		fr.fn = f.ptr
+		fr.nflt = uintptr(f.sig.plan.nflt)
+		fr.errfn = f.errfn
 		return gatedTyped[R](f, fr, rc)
 	}
-	l := f.lib
-	var sh *shard
-	if l != nil {
-		var ok bool
-		if sh, ok = l.enter(); !ok {
-			return r, f.callErr(ErrClosed)
-		}
-	}
-	nativeFrame(fr)
-	if l != nil {
-		l.exit(sh)
+	if !f.scall(fr) {
+		return r, f.callErr(ErrClosed)
 	}
 	return typedResult[R](f, fr, rc)
 }

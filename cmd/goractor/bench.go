@@ -10,11 +10,9 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/goractor/goractor/internal/benchfix"
-	"github.com/goractor/goractor/internal/dl"
 )
 
 func init() {
@@ -45,7 +43,10 @@ type benchReport struct {
 	Reps       int      `json:"repetitions"`
 	Lib        string   `json:"lib"`
 	Figures    []figure `json:"figures"`
-	Errors     []string `json:"errors,omitempty"`
+	// Skipped maps a figure left out (a baseline whose symbol --lib does
+	// not export) to the reason.
+	Skipped map[string]string `json:"skipped,omitempty"`
+	Errors  []string          `json:"errors,omitempty"`
 }
 
 // benchConfig sizes a run.
@@ -55,6 +56,8 @@ type benchConfig struct {
 	scale float64 // multiplies every iteration count
 	// progress, when set, gets one line per figure as it is measured.
 	progress io.Writer
+	// skip maps the figures not to measure to the reason (fixtureSkips).
+	skip map[string]string
 }
 
 // n scales an iteration count, keeping at least min.
@@ -104,15 +107,22 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		cfg.lib = path
-	} else if err := checkFixture(cfg.lib); err != nil {
-		fmt.Fprintln(stderr, "goractor bench:", err)
-		return 1
+	} else {
+		skips, err := fixtureSkips(cfg.lib)
+		if err != nil {
+			fmt.Fprintln(stderr, "goractor bench:", err)
+			return 1
+		}
+		cfg.skip = skips
 	}
 	figs, errs := bench(&cfg)
 	rep := benchReport{
 		Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Cgo: benchfix.HaveCgo,
 		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Quick: *quick, Reps: cfg.reps,
 		Lib: *lib, Figures: figs,
+	}
+	if len(cfg.skip) > 0 {
+		rep.Skipped = cfg.skip
 	}
 	for _, err := range errs {
 		rep.Errors = append(rep.Errors, err.Error())
@@ -129,6 +139,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		for _, f := range figs {
 			fmt.Fprintf(stdout, "%s %s %s\n", f.Name, formatValue(f.Value), f.Unit)
 		}
+		for _, s := range skipLines(cfg.skip) {
+			fmt.Fprintln(stdout, s)
+		}
 	}
 	if len(errs) > 0 {
 		return 1
@@ -139,21 +152,6 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 // benchScaleOverride, when positive, replaces the size scale (tests shrink
 // the command's runs with it).
 var benchScaleOverride float64
-
-// checkFixture opens lib and looks up every symbol the measurements call.
-func checkFixture(lib string) error {
-	h, err := dl.Open(lib)
-	if err != nil {
-		return fmt.Errorf("--lib %s: %w", lib, err)
-	}
-	defer dl.Close(h)
-	for _, s := range benchfix.Symbols {
-		if _, err := dl.Sym(h, s); err != nil {
-			return fmt.Errorf("--lib %s does not export %s (want: %s): %w", lib, s, strings.Join(benchfix.Symbols, ", "), err)
-		}
-	}
-	return nil
-}
 
 // formatValue prints about four significant digits, never in exponent form.
 func formatValue(v float64) string {
@@ -235,6 +233,9 @@ func bench(cfg *benchConfig) ([]figure, []error) {
 			continue
 		}
 		for i, name := range m.names {
+			if _, skip := cfg.skip[name]; skip {
+				continue
+			}
 			v := median(samples[i])
 			figs = append(figs, figure{Name: name, Value: v, Unit: m.units[i]})
 			byName[name] = v

@@ -35,15 +35,14 @@ type Exec struct {
 	// foreign threads; only then do native calls lend the token.
 	lendOnCall atomic.Int32
 
-	// lent is true between Lend and Reclaim. Only the owner goroutine writes
-	// it (an inline callback runs on that goroutine too); InNative reads it
-	// from other threads.
-	lent atomic.Bool
-
 	// guest is the goroutine running a callback inside the actor on a thread
 	// the actor does not own (BindGuest), 0 when none. It is written only by
 	// a holder of the token, so there is at most one.
 	guest atomic.Uintptr
+
+	// lendDepth counts the owner's nested Lends; only the owner goroutine
+	// (and callbacks running inline on it) touch it.
+	lendDepth int32
 
 	tok token
 }
@@ -124,26 +123,51 @@ func AnyLenders() bool { return lenders.Load() > 0 }
 
 // Lend gives the token up for the duration of a native call made by the
 // actor's own goroutine. Pair it with Reclaim on the same goroutine.
+//
+// The token's lent bit lives in the same word as its held bit (see token),
+// so lending is one atomic swap and reclaiming one compare-and-swap.
+//
+// Lending nests: a callback running inline in the owner's native call takes
+// the lent token (TryAcquire keeps the lent bit) and may make a native call
+// of its own, which lends and reclaims only the held bit.
 func (e *Exec) Lend() {
-	e.lent.Store(true)
-	e.tok.unlock()
+	e.lendDepth++
+	if e.lendDepth > 1 {
+		e.tok.unlock()
+		return
+	}
+	if e.tok.state.Swap(lentBit) != heldBit {
+		panic("execctx: Lend without holding the token")
+	}
+	if e.tok.waiters.Load() > 0 {
+		e.tok.wakeOne()
+	}
 }
 
 // Reclaim takes the token back after a native call, waiting for a callback
 // that is running on a foreign thread to finish.
 func (e *Exec) Reclaim() {
-	e.tok.lock(nil)
-	e.lent.Store(false)
+	e.lendDepth--
+	switch {
+	case e.lendDepth < 0:
+		panic("execctx: Reclaim without Lend")
+	case e.lendDepth > 0:
+		if !e.tok.tryLock() {
+			_ = e.tok.lockSlow(nil, false)
+		}
+	case !e.tok.state.CompareAndSwap(lentBit, heldBit):
+		_ = e.tok.lockSlow(nil, true)
+	}
 }
 
 // Lent reports whether the owner goroutine is inside a native call that lent
 // the token (between Lend and Reclaim). Call it only on the owner goroutine,
 // for example from a callback running inline in that call.
-func (e *Exec) Lent() bool { return e.lent.Load() }
+func (e *Exec) Lent() bool { return e.tok.state.Load()&lentBit != 0 }
 
 // InNative reports, from any goroutine, whether the actor's own goroutine is
 // inside a native call that lent the token (a snapshot).
-func (e *Exec) InNative() bool { return e != nil && e.lent.Load() }
+func (e *Exec) InNative() bool { return e != nil && e.tok.state.Load()&lentBit != 0 }
 
 // GuestHere reports whether the calling goroutine runs a callback inside the
 // actor from a thread the actor does not own (see BindGuest).
@@ -159,14 +183,14 @@ func (e *Exec) Inside() bool { return e.OnOwnGoroutine() || e.GuestHere() }
 // (a callback from a foreign thread). It waits while the actor runs Go code,
 // without spinning, until ctx is done.
 func (e *Exec) Acquire(ctx context.Context) error {
-	if e.tok.state.CompareAndSwap(0, 1) {
+	if e.tok.tryLock() {
 		return nil
 	}
-	return e.tok.lockSlow(ctx)
+	return e.tok.lockSlow(ctx, false)
 }
 
 // TryAcquire takes the token if it is free right now.
-func (e *Exec) TryAcquire() bool { return e.tok.state.CompareAndSwap(0, 1) }
+func (e *Exec) TryAcquire() bool { return e.tok.tryLock() }
 
 // Release gives back a token taken with Acquire or TryAcquire.
 func (e *Exec) Release() { e.tok.unlock() }
@@ -177,28 +201,52 @@ func (e *Exec) Waiters() int { return int(e.tok.waiters.Load()) }
 
 // Held reports whether somebody holds the token (a diagnostic; it may be stale
 // by the time it returns).
-func (e *Exec) Held() bool { return e.tok.state.Load() != 0 }
+func (e *Exec) Held() bool { return e.tok.state.Load()&heldBit != 0 }
 
 // token is a mutex with a deadline-aware slow path. The fast paths are one CAS
-// to lock and one store plus one load to unlock.
+// to lock and one swap plus one load to unlock. Its state also records that
+// the owner lent it (lentBit, set by Lend and cleared by Reclaim): others
+// lock and unlock only the held bit, so a callback from a foreign thread
+// takes and gives back a lent token without touching the lent bit, and the
+// owner's Reclaim takes it back in one compare-and-swap, lent → held.
 type token struct {
-	state   atomic.Int32 // 0 free, 1 held
+	state   atomic.Int32 // heldBit | lentBit
 	waiters atomic.Int32 // goroutines queued in q (or about to be)
 
 	mu sync.Mutex      // protects q
 	q  []chan struct{} // FIFO of parked waiters, each woken at most once
 }
 
+const (
+	heldBit = 1 << iota
+	lentBit
+)
+
 func (t *token) lock(ctx context.Context) {
-	if t.state.CompareAndSwap(0, 1) {
+	if t.state.CompareAndSwap(0, heldBit) {
 		return
 	}
-	_ = t.lockSlow(ctx)
+	_ = t.lockSlow(ctx, false)
 }
 
-// lockSlow parks until the token is free or ctx is done (ctx may be nil:
-// wait forever).
-func (t *token) lockSlow(ctx context.Context) error {
+// tryLock sets the held bit if it is clear, keeping the lent bit.
+func (t *token) tryLock() bool {
+	s := t.state.Load()
+	return s&heldBit == 0 && t.state.CompareAndSwap(s, s|heldBit)
+}
+
+// try is tryLock, or for the owner's Reclaim (reclaim set) the swap of a
+// free lent token to held, clearing the lent bit.
+func (t *token) try(reclaim bool) bool {
+	if reclaim {
+		return t.state.CompareAndSwap(lentBit, heldBit)
+	}
+	return t.tryLock()
+}
+
+// lockSlow parks until the token is free (for reclaim: free and lent) or
+// ctx is done (ctx may be nil: wait forever).
+func (t *token) lockSlow(ctx context.Context, reclaim bool) error {
 	var done <-chan struct{}
 	if ctx != nil {
 		done = ctx.Done()
@@ -207,8 +255,8 @@ func (t *token) lockSlow(ctx context.Context) error {
 		t.mu.Lock()
 		t.waiters.Add(1)
 		// Re-check after announcing ourselves: an unlock that ran before the
-		// Add saw no waiters, so its store of 0 must be visible here.
-		if t.state.CompareAndSwap(0, 1) {
+		// Add saw no waiters, so its store must be visible here.
+		if t.try(reclaim) {
 			t.waiters.Add(-1)
 			t.mu.Unlock()
 			return nil
@@ -221,7 +269,7 @@ func (t *token) lockSlow(ctx context.Context) error {
 		case <-ch:
 			// Woken by an unlock (which already took us off q and decremented
 			// waiters); try again, another locker may have barged in.
-			if t.state.CompareAndSwap(0, 1) {
+			if t.try(reclaim) {
 				return nil
 			}
 		case <-done:
@@ -248,7 +296,7 @@ func (t *token) lockSlow(ctx context.Context) error {
 }
 
 func (t *token) unlock() {
-	if t.state.Swap(0) == 0 {
+	if t.state.And(^int32(heldBit))&heldBit == 0 {
 		panic("execctx: token released while free")
 	}
 	if t.waiters.Load() > 0 {

@@ -1,0 +1,52 @@
+package extension
+
+import (
+	"testing"
+
+	"github.com/goractor/goractor/ffi"
+)
+
+// A function listed in Declaration.Leaf is bound WithLeaf when the
+// extension does not gate it (leaf calls when the process allows them), and
+// takes the ordinary path when it is gated.
+func TestDeclaration_LeafFunctions(t *testing.T) {
+	x, err := Open(Declaration{
+		Name: "leafm", Libraries: []string{"libm.so.6"}, Safety: ParallelSafe,
+		Functions: map[string]Safety{"fmin": NotParallelSafe},
+		Leaf:      []string{"fmax", "fmin"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	fmax, err := x.FuncString("fmax", "func(float64, float64) float64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmax.Leaf() != ffi.LeafCalls() || fmax.Gated() {
+		t.Errorf("declared leaf fmax: Leaf() = %v, Gated() = %v; want %v, false", fmax.Leaf(), fmax.Gated(), ffi.LeafCalls())
+	}
+	if r, err := fmax.Call(2.0, 3.0); err != nil || r != 3.0 {
+		t.Errorf("fmax(2, 3) = %v, %v", r, err)
+	}
+	fmin, err := x.FuncString("fmin", "func(float64, float64) float64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmin.Leaf() || !fmin.Gated() {
+		t.Errorf("gated leaf fmin: Leaf() = %v, Gated() = %v; want false, true", fmin.Leaf(), fmin.Gated())
+	}
+	fabs, err := x.FuncString("fabs", "func(float64) float64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fabs.Leaf() {
+		t.Error("fabs, not declared leaf, is a leaf function")
+	}
+	// The declaration a caller reads back is a copy.
+	d := x.Declaration()
+	d.Leaf[0] = "changed"
+	if x.Declaration().Leaf[0] != "fmax" {
+		t.Error("Declaration() shares its Leaf slice")
+	}
+}

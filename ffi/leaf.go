@@ -1,0 +1,72 @@
+package ffi
+
+import (
+	"os"
+	"runtime"
+	"unsafe"
+)
+
+// Leaf calls (WithLeaf, docs/ffi.md "Leaf calls"). A leaf call switches to
+// the calling thread's system stack and calls the C function there, without
+// telling the scheduler (no entersyscall/exitsyscall): the goroutine keeps
+// its P and stays running for the length of the call, like Go code that
+// does not reach a safe point. That is what makes it cheap, and what limits
+// it to short functions that never block and never call back into Go.
+//
+// A library with leaf functions is closed without a count: a leaf call loads
+// its library's closed flag on the system stack and calls only if it is
+// clear; Close stores closed and then stops the world once, which waits for
+// every running leaf call (they hold their Ps), so once it returns no leaf
+// call can still be inside the library.
+
+// leafEnv is the environment variable that turns leaf calls off: with
+// GORACTOR_FFI_LEAF=off functions bound WithLeaf take the ordinary path.
+const leafEnv = "GORACTOR_FFI_LEAF"
+
+// leafOn reports whether WithLeaf takes effect in this process: the
+// platform has the leaf trampoline and its view of the runtime checked out,
+// the race detector is off (it must see every call into C: ordinary calls
+// tell it), and the environment did not turn leaf calls off.
+var leafOn = leafArch && fastOK && !raceOn && os.Getenv(leafEnv) != "off" && leafLayoutOK()
+
+// LeafCalls reports whether functions bound WithLeaf make leaf calls in this
+// process; when it is false they take the ordinary call path (see WithLeaf).
+func LeafCalls() bool { return leafOn }
+
+// leafSig reports why sig cannot be bound as a leaf function ("" when it
+// can): scalar arguments and result only, no variadic part.
+func leafSig(sig *Signature) string {
+	p := &sig.plan
+	if sig.Variadic || !p.fast || p.variadic.c != cNone {
+		return "a leaf function takes a fixed list of scalar arguments"
+	}
+	for i := range p.params {
+		if !p.params[i].c.scalar() || p.params[i].slot < 0 {
+			return "a leaf function takes scalar arguments only (integers, floats, bool, pointers)"
+		}
+	}
+	if p.res.c != cNone && !p.res.c.scalar() {
+		return "a leaf function returns a scalar or nothing"
+	}
+	return ""
+}
+
+// lcall makes a leaf call of f with the arguments set in fr (on the caller's
+// stack, which cannot move during the call: no Go code runs). It returns
+// false, without calling, when f's library is closed.
+func (f *Func) lcall(fr *frame) bool {
+	fr.fn = f.ptr
+	fr.nflt = uintptr(f.sig.plan.nflt)
+	fr.lib = uintptr(unsafe.Pointer(f.lib))
+	leafcall(fr)
+	return fr.state == stateCalled
+}
+
+// stopTheWorld stops every goroutine at a safe point and starts them again.
+// A leaf call runs on its thread's system stack holding its P, where the
+// scheduler cannot stop it: once stopTheWorld returns, every leaf call that
+// had loaded its library's closed flag before has returned.
+func stopTheWorld() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms) // stops the world (the one public way)
+}

@@ -1,0 +1,227 @@
+package ffi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/cbuild"
+)
+
+// leafExpected is whether this test process makes leaf calls: on
+// linux/amd64, without the race detector, unless GORACTOR_FFI_LEAF=off.
+func leafExpected() bool {
+	return runtime.GOOS == "linux" && runtime.GOARCH == "amd64" && !raceEnabled && os.Getenv("GORACTOR_FFI_LEAF") != "off"
+}
+
+// TestLeaf_Calls: functions bound WithLeaf return the same results as
+// ordinary ones, through Fn and Bind, without allocating, and are leaf
+// calls exactly when the process allows them (under -race they fall back
+// to the ordinary path).
+func TestLeaf_Calls(t *testing.T) {
+	l := fixture(t)
+	if ffi.LeafCalls() != leafExpected() {
+		t.Fatalf("LeafCalls() = %v, want %v", ffi.LeafCalls(), leafExpected())
+	}
+	f, err := l.FuncString("add", "func(int32, int32) int32", ffi.WithLeaf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Leaf() != leafExpected() {
+		t.Errorf("Func.Leaf() = %v, want %v", f.Leaf(), leafExpected())
+	}
+	add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hyp, err := ffi.Fn2[float64, float64, float64](l, "hypot2", ffi.WithLeaf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	noop, err := ffi.Fn0[ffi.Void](l, "noop", ffi.WithLeaf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bAdd func(int32, int32) int32
+	if err := l.Bind(&bAdd, "add", ffi.WithLeaf()); err != nil {
+		t.Fatal(err)
+	}
+	for i := int32(-3); i < 3; i++ {
+		if r, err := add(i, 40); err != nil || r != i+40 {
+			t.Errorf("leaf add(%d, 40) = %d, %v", i, r, err)
+		}
+		if r := bAdd(i, 2); r != i+2 {
+			t.Errorf("bound leaf add(%d, 2) = %d", i, r)
+		}
+	}
+	if r, err := hyp(3, 4); err != nil || r != 25 {
+		t.Errorf("leaf hypot2(3, 4) = %g, %v", r, err)
+	}
+	if _, err := noop(); err != nil {
+		t.Errorf("leaf noop: %v", err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = add(1, 2); _, _ = hyp(1, 2); _, _ = noop(); _ = bAdd(1, 2) }); n != 0 {
+		t.Errorf("leaf calls allocate: %v per run", n)
+	}
+	// A leaf call from a goroutine whose stack grows between calls (the
+	// frame is on it) and from many goroutines at once.
+	done := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			var deep func(n int) int32
+			deep = func(n int) int32 {
+				var pad [256]byte
+				if n == 0 {
+					r, _ := add(int32(g), int32(pad[0]))
+					return r
+				}
+				return deep(n-1) + int32(pad[n%256])
+			}
+			for i := range 200 {
+				if r := deep(i % 40); r != int32(g) {
+					done <- fmt.Errorf("goroutine %d: deep leaf add = %d", g, r)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestLeaf_ScalarOnly: WithLeaf on a signature with a string, a slice or a
+// struct, or a variadic one, is refused when binding.
+func TestLeaf_ScalarOnly(t *testing.T) {
+	l := fixture(t)
+	for _, c := range []struct{ sym, sig string }{
+		{"my_strlen", "func(string) uint64"},
+		{"my_strlen", "func([]byte) uint64"},
+		{"point_add", "func(struct{X, Y int32}, struct{X, Y int32}) struct{X, Y int32}"},
+		{"null_str", "func() string"},
+	} {
+		_, err := l.FuncString(c.sym, c.sig, ffi.WithLeaf())
+		var se *ffi.SignatureError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), "leaf") {
+			t.Errorf("%s %s WithLeaf: %v, want a *SignatureError about leaf functions", c.sym, c.sig, err)
+		}
+	}
+	if _, err := ffi.Fn1[string, uint64](l, "my_strlen", ffi.WithLeaf()); err == nil {
+		t.Error("Fn1[string] WithLeaf bound")
+	}
+}
+
+// TestLeaf_CloseHammer: many closes against many leaf calls (and ordinary
+// ones on the same library): Close stops the world once, so no leaf call
+// runs after the unload began.
+func TestLeaf_CloseHammer(t *testing.T) {
+	rounds := 60
+	if testing.Short() {
+		rounds = 15
+	}
+	hammerClose(t, unloadWatch(t), rounds, map[string]addBinder{
+		"leaf": func(l *ffi.Library) (func(a, b int32) (int32, error), error) {
+			return ffi.Fn2[int32, int32, int32](l, "watched_add", ffi.WithLeaf())
+		},
+		"leaf-bind": func(l *ffi.Library) (func(a, b int32) (int32, error), error) {
+			var add func(a, b int32) (int32, error)
+			return add, l.Bind(&add, "watched_add", ffi.WithLeaf())
+		},
+		"typed": bindTyped,
+	})
+}
+
+// TestLeaf_EnvironmentSwitch: with GORACTOR_FFI_LEAF=off a child process
+// binds WithLeaf and gets ordinary calls.
+func TestLeaf_EnvironmentSwitch(t *testing.T) {
+	if fixturePath == "" {
+		t.Skip("no C compiler")
+	}
+	out := runLeafHelper(t, "switch", fixturePath, "GORACTOR_FFI_LEAF=off")
+	if !strings.Contains(out, "leaf=false sum=42") {
+		t.Errorf("child with GORACTOR_FFI_LEAF=off: %q, want leaf=false sum=42", out)
+	}
+}
+
+// TestLeaf_CrashReport: a C fault inside a leaf call ends the process with
+// Go's crash report (signal, PC, goroutine traces), in a child process.
+func TestLeaf_CrashReport(t *testing.T) {
+	if !leafExpected() {
+		t.Skip("leaf calls are off in this process (race detector or platform): the crash would take the ordinary path")
+	}
+	p := filepath.Join(t.TempDir(), "libleafcrash.so")
+	if err := cbuild.SharedLib(p, []string{"testdata/leafcrash.c"}); err != nil {
+		if errors.Is(err, cbuild.ErrNoCompiler) {
+			t.Skip("no C compiler")
+		}
+		t.Fatal(err)
+	}
+	out := runLeafHelper(t, "crash", p, "")
+	for _, want := range []string{"SIGSEGV", "PC=", "goroutine "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("crash report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "leaf call returned") {
+		t.Errorf("the faulting leaf call returned:\n%s", out)
+	}
+}
+
+// runLeafHelper runs TestLeafHelper in a child process of this test binary
+// and returns its combined output.
+func runLeafHelper(t *testing.T, mode, lib, env string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestLeafHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "GORACTOR_LEAF_HELPER="+mode, "GORACTOR_LEAF_LIB="+lib)
+	if env != "" {
+		cmd.Env = append(cmd.Env, env)
+	}
+	out, _ := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("helper %s timed out:\n%s", mode, out)
+	}
+	return string(out)
+}
+
+// TestLeafHelper is the child of runLeafHelper; it does nothing in a normal
+// test run.
+func TestLeafHelper(t *testing.T) {
+	mode := os.Getenv("GORACTOR_LEAF_HELPER")
+	if mode == "" {
+		return
+	}
+	l, err := ffi.Open(os.Getenv("GORACTOR_LEAF_LIB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch mode {
+	case "switch":
+		add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := add(40, 2)
+		fmt.Printf("leaf=%v sum=%d err=%v\n", ffi.LeafCalls(), r, err)
+	case "crash":
+		deref, err := ffi.Fn1[unsafe.Pointer, int32](l, "leaf_deref", ffi.WithLeaf())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := deref(nil)
+		fmt.Println("leaf call returned", r)
+	}
+}
