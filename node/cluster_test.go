@@ -202,6 +202,8 @@ func TestExactlyOnceUnderKills(t *testing.T) {
 			}
 			var mu sync.Mutex
 			var wg sync.WaitGroup
+			first := make(chan struct{}) // closed when a request completed
+			var firstOnce sync.Once
 			for w := range workers {
 				wg.Add(1)
 				go func() {
@@ -223,10 +225,18 @@ func TestExactlyOnceUnderKills(t *testing.T) {
 						}
 						completed = append(completed, id)
 						mu.Unlock()
+						firstOnce.Do(func() { close(first) })
 					}
 				}()
 			}
-			time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+			// Kill at a random moment after the work has started: on a
+			// loaded machine the first answer can take longer than the
+			// random delay.
+			select {
+			case <-first:
+			case <-ctx.Done():
+			}
+			time.Sleep(time.Duration(rand.IntN(250)) * time.Millisecond)
 			p.kill()
 			wg.Wait()
 			return nil

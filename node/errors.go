@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/safety"
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -104,6 +106,17 @@ var sentinels = []struct {
 	{"node.ErrUnknownKind", ErrUnknownKind},
 	{"node.ErrDecode", ErrDecode},
 	{"node.ErrUnknownType", ErrUnknownType},
+	// Native calls made on another node (package host).
+	{"safety.ErrNotParallelSafe", safety.ErrNotParallelSafe},
+	{"safety.ErrWrongThread", safety.ErrWrongThread},
+	{"safety.ErrWouldDeadlock", safety.ErrWouldDeadlock},
+	{"safety.ErrNoMainActor", safety.ErrNoMainActor},
+	{"ffi.ErrLoad", ffi.ErrLoad},
+	{"ffi.ErrUnsupportedSignature", ffi.ErrUnsupportedSignature},
+	{"ffi.ErrClosed", ffi.ErrClosed},
+	{"ffi.ErrNull", ffi.ErrNull},
+	{"ffi.ErrNullFunction", ffi.ErrNullFunction},
+	{"ffi.ErrBadArgument", ffi.ErrBadArgument},
 }
 
 var sentinelByName = func() map[string]error {
@@ -113,6 +126,10 @@ var sentinelByName = func() map[string]error {
 	}
 	return m
 }()
+
+// ErrorOf turns err into an *Error, as errors cross a node: a value to
+// carry in a message field of type *Error. It returns nil for nil.
+func ErrorOf(err error) *Error { return wireError(err) }
 
 // wireError turns err into an *Error for the wire. A *actor.RemoteError
 // keeps its actor's name.

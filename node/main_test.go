@@ -13,6 +13,7 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/internal/selfexec"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 // peerEnv makes the test binary a peer node: protoactor-go remote keeps
@@ -61,15 +62,7 @@ func TestMain(m *testing.M) {
 		code = 1
 	}
 	if code == 0 {
-		if err := goleak.Find(
-			goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
-			// grpc connection teardown that ends on its own after Close.
-			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run"),
-			goleak.IgnoreAnyFunction("google.golang.org/grpc.(*addrConn).resetTransport"),
-			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*http2Client).keepalive"),
-			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.newHTTP2Client.func6"),
-			goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*controlBuffer).get"),
-		); err != nil {
+		if err := goleak.Find(testlib.NodeLeakIgnores()...); err != nil {
 			fmt.Fprintln(os.Stderr, "node test: goroutines leaked:", err)
 			code = 1
 		}

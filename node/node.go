@@ -651,6 +651,13 @@ func (n *Node) detector() {
 	}
 }
 
+// Down declares the node at addr down, as a broken connection does: every
+// request, Spawn and Value/Join waiting on it fails with a *NodeDownError
+// giving reason, and the failure detector stops pinging it. Package host
+// calls it when a host process has died, so that nothing tries to reach
+// its address again.
+func (n *Node) Down(addr, reason string) { n.peerDown(addr, reason) }
+
 // peerDown fails everything waiting on the node at addr.
 func (n *Node) peerDown(addr, reason string) {
 	err := &NodeDownError{Addr: addr, Reason: reason}

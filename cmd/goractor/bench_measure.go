@@ -91,7 +91,8 @@ func measurements() []measurement {
 	)
 	ms = append(ms, gateMeasurements()...)
 	ms = append(ms, sendMeasurements()...)
-	return append(ms, remoteMeasurements()...)
+	ms = append(ms, remoteMeasurements()...)
+	return append(ms, hostMeasurements()...)
 }
 
 func ratios() []ratio {
@@ -104,7 +105,7 @@ func ratios() []ratio {
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
 		{"goractor.ratio.concurrent8_vs_single", figConcurrent8, figSleepSingle},
 		{"goractor.ratio.async_vs_c_threads", figAsyncInflight128, figAsyncCThreads},
-	}, slices.Concat(gateRatios(), sendRatios(), callbackCgoRatios(), remoteRatios(), callRatios())...)
+	}, slices.Concat(gateRatios(), sendRatios(), callbackCgoRatios(), remoteRatios(), callRatios(), hostRatios())...)
 }
 
 // fixture is the bench library, opened through ffi, with the typed

@@ -119,6 +119,7 @@ func closeBenchCluster() {
 	if cb == nil {
 		return
 	}
+	closeBenchHosts(cb) // their connections end before the node shuts down
 	close(cb.quit)
 	<-cb.ran
 	_ = cb.peerProc.Stop(20 * time.Second)
@@ -129,7 +130,7 @@ func startCluster() (*clusterBench, error) {
 	if err != nil {
 		return nil, err
 	}
-	cb := &clusterBench{peerProc: peer, peer: peer.Addr, quit: make(chan struct{}), ran: make(chan struct{})}
+	cb := &clusterBench{peerProc: peer, peer: peer.Addr, quit: make(chan struct{}), ran: make(chan struct{}), do: make(chan func(*actor.Context))}
 	ready := make(chan error, 1)
 	go func() {
 		defer close(cb.ran)
@@ -142,8 +143,14 @@ func startCluster() (*clusterBench, error) {
 			cb.n = n
 			cb.ps, _ = cx.Self().Proto()
 			ready <- nil
-			<-cb.quit
-			return n.Close()
+			for {
+				select {
+				case f := <-cb.do:
+					f(cx)
+				case <-cb.quit:
+					return n.Close()
+				}
+			}
 		})
 	}()
 	if err := <-ready; err != nil {
@@ -169,8 +176,9 @@ type clusterBench struct {
 	peerProc *selfexec.Child
 	echo     *actor.Ref
 	raw      *proto.PID
-	quit     chan struct{} // closed to end the node's system
-	ran      chan struct{} // closed when it has ended
+	do       chan func(*actor.Context) // functions the node's main actor runs
+	quit     chan struct{}             // closed to end the node's system
+	ran      chan struct{}             // closed when it has ended
 }
 
 func (cb *clusterBench) goractorRequest(ctx context.Context, i int) error {

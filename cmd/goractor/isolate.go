@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/host"
 	"github.com/goractor/goractor/safety/safetytest"
 )
 
@@ -26,10 +26,6 @@ import (
 // childEnv marks a child: the test binary's TestMain runs the command line
 // instead of the tests when it is set (the goractor binary ignores it).
 const childEnv = "GORACTOR_CHECK_CHILD"
-
-// signalInStderr finds the Go runtime's report of a fatal signal: "[signal
-// SIGSEGV: segmentation violation code=… addr=0x0 pc=…]" or "SIGABRT: abort".
-var signalInStderr = regexp.MustCompile(`(?m)\bsignal (SIG[A-Z0-9]+)[^\]\n]*|^(SIG[A-Z0-9]+): .*$`)
 
 // childCommand is this binary re-executed as a child with args: it dies
 // with its parent and is killed when ctx ends.
@@ -110,10 +106,16 @@ func checkIsolated(manifest, function string, declared extension.Safety, cf chec
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return crashed("crashed: " + extension.SignalName(ws.Signal()) + ": " + tail)
 	}
-	if m := signalInStderr.FindStringSubmatch(stderr.String()); m != nil {
+	if sig, sym, _, line := host.ParseCrashReport(stderr.String()); sig != "" {
 		// The Go runtime turns a fault in native code into "signal
-		// SIGSEGV: segmentation violation …" and exit status 2.
-		return crashed("crashed: " + m[1] + m[2] + " (" + strings.TrimSpace(m[0]) + ")")
+		// SIGSEGV: segmentation violation …" and exit status 2; goractor's
+		// native-crash line, when there is one, names the symbol. Hosts
+		// read crash reports with the same parser.
+		reason := "crashed: " + sig
+		if sym != "" {
+			reason += " in " + sym
+		}
+		return crashed(reason + " (" + line + ")")
 	}
 	return nil, fmt.Errorf("child exited with status %d: %s", cmd.ProcessState.ExitCode(), tail)
 }

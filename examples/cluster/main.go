@@ -85,15 +85,7 @@ func main() {
 
 // workerMain runs a worker node until its stdin closes (the parent ended).
 func workerMain() int {
-	err := actor.Run(func(cx *actor.Context) error {
-		n, err := node.Start(cx)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("ADDR %s\n", n.Addr())
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		return n.Close()
-	})
+	err := actor.Run(func(cx *actor.Context) error { return node.ServeChild(cx) })
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cluster worker:", err)
 		return 1

@@ -64,6 +64,7 @@ var imports = map[string]string{
 	"zlib":       "github.com/goractor/goractor/extension/zlib",
 	"sqlite3":    "github.com/goractor/goractor/extension/sqlite3",
 	"node":       "github.com/goractor/goractor/node",
+	"host":       "github.com/goractor/goractor/host",
 	"context":    "context",
 	"errors":     "errors",
 	"fmt":        "fmt",

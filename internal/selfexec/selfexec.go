@@ -38,6 +38,21 @@ type Child struct {
 // of its stdout goes to onLine (which may be nil), on another goroutine;
 // its stderr is this process's.
 func Start(env string, onLine func(string), timeout time.Duration) (*Child, error) {
+	return StartWith(Options{Env: []string{env}, OnLine: onLine, Timeout: timeout})
+}
+
+// Options configure StartWith.
+type Options struct {
+	Env     []string      // "NAME=value" entries added to the environment
+	OnLine  func(string)  // every stdout line but the ADDR one; may be nil
+	Stderr  io.Writer     // the child's stderr; nil for this process's
+	Timeout time.Duration // how long to wait for the ADDR line
+}
+
+// StartWith is Start with every option: it runs this program's binary and
+// waits up to o.Timeout for its ADDR line.
+func StartWith(o Options) (*Child, error) {
+	env, onLine, timeout := o.Env, o.OnLine, o.Timeout
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("selfexec: %w", err)
@@ -45,8 +60,11 @@ func Start(env string, onLine func(string), timeout time.Duration) (*Child, erro
 	// -test.run=^$ keeps a test binary from running tests should the
 	// child's role not take over in TestMain; programs ignore it.
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), env)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
+	if o.Stderr != nil {
+		cmd.Stderr = o.Stderr
+	}
 	setPdeathsig(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -101,6 +119,16 @@ func Start(env string, onLine func(string), timeout time.Duration) (*Child, erro
 
 // Pid returns the child's process id.
 func (c *Child) Pid() int { return c.cmd.Process.Pid }
+
+// State returns the child's exit state once Done is closed (nil before).
+func (c *Child) State() *os.ProcessState {
+	select {
+	case <-c.done:
+		return c.cmd.ProcessState
+	default:
+		return nil
+	}
+}
 
 // Done is closed once the child has exited and been waited for.
 func (c *Child) Done() <-chan struct{} { return c.done }

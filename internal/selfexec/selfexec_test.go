@@ -3,7 +3,6 @@
 package selfexec
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 const roleEnv = "GORACTOR_SELFEXEC_TEST_ROLE"
@@ -96,27 +97,11 @@ func TestChildDiesWithParent(t *testing.T) {
 	// The grandchild was reparented when its parent died; it is gone once
 	// /proc/PID is gone or shows a zombie.
 	for i := 0; i < 500; i++ { // 10 s at most
-		if !alive(leaf) {
+		if !testlib.Alive(leaf) {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	_ = syscall.Kill(leaf, syscall.SIGKILL) // ours: we started it through parent
 	t.Fatalf("grandchild %d still alive 10 s after its parent was killed", leaf)
-}
-
-func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if errors.Is(err, os.ErrNotExist) {
-		return false
-	}
-	if err != nil {
-		return true
-	}
-	// Field 3, after the parenthesised command name, is the state.
-	s := string(b)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && len(s) > i+2 {
-		return s[i+2] != 'Z' && s[i+2] != 'X'
-	}
-	return true
 }
