@@ -3,6 +3,7 @@ package extension
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -40,8 +41,13 @@ func TestBindFirstPhase_DirectRoutesDoNotAllocate(t *testing.T) {
 				if got, err := idErr(8); got != 8 || err != nil {
 					t.Errorf("idErr(8) = %d, %v", got, err)
 				}
-				if n := testing.AllocsPerRun(200, func() { id(1); _, _ = idErr(2) }); n != 0 {
-					t.Errorf("%v allocations per direct call pair; want 0", n)
+				// ffi's allocation-free call path (the register
+				// trampoline) exists on amd64 only; elsewhere the ordinary
+				// purego path allocates whatever the gate does.
+				if runtime.GOARCH == "amd64" {
+					if n := testing.AllocsPerRun(200, func() { id(1); _, _ = idErr(2) }); n != 0 {
+						t.Errorf("%v allocations per direct call pair; want 0", n)
+					}
 				}
 			})
 			w := startActor(t, "w", false)

@@ -121,7 +121,7 @@ func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOp
 		if why := leafSig(sig); why != "" {
 			return nil, &SignatureError{Signature: sig.text, Param: ParamWhole, Reason: why}
 		}
-		if f.leaf = leafOn && cfg.gate == nil && !cfg.errno; f.leaf && l != nil {
+		if f.leaf = leafOn && sig.plan.fast && cfg.gate == nil && !cfg.errno; f.leaf && l != nil {
 			l.leaf.Store(true) // before the first call: see Library.leaf
 		}
 	}

@@ -1,6 +1,7 @@
 package ffi
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"unsafe"
@@ -36,14 +37,20 @@ func LeafCalls() bool { return leafOn }
 // leafSig reports why sig cannot be bound as a leaf function ("" when it
 // can): scalar arguments and result only, no variadic part.
 func leafSig(sig *Signature) string {
+	// The rule is the same on every platform (a binding that works on one
+	// must not fail on another): it does not depend on whether this
+	// platform has the register trampoline, only on the signature.
 	p := &sig.plan
-	if sig.Variadic || !p.fast || p.variadic.c != cNone {
+	if sig.Variadic || p.variadic.c != cNone {
 		return "a leaf function takes a fixed list of scalar arguments"
 	}
 	for i := range p.params {
-		if !p.params[i].c.scalar() || p.params[i].slot < 0 {
+		if !p.params[i].c.scalar() {
 			return "a leaf function takes scalar arguments only (integers, floats, bool, pointers)"
 		}
+	}
+	if p.nint > numIntRegs || p.nflt > numFloatRegs {
+		return fmt.Sprintf("a leaf function takes at most %d integer and %d float arguments (they travel in registers)", numIntRegs, numFloatRegs)
 	}
 	if p.res.c != cNone && !p.res.c.scalar() {
 		return "a leaf function returns a scalar or nothing"
