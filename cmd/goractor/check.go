@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/goractor/goractor/extension"
-	"github.com/goractor/goractor/safety/safetytest"
+	"github.com/goractor/goractor/safety/conformance"
 )
 
 func init() {
@@ -79,7 +79,7 @@ func (a *checkFuncJSON) add(r checkFuncJSON) {
 	a.HitRate = float64(a.ViolationRuns) / float64(a.Runs)
 }
 
-func funcJSON(fr safetytest.FunctionReport) checkFuncJSON {
+func funcJSON(fr conformance.FunctionReport) checkFuncJSON {
 	return checkFuncJSON{
 		Name: fr.Name, DeclaredParallelSafe: fr.Declared.IsParallelSafe(), Declared: fr.Declared.String(),
 		Verdict: fr.Verdict.String(), Calls: fr.Calls, Mismatches: fr.Mismatches, Refused: fr.Refused,
@@ -100,7 +100,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var cf checkFlags
 	fs.IntVar(&cf.actors, "actors", 0, "actors calling at once (default and minimum 2×GOMAXPROCS, at least 4)")
-	fs.IntVar(&cf.calls, "calls", safetytest.DefaultCalls, "calls per actor per function")
+	fs.IntVar(&cf.calls, "calls", conformance.DefaultCalls, "calls per actor per function")
 	fs.IntVar(&cf.count, "count", 1, "repeat the run N times and report per-function hit rates")
 	fs.BoolVar(&cf.isolate, "isolate", false, "check each function in its own child process, so a crash is a verdict")
 	fs.DurationVar(&cf.timeout, "timeout", 5*time.Minute, "with --isolate: the longest one function's child may run; also bounds each fresh-process draw")
@@ -130,9 +130,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "goractor check: %s: %v\n", path, err)
 		return exitBad
 	}
-	subj := safetytest.FromManifest(m)
+	subj := conformance.FromManifest(m)
 	if cf.function != "" {
-		var only []safetytest.Function
+		var only []conformance.Function
 		for _, fn := range subj.Functions {
 			if fn.Name == cf.function {
 				only = append(only, fn)
@@ -165,8 +165,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			}
 			continue
 		}
-		rep, err := safetytest.Check(subj, safetytest.WithActors(cf.actors), safetytest.WithCalls(cf.calls),
-			safetytest.WithFreshProcess(freshRunner(path, cf)))
+		rep, err := conformance.Check(subj, conformance.WithActors(cf.actors), conformance.WithCalls(cf.calls),
+			conformance.WithFreshProcess(freshRunner(path, cf)))
 		if err != nil {
 			fmt.Fprintf(stderr, "goractor check: %s: %v\n", path, err)
 			return exitBad
@@ -221,12 +221,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 // runDraw is the child freshRunner starts: one draw, in this fresh process.
-func runDraw(subj safetytest.Subject, path string, cf checkFlags, stdout, stderr io.Writer) int {
+func runDraw(subj conformance.Subject, path string, cf checkFlags, stdout, stderr io.Writer) int {
 	if (cf.draw != "serial" && cf.draw != "parallel") || cf.function == "" {
 		fmt.Fprintf(stderr, "goractor check: --draw %q: want serial or parallel, with --function\n", cf.draw)
 		return exitBad
 	}
-	values, err := safetytest.Draw(subj, cf.function, cf.draw == "parallel", cf.calls, safetytest.WithActors(cf.actors))
+	values, err := conformance.Draw(subj, cf.function, cf.draw == "parallel", cf.calls, conformance.WithActors(cf.actors))
 	if err != nil {
 		fmt.Fprintf(stderr, "goractor check: %s: %v\n", path, err)
 		return exitBad

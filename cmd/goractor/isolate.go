@@ -14,7 +14,7 @@ import (
 
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/host"
-	"github.com/goractor/goractor/safety/safetytest"
+	"github.com/goractor/goractor/safety/conformance"
 )
 
 // The --isolate mechanism, all of it: goractor check re-executes its own
@@ -42,9 +42,9 @@ func childCommand(ctx context.Context, args ...string) (*exec.Cmd, error) {
 
 // freshRunner draws a stateful function's results in a fresh child
 // ("check --draw serial|parallel --function NAME"), for the exact
-// judgement of safetytest.WithFreshProcess. It is the same child mechanism
+// judgement of conformance.WithFreshProcess. It is the same child mechanism
 // as --isolate.
-func freshRunner(manifest string, cf checkFlags) safetytest.FreshRunner {
+func freshRunner(manifest string, cf checkFlags) conformance.FreshRunner {
 	return func(function string, parallel bool, calls int) ([]string, error) {
 		mode := "serial"
 		if parallel {

@@ -1,7 +1,15 @@
-// Package safetytest is the conformance suite for goractor extensions: it
-// tests an extension's parallel-safety declaration against what the native
-// code really does, the way testing/slogtest tests a slog.Handler and
-// x/net/nettest tests a net.Conn.
+// Package safetytest is the conformance suite for goractor extensions, for
+// `go test`: it tests an extension's parallel-safety declaration against what
+// the native code really does, the way testing/slogtest tests a slog.Handler
+// and x/net/nettest tests a net.Conn.
+//
+// It is a thin adapter: the suite itself (the phases, the rules, the
+// judgements, the Subject and Report types) is package
+// safety/conformance, which does not import "testing" and is what `goractor
+// check` runs. This package runs it and reports through *testing.T. Its types
+// are aliases of conformance's, so a Subject or Report is the same value in
+// both; see package conformance for what each rule checks and how a
+// stateful function is judged.
 //
 // An extension author lists some functions with inputs and calls [Run] from a
 // test (or [TestExtension], which returns the violations joined, or [Check],
@@ -16,39 +24,10 @@
 //		})
 //	}
 //
-// The suite starts an actor system and checks, each rule as a subtest that
-// names the rule and the line where it is written:
-//
-//   - functions declared parallel-safe, called concurrently from N actors on N
-//     threads (N ≥ 2×GOMAXPROCS), return what they return in a serial run with
-//     the same inputs. This catches static buffers and shared native state
-//     that the Go race detector cannot see, since it does not instrument C;
-//   - functions that are not parallel-safe fail with *safety.UnsafeError from
-//     non-main actors, never running, and work from the main actor;
-//   - the OnMain and Serialize policies behave as declared;
-//   - thread-affine functions always run on one thread.
-//
-// Every function first runs once with each input (a warm-up round, so lazy
-// initialisation is done before the reference), then twice serially; the two
-// serial runs must agree to be a reference. A function whose serial results
-// differ (drand48, tmpnam, random) is stateful: it is a violation when a
-// returned pointer's content changes between the return and a late re-read;
-// otherwise, given [WithFreshProcess], it is judged exactly by [Draw]s in
-// fresh processes (a parallel draw must return a serial draw's results, each
-// once), and else by distribution (a violation when its parallel results
-// repeat more than a serial run as long does; inconclusive when its serial
-// results also repeat). The reason names the judgement used. [RunInActors] runs an extension's own tests in N actors at once
-// (Ruby's RUBY_TESTS_WITH_RACTORS).
-//
-// For a function declared parallel-safe with no gate around it, every
-// pointer result (a string, or a [Layout] given in Function.Result) is read
-// at once and again 20µs after the call: a static buffer (l64a, asctime,
-// gmtime) has been overwritten by another actor by then, so such a function
-// fails every run. A thread-local buffer is not overwritten and passes.
-// Arguments may be NULL (nil), fresh copies, [Buffer], [Out], [PtrTo]; a
-// function may be a call sequence ([Step], with [StepResult] and [StepArg])
-// run as one unit per actor (strtok then strtok(NULL, …)). [FromManifest]
-// builds a Subject from an extension.Manifest, as goractor check does.
+// Run reports each rule of the suite (conformance.Rules) as a subtest that
+// names the rule and the line where it is written, failing with that rule's
+// violations. [RunInActors] runs an extension's own tests in N actors at
+// once (Ruby's RUBY_TESTS_WITH_RACTORS), each with its own testing.TB.
 //
 // The suite has no false positives and possible false negatives: a race that
 // does not happen during the run is not seen. Run it under the race detector,
@@ -59,22 +38,25 @@
 //
 // # Isolation
 //
-// Results travel from the calling actors back to the main actor through the
-// isolation gate, as plain data. Inputs are shared read-only.
+// As package conformance: results travel from the calling actors back to the
+// main actor through the send gate, as plain data. RunInActors shares t
+// between its actors (testing.T's methods are safe for concurrent use).
 //
 // # Threads
 //
-// Check, Run and TestExtension start their own actor system (actor.Run) and
-// must not be called from inside one. Each calling actor owns an OS thread.
+// Check, Run, TestExtension and RunInActors start their own actor system
+// (actor.Run) and must not be called from inside one. Each calling actor owns
+// an OS thread.
 //
 // # Cleanup
 //
 // The extension is loaded for the run and closed at its end; every actor has
-// stopped when Check returns.
+// stopped when Check, Run, TestExtension or RunInActors returns.
 //
 // # Errors
 //
 // Check returns an error only when it cannot run (wrapping [ErrSetup], or the
 // extension's load error); what it observed, violations included, is in the
-// [Report]. Each violation is a *[Violation].
+// [Report]. Each violation is a *[Violation]. Run fails the test with
+// t.Fatal on a setup error and with t.Error for each violation.
 package safetytest

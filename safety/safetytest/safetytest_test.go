@@ -120,8 +120,8 @@ func TestStaticBufferWronglyDeclaredFails(t *testing.T) {
 	if !errors.As(err, &v) {
 		t.Fatalf("TestExtension on a static-buffer function declared parallel-safe = %v; want a *Violation", err)
 	}
-	if v.Function != "fmt_num" || v.Case != "ParallelCalls" || !strings.Contains(v.Source, "cases.go:") {
-		t.Errorf("violation = %+v; want function fmt_num, case ParallelCalls, a source line in cases.go", v)
+	if v.Function != "fmt_num" || v.Case != "ParallelCalls" || !strings.Contains(v.Source, "rules.go:") {
+		t.Errorf("violation = %+v; want function fmt_num, case ParallelCalls, a source line in rules.go", v)
 	}
 	t.Logf("found: %v", err)
 	for _, f := range rep.Functions {

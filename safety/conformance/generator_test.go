@@ -1,22 +1,22 @@
-package safetytest_test
+package conformance_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/goractor/goractor/safety/safetytest"
+	"github.com/goractor/goractor/safety/conformance"
 )
 
 // Without a way to a fresh process, a stateful function is judged by its
 // distribution in this process, and the reason says so.
 func TestStatefulFallback(t *testing.T) {
-	rep, err := safetytest.Check(libcSubject([]safetytest.Function{
+	rep, err := conformance.Check(libcSubject([]conformance.Function{
 		{Name: "random", Signature: "func() int64", Inputs: [][]any{{}}},
-	}), safetytest.WithCalls(20))
+	}), conformance.WithCalls(20))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := rep.Functions[0]; r.Verdict != safetytest.VerdictOK || !strings.Contains(r.Reason, "distributions were compared") {
+	if r := rep.Functions[0]; r.Verdict != conformance.VerdictOK || !strings.Contains(r.Reason, "distributions were compared") {
 		t.Errorf("random = %+v; want ok by the distribution judgement", r)
 	}
 }
@@ -33,18 +33,18 @@ func TestStatefulFallback(t *testing.T) {
 // a parallel draw and two serial draws of its own.
 func TestUnlockedGeneratorAlone(t *testing.T) {
 	sigs := map[string]string{"lrand48": "func() int64", "drand48": "func() float64", "random": "func() int64"}
-	rep, err := safetytest.Check(libcSubject([]safetytest.Function{
+	rep, err := conformance.Check(libcSubject([]conformance.Function{
 		{Name: "lrand48", Signature: sigs["lrand48"], Inputs: [][]any{{}}},
 		{Name: "drand48", Signature: sigs["drand48"], Inputs: [][]any{{}}},
 		{Name: "random", Signature: sigs["random"], Inputs: [][]any{{}}},
-	}), safetytest.WithCalls(20), safetytest.WithFreshProcess(selfExec(sigs)))
+	}), conformance.WithCalls(20), conformance.WithFreshProcess(selfExec(sigs)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range rep.Functions {
-		want, text := safetytest.VerdictViolation, f.Example
+		want, text := conformance.VerdictViolation, f.Example
 		if f.Name == "random" {
-			want, text = safetytest.VerdictOK, f.Reason
+			want, text = conformance.VerdictOK, f.Reason
 		}
 		if f.Verdict != want || !strings.Contains(text, "fresh-process judgement") {
 			t.Errorf("%s = %+v; want %v by the fresh-process judgement", f.Name, f, want)

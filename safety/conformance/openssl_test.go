@@ -1,4 +1,4 @@
-package safetytest_test
+package conformance_test
 
 import (
 	"os"
@@ -7,38 +7,38 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/extension"
-	"github.com/goractor/goractor/safety/safetytest"
+	"github.com/goractor/goractor/safety/conformance"
 )
 
 // OpenSSL error codes, ERR_PACK(lib, 0, reason): BN, RSA, EVP, PEM.
 var errCodes = [][]any{{uint64(3 << 23)}, {uint64(4 << 23)}, {uint64(6 << 23)}, {uint64(9<<23 | 108)}}
 
-func opensslFunctions(order string) []safetytest.Function {
-	lib := safetytest.Function{Name: "ERR_lib_error_string", Signature: "func(uint64) string", Inputs: errCodes}
+func opensslFunctions(order string) []conformance.Function {
+	lib := conformance.Function{Name: "ERR_lib_error_string", Signature: "func(uint64) string", Inputs: errCodes}
 	// OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) loads the
 	// error strings ERR_lib_error_string returns (NULL until then).
-	load := safetytest.Function{Name: "OPENSSL_init_crypto", Signature: "func(uint64, unsafe.Pointer) int32", Inputs: [][]any{{uint64(2), nil}}}
-	withBuf := safetytest.Function{Name: "ERR_error_string_n", Signature: "func(uint64, unsafe.Pointer, uint64)", Inputs: [][]any{
-		{errCodes[0][0], safetytest.Out(safetytest.Layout{Size: 64}), uint64(64)},
-		{errCodes[3][0], safetytest.Out(safetytest.Layout{Size: 64}), uint64(64)},
+	load := conformance.Function{Name: "OPENSSL_init_crypto", Signature: "func(uint64, unsafe.Pointer) int32", Inputs: [][]any{{uint64(2), nil}}}
+	withBuf := conformance.Function{Name: "ERR_error_string_n", Signature: "func(uint64, unsafe.Pointer, uint64)", Inputs: [][]any{
+		{errCodes[0][0], conformance.Out(conformance.Layout{Size: 64}), uint64(64)},
+		{errCodes[3][0], conformance.Out(conformance.Layout{Size: 64}), uint64(64)},
 	}}
-	static := safetytest.Function{Name: "ERR_error_string", Signature: "func(uint64, unsafe.Pointer) string", Inputs: [][]any{
+	static := conformance.Function{Name: "ERR_error_string", Signature: "func(uint64, unsafe.Pointer) string", Inputs: [][]any{
 		{errCodes[0][0], nil}, {errCodes[1][0], nil}, {errCodes[2][0], nil}, {errCodes[3][0], nil},
 	}}
 	if order == "lib-first" {
-		return []safetytest.Function{lib, withBuf, static, load}
+		return []conformance.Function{lib, withBuf, static, load}
 	}
-	return []safetytest.Function{load, static, withBuf, lib}
+	return []conformance.Function{load, static, withBuf, lib}
 }
 
 // TestOpenSSLChild runs one order of the OpenSSL subject in a fresh process
 // (for TestOpenSSLLazyInit) and prints "name verdict" lines.
 func TestOpenSSLChild(t *testing.T) {
-	order := os.Getenv("SAFETYTEST_OPENSSL_ORDER")
+	order := os.Getenv("CONFORMANCE_OPENSSL_ORDER")
 	if order == "" {
 		return // only TestOpenSSLLazyInit runs it, in a fresh process
 	}
-	rep, err := safetytest.Check(safetytest.Subject{Declaration: &extension.Declaration{
+	rep, err := conformance.Check(conformance.Subject{Declaration: &extension.Declaration{
 		Name: "libcrypto", Libraries: []string{"libcrypto.so.3"}, Safety: extension.ParallelSafe,
 	}, Functions: opensslFunctions(order)})
 	if err != nil {
@@ -58,7 +58,7 @@ func TestOpenSSLLazyInit(t *testing.T) {
 	for _, order := range []string{"lib-first", "static-first"} {
 		t.Run(order, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestOpenSSLChild$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), "SAFETYTEST_OPENSSL_ORDER="+order)
+			cmd.Env = append(os.Environ(), "CONFORMANCE_OPENSSL_ORDER="+order)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("child: %v\n%s", err, out)

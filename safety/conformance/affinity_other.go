@@ -1,6 +1,6 @@
 //go:build !linux
 
-package safetytest
+package conformance
 
 // pinThread does nothing off Linux (see affinity_linux.go).
 func pinThread(int) (restore func()) { return func() {} }

@@ -1,4 +1,4 @@
-package safetytest
+package conformance
 
 import "golang.org/x/sys/unix"
 
