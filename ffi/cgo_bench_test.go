@@ -5,7 +5,7 @@ package ffi_test
 import (
 	"testing"
 
-	"github.com/goractor/goractor/ffi/internal/cgobase"
+	"github.com/goractor/goractor/internal/benchfix"
 )
 
 func cgoBaselines() map[string]func(b *testing.B) {
@@ -14,31 +14,31 @@ func cgoBaselines() map[string]func(b *testing.B) {
 		"add": func(b *testing.B) {
 			s := int32(0)
 			for i := 0; i < b.N; i++ {
-				s += cgobase.Add(int32(i), 1)
+				s += benchfix.CgoAdd(int32(i), 1)
 			}
 			sink32 = s
 		},
 		"hypot2": func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				sinkF = cgobase.Hypot2(3, 4)
+				sinkF = benchfix.CgoHypot2(3, 4)
 			}
 		},
 		"noop": func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				cgobase.Noop()
+				benchfix.CgoNoop()
 			}
 		},
 		"strlen": func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				sink64 = cgobase.Strlen(nul)
+				sink64 = benchfix.CgoStrlen(nul)
 			}
 		},
 		"struct": func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				sinkP = cgobase.PointAdd(cgobase.Point{X: 1, Y: 2}, cgobase.Point{X: 3, Y: 4})
+				sinkP = benchfix.CgoPointAdd(benchfix.Point{X: 1, Y: 2}, benchfix.Point{X: 3, Y: 4})
 			}
 		},
 	}
 }
 
-var sinkP cgobase.Point
+var sinkP benchfix.Point

@@ -15,7 +15,6 @@ import (
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/actorbench"
 	"github.com/goractor/goractor/internal/benchfix"
-	"github.com/goractor/goractor/internal/callback"
 	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/shareable"
 )
@@ -29,8 +28,8 @@ const (
 	figSyscallNAdd      = "goractor.baseline.purego_syscalln.add"
 	figRegisterAdd      = "goractor.baseline.purego_registerlibfunc.add"
 	figCgoAdd           = "goractor.baseline.cgo.add"
-	figCallbackSync     = callback.BenchSync          // goractor.callback.sync
-	figCallbackForeign  = callback.BenchForeignThread // goractor.callback.foreign_thread
+	figCallbackSync     = benchfix.CallbackSync    // goractor.callback.sync
+	figCallbackForeign  = benchfix.CallbackForeign // goractor.callback.foreign_thread
 	figRawCallbackSync  = "goractor.baseline.purego_callback.sync"
 	figRawCallbackFgn   = "goractor.baseline.purego_callback.foreign_thread"
 	figPingPinned       = actorbench.PingPongPinned   // goractor.pingpong.pinned
@@ -68,10 +67,10 @@ func measurements() []measurement {
 		ms = append(ms, measurement{[]string{figCgoAdd}, []string{"ns/call"}, measureCgo})
 	}
 	ms = append(ms,
-		measurement{[]string{figCallbackSync}, []string{"ns/callback"}, callbackMeasure(callback.BenchSync, 1_000_000)},
-		measurement{[]string{figCallbackForeign}, []string{"ns/callback"}, callbackMeasure(callback.BenchForeignThread, 100_000)},
-		measurement{[]string{figRawCallbackSync}, []string{"ns/callback"}, callbackMeasure(callback.BenchRawSync, 1_000_000)},
-		measurement{[]string{figRawCallbackFgn}, []string{"ns/callback"}, callbackMeasure(callback.BenchRawForeign, 100_000)},
+		measurement{[]string{figCallbackSync}, []string{"ns/callback"}, callbackMeasure(benchfix.CallbackSync, 1_000_000)},
+		measurement{[]string{figCallbackForeign}, []string{"ns/callback"}, callbackMeasure(benchfix.CallbackForeign, 100_000)},
+		measurement{[]string{figRawCallbackSync}, []string{"ns/callback"}, callbackMeasure(benchfix.RawCallbackSync, 1_000_000)},
+		measurement{[]string{figRawCallbackFgn}, []string{"ns/callback"}, callbackMeasure(benchfix.RawCallbackForeign, 100_000)},
 	)
 	ms = append(ms, callbackCgoMeasurements()...)
 	ms = append(ms,
@@ -256,11 +255,11 @@ func measureCgo(c *benchConfig) ([]float64, error) {
 	return []float64{out}, err
 }
 
-// callbackMeasure wraps internal/callback.Measure (the same code its
+// callbackMeasure wraps internal/benchfix.MeasureCallback (the same code its
 // benchmarks run).
 func callbackMeasure(name string, full int) func(c *benchConfig) ([]float64, error) {
 	return func(c *benchConfig) ([]float64, error) {
-		ns, err := callback.Measure(c.lib, name, c.n(full, 100))
+		ns, err := benchfix.MeasureCallback(c.lib, name, c.n(full, 100))
 		return []float64{ns}, err
 	}
 }

@@ -26,6 +26,14 @@ import (
 //go:embed bench.c
 var Source string
 
+// Callback measurement names, as `goractor bench` reports them.
+const (
+	CallbackSync       = "goractor.callback.sync"
+	CallbackForeign    = "goractor.callback.foreign_thread"
+	RawCallbackSync    = "purego.callback.sync"
+	RawCallbackForeign = "purego.callback.foreign_thread"
+)
+
 // Symbols lists the functions a fixture library must export.
 var Symbols = []string{"add", "hypot2", "noop", "call_cb_n", "call_cb_n_thread", "sleep_us", "sleep_ms", "sleep_ms_threads"}
 

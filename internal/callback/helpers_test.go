@@ -31,7 +31,6 @@ type fixture struct {
 var (
 	fixOnce sync.Once
 	fix     *fixture
-	libPath string
 )
 
 func loadFixture(tb testing.TB) *fixture {
@@ -41,8 +40,6 @@ func loadFixture(tb testing.TB) *fixture {
 	}
 	path := testlib.SharedLib(tb, []string{"testdata/cbfix.c"})
 	fixOnce.Do(func() {
-		libPath = path
-
 		lib, err := dl.Open(path)
 		if err != nil {
 			tb.Fatalf("dlopen %s: %v", path, err)
@@ -53,11 +50,6 @@ func loadFixture(tb testing.TB) *fixture {
 		tb.Fatal("fixture did not load")
 	}
 	return fix
-}
-
-func testlibPath(tb testing.TB) string {
-	loadFixture(tb)
-	return libPath
 }
 
 func (f *fixture) fn(tb testing.TB, name string) uintptr {

@@ -1,6 +1,6 @@
 //go:build darwin || freebsd || linux || netbsd
 
-package callback
+package benchfix
 
 import (
 	"fmt"
@@ -9,35 +9,37 @@ import (
 
 	"github.com/ebitengine/purego"
 
+	"github.com/goractor/goractor/internal/callback"
 	"github.com/goractor/goractor/internal/execctx"
 )
 
-// Measure runs n callbacks of the named measurement against the fixture
-// library at libPath and returns nanoseconds per callback:
+// MeasureCallback runs n callbacks of the named measurement against the
+// fixture library at libPath (Build's; it needs call_cb_n and
+// call_cb_n_thread) and returns nanoseconds per callback:
 //
-//   - BenchSync: an actor (a goroutine locked to its thread, bound to an
+//   - CallbackSync: an actor (a goroutine locked to its thread, bound to an
 //     Exec, holding its token) calls call_cb_n, which calls an actor-owned
 //     synchronous callback n times on the same thread (inline dispatch).
-//   - BenchForeignThread: the actor calls call_cb_n_thread, lending its token
+//   - CallbackForeign: the actor calls call_cb_n_thread, lending its token
 //     as package ffi does; a pthread calls the actor's thread-safe callback n
 //     times, each one taking the token, running the handler, giving it back.
-//   - BenchRawSync, BenchRawForeign: the same C loops through a bare
+//   - RawCallbackSync, RawCallbackForeign: the same C loops through a bare
 //     purego.NewCallback (the baseline; uses one purego slot each, once).
-func Measure(libPath, name string, n int) (float64, error) {
+func MeasureCallback(libPath, name string, n int) (float64, error) {
 	lib, err := purego.Dlopen(libPath, purego.RTLD_NOW|purego.RTLD_LOCAL)
 	if err != nil {
-		return 0, fmt.Errorf("callback: measure: %w", err)
+		return 0, fmt.Errorf("benchfix: callback measure: %w", err)
 	}
 	sym := "call_cb_n"
-	if name == BenchForeignThread || name == BenchRawForeign {
+	if name == CallbackForeign || name == RawCallbackForeign {
 		sym = "call_cb_n_thread"
 	}
 	fn, err := purego.Dlsym(lib, sym)
 	if err != nil {
-		return 0, fmt.Errorf("callback: measure: %w", err)
+		return 0, fmt.Errorf("benchfix: callback measure: %w", err)
 	}
 	switch name {
-	case BenchRawSync, BenchRawForeign:
+	case RawCallbackSync, RawCallbackForeign:
 		ptr := rawCallback()
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
@@ -45,12 +47,12 @@ func Measure(libPath, name string, n int) (float64, error) {
 		r, _, _ := purego.SyscallN(fn, ptr, uintptr(n))
 		d := time.Since(start)
 		if r != uintptr(n)*uintptr(n+1)/2 {
-			return 0, fmt.Errorf("callback: measure %s: C returned %d", name, r)
+			return 0, fmt.Errorf("benchfix: callback measure %s: C returned %d", name, r)
 		}
 		return float64(d.Nanoseconds()) / float64(n), nil
-	case BenchSync, BenchForeignThread:
+	case CallbackSync, CallbackForeign:
 	default:
-		return 0, fmt.Errorf("callback: measure: unknown measurement %q", name)
+		return 0, fmt.Errorf("benchfix: callback measure: unknown measurement %q", name)
 	}
 	type result struct {
 		d   time.Duration
@@ -64,12 +66,12 @@ func Measure(libPath, name string, n int) (float64, error) {
 		defer execctx.Bind(e)()
 		e.Enter()
 		defer e.Leave()
-		var opts []Option
-		if name == BenchForeignThread {
-			opts = append(opts, ThreadSafe())
+		var opts []callback.Option
+		if name == CallbackForeign {
+			opts = append(opts, callback.ThreadSafe())
 		}
 		var state uintptr // actor state, touched under the token
-		c, err := New(func(i uintptr) uintptr { state++; return i + 1 }, opts...)
+		c, err := callback.New(func(i uintptr) uintptr { state++; return i + 1 }, opts...)
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -85,7 +87,7 @@ func Measure(libPath, name string, n int) (float64, error) {
 		}
 		d := time.Since(start)
 		if r != uintptr(n)*uintptr(n+1)/2 || state != uintptr(n) {
-			done <- result{err: fmt.Errorf("callback: measure %s: C returned %d, handler ran %d times", name, r, state)}
+			done <- result{err: fmt.Errorf("benchfix: callback measure %s: C returned %d, handler ran %d times", name, r, state)}
 			return
 		}
 		done <- result{d: d}
