@@ -24,8 +24,8 @@ const receiveMethod = "/remote.Remoting/Receive"
 // has ended, the stream's handler does not return — and so does not close
 // its channel — until Shutdown has sent on that channel: the remote answers
 // that send by sending a DisconnectRequest on the stream, which releases it.
-// The cost: the handler of a stream whose peer went away (a goroutine, no
-// socket) stays until Close.
+// The cost: a stream whose peer went away keeps its handler and the
+// remote's goroutine for it (no socket) until Close.
 func holdEndedStreams(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	if info.FullMethod != receiveMethod {
 		return handler(srv, ss)
