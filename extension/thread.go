@@ -20,7 +20,8 @@ import (
 // A hand-off is a queue append and an osthread.Event signal each way (a
 // futex, after an adaptive spin, as actors use), not a Go channel between
 // locked goroutines, whose every send goes through the scheduler's
-// locked-thread hand-off (about 20-35 µs a call on a 2-vCPU VM).
+// locked-thread hand-off (several times slower a call; docs/performance.md,
+// "Threads").
 type dedicatedThread struct {
 	start sync.Once
 	ev    osthread.Event // the thread's: signalled when a request is queued or on close

@@ -21,10 +21,9 @@ import (
 // that takes call frames from a lock-free queue and never enters the Go
 // runtime between calls. Such a pool holds exactly size + queue calls
 // (running and queued); past that, submissions fail with ErrPoolFull or,
-// WaitWhenFull, wait. Native threads reach what C threads reach (about
-// 56 k 1 ms calls/s with 64 threads on 2 cores, against 24 k for Go
-// worker goroutines, whose every return from C goes through the scheduler;
-// docs/async.md). Each call runs on one native thread from start to end,
+// WaitWhenFull, wait. Native threads reach what C threads reach, about
+// twice what Go worker goroutines reach, whose every return from C goes
+// through the scheduler (docs/async.md, docs/performance.md). Each call runs on one native thread from start to end,
 // and a thread runs its calls one after another, so WithErrno and
 // thread-local native state behave as with locked workers. Callbacks that C
 // makes on a native thread are foreign-thread callbacks (docs/callbacks.md).
