@@ -3,13 +3,13 @@ package ffi
 import (
 	"context"
 	"reflect"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/nativecrash"
+	"github.com/goractor/goractor/internal/osthread"
 )
 
 // Pool is a bounded pool of threads for offloaded native calls.
@@ -279,10 +279,13 @@ func (p *Pool) worker(index int) {
 	crash := nativecrash.PoolWorker(execctx.G(), p.name, index)
 	defer crash.Drop()
 	if p.locked {
-		// The worker keeps its thread for its whole life; when it ends while
-		// still locked the runtime terminates the thread, so thread-local
-		// native state is never handed to other goroutines.
-		runtime.LockOSThread()
+		// The worker keeps its thread for its whole life and the thread
+		// retires with it, so thread-local native state is never handed to
+		// other goroutines. Jobs still reach it over the pool's channel, not
+		// an osthread.Event: any idle worker may take any job, and a
+		// bounded channel is what makes the queue, ErrPoolFull and
+		// WaitWhenFull; a parked worker costs nothing while it waits.
+		osthread.LockForLife()
 	}
 	// Unlocked, a native call still runs on one thread from start to end
 	// (the runtime keeps a goroutine on its thread during a C call and the
