@@ -1,8 +1,6 @@
 package extension
 
 import (
-	"sync/atomic"
-
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/osthread"
 )
@@ -10,15 +8,14 @@ import (
 // dedicatedThread is the OS thread a DedicatedThread extension runs every call
 // on: an osthread.Thread (one goroutine locked to its thread for its whole
 // life, running the calls handed to it one at a time, in order; how it parks
-// and hands off is osthread's), plus which caller's call it runs now, which
-// the gate needs to refuse a callback that would wait for its own call.
+// and hands off is osthread's), which also records whose call it runs now:
+// the gate refuses a callback that would wait for its own caller's call.
 type dedicatedThread struct {
-	t       *osthread.Thread
-	busyFor atomic.Pointer[execctx.Exec] // caller of the request running now, nil when idle or outside actors
+	t *osthread.Thread[execctx.Exec]
 }
 
 func newDedicatedThread() *dedicatedThread {
-	return &dedicatedThread{t: osthread.NewThread()}
+	return &dedicatedThread{t: osthread.NewThread[execctx.Exec]()}
 }
 
 // onThread reports whether the caller runs on the dedicated thread (a call
@@ -26,15 +23,15 @@ func newDedicatedThread() *dedicatedThread {
 // runs inline, since waiting for the thread would wait for itself.
 func (t *dedicatedThread) onThread() bool { return t.t.OnThread() }
 
+// busyFor returns the caller of the call running now, nil when idle or
+// outside actors.
+func (t *dedicatedThread) busyFor() *execctx.Exec { return t.t.RunningFor() }
+
 // do runs f on the thread and waits. A panic in f is returned, to be re-raised
 // on the caller's goroutine.
 func (t *dedicatedThread) do(caller *execctx.Exec, f func()) (p any, panicked bool, err error) {
 	e := execctx.Current()
-	p, panicked, ok := t.t.Do(func() {
-		t.busyFor.Store(caller)
-		defer t.busyFor.Store(nil)
-		f()
-	}, e != nil && e.OnOwnGoroutine())
+	p, panicked, ok := t.t.Do(caller, f, e != nil && e.OnOwnGoroutine())
 	if !ok {
 		return nil, false, ErrClosed
 	}

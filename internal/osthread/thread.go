@@ -27,7 +27,8 @@ func Go(fn func()) {
 }
 
 // Thread is one OS thread that runs the closures handed to it ([Thread.Do])
-// one at a time, in the order they were handed over. It starts on the first
+// one at a time, in the order they were handed over, and records for whom
+// (a caller of type *C) it runs the closure it runs now ([Thread.RunningFor]). It starts on the first
 // Do and stops on [Thread.Close]; it is locked for life ([LockForLife]), so
 // a thread that ran thread-affine native code is retired rather than
 // reused.
@@ -36,7 +37,7 @@ func Go(fn func()) {
 // after an adaptive spin), not a Go channel between locked goroutines,
 // whose every send goes through the scheduler's locked-thread hand-off
 // (several times slower; docs/performance.md, "Threads").
-type Thread struct {
+type Thread[C any] struct {
 	start sync.Once
 	ev    Event         // the thread's: signalled when a request is queued or on close
 	done  chan struct{} // closed by the loop when it has ended
@@ -44,10 +45,13 @@ type Thread struct {
 
 	mu     sync.Mutex // protects closed and queue
 	closed bool
-	queue  []*request
+	queue  []*request[C]
+
+	runningFor atomic.Pointer[C] // caller of the closure running now, nil when idle
 }
 
-type request struct {
+type request[C any] struct {
+	caller   *C
 	f        func()
 	p        any
 	panicked bool
@@ -95,8 +99,8 @@ func PutReplyEvent(e *Event) {
 }
 
 // NewThread returns a Thread that has not started.
-func NewThread() *Thread {
-	t := &Thread{done: make(chan struct{})}
+func NewThread[C any]() *Thread[C] {
+	t := &Thread[C]{done: make(chan struct{})}
 	t.ev.SetSpin(replySpin)
 	t.ev.SetReplyPolicy()
 	return t
@@ -105,20 +109,20 @@ func NewThread() *Thread {
 // OnThread reports whether the caller runs on t (a closure run by t that
 // calls back into its owner): such a caller must run its work inline, since
 // waiting for the thread would wait for itself.
-func (t *Thread) OnThread() bool {
+func (t *Thread[C]) OnThread() bool {
 	tid := t.tid.Load()
 	return tid != 0 && int64(Gettid()) == tid
 }
 
 // ID returns t's kernel thread id, 0 before it started.
-func (t *Thread) ID() int { return int(t.tid.Load()) }
+func (t *Thread[C]) ID() int { return int(t.tid.Load()) }
 
-func (t *Thread) loop(started chan<- struct{}) {
+func (t *Thread[C]) loop(started chan<- struct{}) {
 	LockForLife()
 	defer close(t.done)
 	t.tid.Store(int64(Gettid()))
 	close(started)
-	var batch []*request
+	var batch []*request[C]
 	for {
 		t.mu.Lock()
 		batch = append(batch[:0], t.queue...)
@@ -127,7 +131,9 @@ func (t *Thread) loop(started chan<- struct{}) {
 		closed := t.closed
 		t.mu.Unlock()
 		for i, r := range batch {
+			t.runningFor.Store(r.caller)
 			r.p, r.panicked = runRecover(r.f)
+			t.runningFor.Store(nil)
 			r.ran.Store(true)
 			r.ev.Signal()
 			batch[i] = nil
@@ -151,12 +157,12 @@ func runRecover(f func()) (p any, panicked bool) {
 	return nil, false
 }
 
-// Do runs f on t and waits for it; locked says whether the caller's
-// goroutine is locked to its own thread (it then waits on a futex, see
-// [ReplyEvent]). A panic in f is returned, for the caller to re-raise on
+// Do runs f on t for caller (nil: none) and waits for it; locked says
+// whether the caller's goroutine is locked to its own thread (it then waits
+// on a futex, see [ReplyEvent]). A panic in f is returned, for the caller to re-raise on
 // its own goroutine. ok is false, and f did not run, when t was closed.
-func (t *Thread) Do(f func(), locked bool) (p any, panicked, ok bool) {
-	r := &request{f: f, ev: ReplyEvent(locked)}
+func (t *Thread[C]) Do(caller *C, f func(), locked bool) (p any, panicked, ok bool) {
+	r := &request[C]{caller: caller, f: f, ev: ReplyEvent(locked)}
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
@@ -178,9 +184,13 @@ func (t *Thread) Do(f func(), locked bool) (p any, panicked, ok bool) {
 	return r.p, r.panicked, true
 }
 
+// RunningFor returns the caller of the closure t runs now, nil when t is
+// idle or the closure was handed over without one.
+func (t *Thread[C]) RunningFor() *C { return t.runningFor.Load() }
+
 // Close stops t once the closures handed to it before have run, and waits
 // for it. Do after Close reports !ok. Closing twice is harmless.
-func (t *Thread) Close() {
+func (t *Thread[C]) Close() {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()

@@ -20,7 +20,7 @@ func init() { runtime.LockOSThread() }
 // at a time, in the order each caller handed its own over, and a panic
 // comes back to its caller only.
 func TestThreadRunsInOrderOnOneThread(t *testing.T) {
-	th := NewThread()
+	th := NewThread[int]()
 	defer th.Close()
 	if th.ID() != 0 {
 		t.Fatalf("ID() before the first Do = %d; want 0", th.ID())
@@ -29,6 +29,7 @@ func TestThreadRunsInOrderOnOneThread(t *testing.T) {
 	var (
 		running int // touched only on the thread: the race detector checks it
 		last    [callers]int
+		ids     [callers]int
 	)
 	var wg sync.WaitGroup
 	for c := range callers {
@@ -38,7 +39,10 @@ func TestThreadRunsInOrderOnOneThread(t *testing.T) {
 				defer runtime.UnlockOSThread()
 			}
 			for i := range each {
-				_, panicked, ok := th.Do(func() {
+				_, panicked, ok := th.Do(&ids[c], func() {
+					if th.RunningFor() != &ids[c] {
+						t.Errorf("RunningFor() in caller %d's closure = %p; want %p", c, th.RunningFor(), &ids[c])
+					}
 					running++
 					if running != 1 || Gettid() != th.ID() || !th.OnThread() {
 						t.Errorf("closure ran with %d running, on thread %d (Thread %d)", running, Gettid(), th.ID())
@@ -59,10 +63,13 @@ func TestThreadRunsInOrderOnOneThread(t *testing.T) {
 	if th.OnThread() {
 		t.Errorf("OnThread() on the test goroutine = true")
 	}
-	if p, panicked, ok := th.Do(func() { panic("boom") }, false); !ok || !panicked || p != "boom" {
+	if th.RunningFor() != nil {
+		t.Errorf("RunningFor() while idle = %p; want nil", th.RunningFor())
+	}
+	if p, panicked, ok := th.Do(nil, func() { panic("boom") }, false); !ok || !panicked || p != "boom" {
 		t.Errorf("Do(panic) = %v, %v, %v; want boom, true, true", p, panicked, ok)
 	}
-	if _, _, ok := th.Do(func() {}, false); !ok {
+	if _, _, ok := th.Do(nil, func() {}, false); !ok {
 		t.Errorf("Do after a panic refused; the thread must survive its closures' panics")
 	}
 }
@@ -74,9 +81,9 @@ func TestThreadCloseRetiresThread(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("thread lifetimes are read from /proc/self/task")
 	}
-	th := NewThread()
+	th := NewThread[int]()
 	ran := false
-	if _, _, ok := th.Do(func() { ran = true }, false); !ok || !ran {
+	if _, _, ok := th.Do(nil, func() { ran = true }, false); !ok || !ran {
 		t.Fatalf("Do = %v, ran %v; want it to run", ok, ran)
 	}
 	task := "/proc/self/task/" + strconv.Itoa(th.ID())
@@ -85,7 +92,7 @@ func TestThreadCloseRetiresThread(t *testing.T) {
 	}
 	th.Close()
 	th.Close() // harmless
-	if _, _, ok := th.Do(func() { t.Error("a closure handed over after Close ran") }, false); ok {
+	if _, _, ok := th.Do(nil, func() { t.Error("a closure handed over after Close ran") }, false); ok {
 		t.Errorf("Do after Close = ok; want refused")
 	}
 	// The goroutine has ended (Close waited for it); the runtime ends its
@@ -100,9 +107,9 @@ func TestThreadCloseRetiresThread(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	// A Thread closed before it ever started never starts.
-	never := NewThread()
+	never := NewThread[int]()
 	never.Close()
-	if _, _, ok := never.Do(func() {}, false); ok || never.ID() != 0 {
+	if _, _, ok := never.Do(nil, func() {}, false); ok || never.ID() != 0 {
 		t.Errorf("a Thread closed unstarted ran a closure or started (ID %d)", never.ID())
 	}
 }
@@ -110,14 +117,14 @@ func TestThreadCloseRetiresThread(t *testing.T) {
 // TestReplyEventStalePermit: a pooled reply event may carry a permit from
 // its previous owner; Do must still wait for its own closure.
 func TestReplyEventStalePermit(t *testing.T) {
-	th := NewThread()
+	th := NewThread[int]()
 	defer th.Close()
 	for range 100 {
 		ev := ReplyEvent(false)
 		ev.Signal() // stale
 		PutReplyEvent(ev)
 		done := false
-		th.Do(func() { done = true }, false)
+		th.Do(nil, func() { done = true }, false)
 		if !done {
 			t.Fatal("Do returned before its closure ran")
 		}
