@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -136,17 +135,16 @@ func (s *System) newCore(name string, k kind, pinned, main bool) *core {
 	return c
 }
 
-// startPinned runs fn on a new goroutine locked to its own OS thread, bound
-// to the actor's Exec. The goroutine exits still locked, so the runtime
-// terminates the thread and no thread-local native state outlives the actor.
+// startPinned runs fn on a new goroutine locked for life to its own OS
+// thread (osthread.Go), bound to the actor's Exec: the runtime terminates
+// the thread when the goroutine exits, so no thread-local native state
+// outlives the actor.
 //
 // A handler that calls runtime.Goexit (t.Fatal) ends the goroutine, and its
 // thread, in the middle of fn; its mailbox has reported the failure by then,
 // and fn carries on on a new locked thread, as a panic would have let it.
 func (c *core) startPinned(fn func()) {
-	go func() {
-		runtime.LockOSThread()
-		// No UnlockOSThread, on purpose: see the comment above.
+	osthread.Go(func() {
 		c.enterThread()
 		returned := false
 		defer func() {
@@ -159,7 +157,7 @@ func (c *core) startPinned(fn func()) {
 		}()
 		fn()
 		returned = true
-	}()
+	})
 }
 
 func (c *core) enterThread() func() {
@@ -344,6 +342,11 @@ func (cl *call) finish(err error) {
 // own thread, between messages or while the actor waits, holding the
 // execution token. Called on the actor's own goroutine, f runs inline. A
 // panic in f is returned as a *PanicError.
+//
+// The actor's thread is not an osthread.Thread: it runs the actor's own
+// loop (its body or its mailbox) and the queued calls in its gaps, wherever
+// the actor waits (await, serviceCalls), so the queue is the actor's; the
+// park and hand-off (osthread.Event, osthread.ReplyEvent) are osthread's.
 func (c *core) runOnThread(ctx context.Context, f func()) error {
 	if c.exec.OnOwnGoroutine() {
 		f()

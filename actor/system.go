@@ -291,8 +291,6 @@ func current() *core {
 // (docs/actors.md).
 const defaultSpin = 10 * time.Microsecond
 
-var eventPool = sync.Pool{New: func() any { return osthread.NewChanEvent() }}
-
 // waitEvent returns the event a caller that is about to wait sleeps on: its
 // own actor's (self), or, for a goroutine outside every actor, a
 // channel-mode event from a pool that releaseWaitEvent gives back.
@@ -300,11 +298,11 @@ func waitEvent(self *core) *osthread.Event {
 	if self != nil {
 		return &self.ev
 	}
-	return eventPool.Get().(*osthread.Event)
+	return osthread.ReplyEvent(false)
 }
 
 func releaseWaitEvent(self *core, ev *osthread.Event) {
 	if self == nil {
-		eventPool.Put(ev)
+		osthread.PutReplyEvent(ev)
 	}
 }

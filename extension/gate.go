@@ -258,7 +258,7 @@ func (g *gate) dedicated(caller *execctx.Exec, call func()) error {
 		g.run(caller, RouteDedicated, call)
 		return nil
 	}
-	if caller.GuestHere() && t.busyFor.Load() == caller {
+	if caller.GuestHere() && t.busyFor() == caller {
 		// A callback inside the caller on a thread C created, while the
 		// dedicated thread runs the caller's call that made it.
 		return g.refuse(caller, errDedicatedBusy)

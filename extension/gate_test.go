@@ -367,10 +367,8 @@ func TestDedicatedThreadCloseWithQueuedCalls(t *testing.T) {
 	if ran.Load()+refused.Load() != callers {
 		t.Errorf("%d calls ran and %d were refused; want %d in all", ran.Load(), refused.Load(), callers)
 	}
-	select {
-	case <-th.done:
-	default:
-		t.Error("the thread's loop has not ended after close returned")
+	if _, _, err := th.do(nil, func() { t.Error("a call after close ran") }); !errors.Is(err, ErrClosed) {
+		t.Errorf("do after close = %v; want ErrClosed", err)
 	}
 	t.Logf("%d calls ran before close, %d refused after", ran.Load(), refused.Load())
 }

@@ -26,7 +26,7 @@ const sigStackSize = 64 << 10
 // even when the fault is a stack overflow) and its name in native crash
 // reports: thread index of the pool, found by the thread id it publishes.
 // Without the stack memory the thread runs without one.
-func prepareThread(w *nworker, pool string, index int) {
+func prepareThread(w *nativeThread, pool string, index int) {
 	if stk, err := syscall.Mmap(-1, 0, sigStackSize, syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANON); err == nil {
 		w.stk = stk
@@ -37,7 +37,7 @@ func prepareThread(w *nworker, pool string, index int) {
 
 // releaseThread undoes prepareThread once w's thread has ended (or never
 // started).
-func releaseThread(w *nworker) {
+func releaseThread(w *nativeThread) {
 	w.reg.Drop()
 	if w.stk != nil {
 		_ = syscall.Munmap(w.stk)

@@ -26,7 +26,7 @@ func TestNativePool_NoThread(t *testing.T) {
 		t.Fatal(err)
 	}
 	orig := startThread
-	startThread = func(*nworker) syscall.Errno { return syscall.EAGAIN }
+	startThread = func(*nativeThread) syscall.Errno { return syscall.EAGAIN }
 	bg := context.Background()
 	for range 3 { // more than the pool's two slots: none may leak
 		if _, err := id.Async(bg, int64(7)).Wait(bg); !errors.Is(err, syscall.EAGAIN) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/goractor/goractor/internal/callback"
 	"github.com/goractor/goractor/internal/nativecrash"
+	"github.com/goractor/goractor/internal/osthread"
 )
 
 // The native engine of a Pool: threads the pool creates with
@@ -23,9 +24,9 @@ import (
 // ring of call frames and never enter the Go runtime between calls. A Go
 // worker goroutine pays the scheduler on every return from C (exitsyscall
 // must find a P; with 64 threads on 2 Ps most returns park the thread and
-// hand the goroutine to another), which caps 1 ms calls at about 35 k/s on
-// a 2-core machine; the native loop reaches what C threads reach (about
-// 58 k/s, docs/async.md).
+// hand the goroutine to another), which caps the rate of short blocking
+// calls well below what C threads reach; the native loop reaches it
+// (figures in docs/async.md and docs/performance.md, "Threads").
 //
 // Life of a job: the submitter takes a free slot (free), fills its frame and
 // its Go side (info), stores state 1 and enqueues the slot index. A worker
@@ -40,10 +41,18 @@ import (
 
 var nativeWorkerABI0, nativeNoopABI0 uintptr
 
-// nring is the state shared with the assembly loop; go_asm.h gives it the
+// The futex calls the assembly loop makes, named once in package osthread
+// (go_asm.h gives the loop these as const_futexSyscall and so on).
+const (
+	futexSyscall     = syscall.SYS_FUTEX
+	futexWaitPrivate = osthread.FutexWaitPrivate
+	futexWakePrivate = osthread.FutexWakePrivate
+)
+
+// nativeRing is the state shared with the assembly loop; go_asm.h gives it the
 // field offsets. Counters that both sides write sit on their own cache
 // lines.
-type nring struct {
+type nativeRing struct {
 	deq       uint64 // next queue position to take
 	_         [56]byte
 	enq       uint64 // next queue position to fill
@@ -61,28 +70,28 @@ type nring struct {
 	mask      uint64 // queue cells - 1
 	cells     uintptr
 	slots     uintptr
-	stride    uint64 // unsafe.Sizeof(nslot{})
+	stride    uint64 // unsafe.Sizeof(nativeSlot{})
 }
 
-type ncell struct {
+type nativeCell struct {
 	seq  uint64
 	slot uint64
 }
 
-// nslot is a job's native half: the frame (its first field: the worker
+// nativeSlot is a job's native half: the frame (its first field: the worker
 // passes the slot's address to ffitramp), its state (0 free, 1 submitted,
 // 2 done) and the done stack link.
-type nslot struct {
+type nativeSlot struct {
 	fr    frame
 	state uint32
 	next  uint64
 }
 
-// nworker is one thread's record: the ring, the thread id (set by the
+// nativeThread is one thread's record: the ring, the thread id (set by the
 // thread) and the slot it is running (index + 1, 0 between jobs); for
 // native crash reports, the thread's initial stack pointer (set by the
 // thread) and the alternate signal stack it installs first thing.
-type nworker struct {
+type nativeThread struct {
 	ring uintptr
 	tid  uint64
 	cur  uint64
@@ -93,9 +102,9 @@ type nworker struct {
 	reg  nativecrash.Reg
 }
 
-// njob is a job's Go half, owned by whoever holds the slot index (the
+// nativeJob is a job's Go half, owned by whoever holds the slot index (the
 // submitter until state 1 is stored, then the harvester).
-type njob struct {
+type nativeJob struct {
 	f    *Func
 	fut  *Future[any]
 	in   []reflect.Value
@@ -107,16 +116,16 @@ type njob struct {
 	errs []error
 }
 
-type npool struct {
+type nativePool struct {
 	p     *Pool
-	ring  *nring
-	cells []ncell
-	slots []nslot
-	info  []njob
+	ring  *nativeRing
+	cells []nativeCell
+	slots []nativeSlot
+	info  []nativeJob
 	free  chan uint32
 
 	mu      sync.Mutex // protects workers and closed
-	workers []*nworker
+	workers []*nativeThread
 	closed  bool
 	nthread atomic.Int32 // len(workers), for submitters to skip the lock at full size
 
@@ -127,8 +136,8 @@ type npool struct {
 // The live native pools, for callback failures (find the job by thread id)
 // and Library.Close (watch them while calls are in flight).
 var (
-	npoolsMu sync.RWMutex
-	npools   = map[*npool]struct{}{}
+	nativePoolsMu sync.RWMutex
+	nativePools   = map[*nativePool]struct{}{}
 )
 
 func init() {
@@ -144,8 +153,8 @@ func newNativeEngine(p *Pool) nativeEngine {
 	for cells < n {
 		cells <<= 1
 	}
-	e := &npool{p: p, ring: &nring{mask: uint64(cells - 1)},
-		cells: make([]ncell, cells), slots: make([]nslot, n), info: make([]njob, n),
+	e := &nativePool{p: p, ring: &nativeRing{mask: uint64(cells - 1)},
+		cells: make([]nativeCell, cells), slots: make([]nativeSlot, n), info: make([]nativeJob, n),
 		free: make(chan uint32, n)}
 	for i := range e.cells {
 		e.cells[i].seq = uint64(i)
@@ -155,10 +164,10 @@ func newNativeEngine(p *Pool) nativeEngine {
 	}
 	e.ring.cells = uintptr(unsafe.Pointer(&e.cells[0]))
 	e.ring.slots = uintptr(unsafe.Pointer(&e.slots[0]))
-	e.ring.stride = uint64(unsafe.Sizeof(nslot{}))
-	npoolsMu.Lock()
-	npools[e] = struct{}{}
-	npoolsMu.Unlock()
+	e.ring.stride = uint64(unsafe.Sizeof(nativeSlot{}))
+	nativePoolsMu.Lock()
+	nativePools[e] = struct{}{}
+	nativePoolsMu.Unlock()
 	return e
 }
 
@@ -185,7 +194,7 @@ func eligible(f *Func, in []reflect.Value) bool {
 	return ok && err == nil
 }
 
-func (e *npool) submit(ctx context.Context, f *Func, in []reflect.Value) (*Future[any], bool) {
+func (e *nativePool) submit(ctx context.Context, f *Func, in []reflect.Value) (*Future[any], bool) {
 	if !eligible(f, in) {
 		return nil, false
 	}
@@ -244,7 +253,7 @@ func (e *npool) submit(ctx context.Context, f *Func, in []reflect.Value) (*Futur
 
 // take returns a free slot: at once, after harvesting the done stack, or,
 // with WaitWhenFull, when one is freed or ctx ends.
-func (e *npool) take(ctx context.Context) (uint32, error) {
+func (e *nativePool) take(ctx context.Context) (uint32, error) {
 	select {
 	case i := <-e.free:
 		return i, nil
@@ -269,7 +278,7 @@ func (e *npool) take(ctx context.Context) (uint32, error) {
 	}
 }
 
-func (e *npool) enqueue(idx uint64) {
+func (e *nativePool) enqueue(idx uint64) {
 	r := e.ring
 	for {
 		pos := atomic.LoadUint64(&r.enq)
@@ -289,7 +298,7 @@ func (e *npool) enqueue(idx uint64) {
 	}
 	atomic.AddUint32(&r.qseq, 1)
 	if atomic.LoadInt32(&r.idle) > 0 {
-		futexWake(&r.qseq, 1)
+		osthread.FutexWake(&r.qseq, 1)
 	}
 }
 
@@ -300,7 +309,7 @@ func (e *npool) enqueue(idx uint64) {
 // sleepers first. It fails only when the pool has no thread at all and none
 // can be started (the process is out of threads): with at least one, a job
 // waits for it.
-func (e *npool) grow() error {
+func (e *nativePool) grow() error {
 	if int(e.nthread.Load()) >= e.p.size || !e.short() {
 		return nil
 	}
@@ -309,7 +318,7 @@ func (e *npool) grow() error {
 	if e.closed || len(e.workers) >= e.p.size || !e.short() {
 		return nil
 	}
-	w := &nworker{ring: uintptr(unsafe.Pointer(e.ring))}
+	w := &nativeThread{ring: uintptr(unsafe.Pointer(e.ring))}
 	prepareThread(w, e.p.name, len(e.workers))
 	if errno := startThread(w); errno != 0 {
 		releaseThread(w)
@@ -325,7 +334,7 @@ func (e *npool) grow() error {
 
 // short reports whether one more queued job would find no sleeping thread
 // left to take it (as the goroutine pool does: idle <= len(queue)).
-func (e *npool) short() bool {
+func (e *nativePool) short() bool {
 	r := e.ring
 	deq := atomic.LoadUint64(&r.deq) // before enq: deq <= enq then holds
 	queued := atomic.LoadUint64(&r.enq) - deq
@@ -334,7 +343,7 @@ func (e *npool) short() bool {
 
 // startThread starts w's thread running the native loop (a variable for
 // tests to simulate a process out of threads).
-var startThread = func(w *nworker) syscall.Errno {
+var startThread = func(w *nativeThread) syscall.Errno {
 	fr := &frame{fn: pthreadCreate()}
 	fr.regs[0] = uint64(uintptr(unsafe.Pointer(&w.th)))
 	fr.regs[2] = uint64(nativeWorkerABI0)
@@ -344,7 +353,7 @@ var startThread = func(w *nworker) syscall.Errno {
 }
 
 // drain harvests every slot on the done stack.
-func (e *npool) drain() {
+func (e *nativePool) drain() {
 	h := atomic.SwapUint64(&e.ring.done, 0)
 	for h != 0 {
 		i := uint32(h - 1)
@@ -353,7 +362,7 @@ func (e *npool) drain() {
 	}
 }
 
-func (e *npool) harvest(i uint32) {
+func (e *nativePool) harvest(i uint32) {
 	s, j := &e.slots[i], &e.info[i]
 	if st := atomic.LoadUint32(&s.state); st != 2 {
 		panic("ffi: native pool: harvesting a slot in state " + strconv.Itoa(int(st)))
@@ -374,7 +383,7 @@ func (e *npool) harvest(i uint32) {
 	if err == nil && len(errs) > 0 {
 		v, err = nil, &CallbackFailedError{Err: errors.Join(errs...)}
 	}
-	*j = njob{}
+	*j = nativeJob{}
 	atomic.StoreUint32(&s.state, 0)
 	e.free <- i
 	if stop != nil {
@@ -393,10 +402,10 @@ func (e *npool) harvest(i uint32) {
 }
 
 // notify wakes the sleepers on cseq after a resolution outside a worker.
-func (e *npool) notify() {
+func (e *nativePool) notify() {
 	atomic.AddUint32(&e.ring.cseq, 1)
 	if atomic.LoadInt32(&e.ring.csleep) > 0 {
-		futexWake(&e.ring.cseq, math.MaxInt32)
+		osthread.FutexWake(&e.ring.cseq, math.MaxInt32)
 	}
 }
 
@@ -404,14 +413,14 @@ func (e *npool) notify() {
 // done is closed, harvesting whatever completes meanwhile. A worker or a
 // harvester makes progress visible, increments cseq, then wakes if csleep
 // is positive; await reads cseq before looking, so it cannot miss one.
-func (e *npool) await(done <-chan struct{}) {
+func (e *nativePool) await(done <-chan struct{}) {
 	for !e.sleep(done) {
 	}
 }
 
 // sleep harvests, then sleeps on cseq unless done is closed or more has
 // completed; it reports whether done is closed.
-func (e *npool) sleep(done <-chan struct{}) bool {
+func (e *nativePool) sleep(done <-chan struct{}) bool {
 	r := e.ring
 	v := atomic.LoadUint32(&r.cseq)
 	e.drain()
@@ -420,7 +429,7 @@ func (e *npool) sleep(done <-chan struct{}) bool {
 	}
 	atomic.AddInt32(&r.csleep, 1)
 	if atomic.LoadUint64(&r.done) == 0 && !closed(done) {
-		futexWait(&r.cseq, v)
+		osthread.FutexWait(&r.cseq, v)
 	}
 	atomic.AddInt32(&r.csleep, -1)
 	return closed(done)
@@ -429,20 +438,20 @@ func (e *npool) sleep(done <-chan struct{}) bool {
 // watch and unwatch bracket a wait that needs completions harvested
 // without sleeping on the futex itself: the completer goroutine runs while
 // the count is positive.
-func (e *npool) watch() {
+func (e *nativePool) watch() {
 	e.watchers.Add(1)
 	if e.completer.CompareAndSwap(false, true) {
 		go e.complete()
 	}
 }
 
-func (e *npool) unwatch() {
+func (e *nativePool) unwatch() {
 	if e.watchers.Add(-1) <= 0 {
 		e.notify() // let the completer see it and end
 	}
 }
 
-func (e *npool) complete() {
+func (e *nativePool) complete() {
 	for {
 		if e.watchers.Load() <= 0 {
 			e.completer.Store(false)
@@ -455,7 +464,7 @@ func (e *npool) complete() {
 	}
 }
 
-func (e *npool) stats() (threads, running, queued int, completed uint64) {
+func (e *nativePool) stats() (threads, running, queued int, completed uint64) {
 	e.mu.Lock()
 	threads = len(e.workers)
 	e.mu.Unlock()
@@ -468,14 +477,14 @@ func (e *npool) stats() (threads, running, queued int, completed uint64) {
 
 // close ends the threads once the queue is empty, joins them and harvests
 // what they completed. Submissions have stopped (Pool.closed).
-func (e *npool) close() {
+func (e *nativePool) close() {
 	e.mu.Lock()
 	e.closed = true
 	workers := e.workers
 	e.mu.Unlock()
 	atomic.StoreUint32(&e.ring.closing, 1)
 	atomic.AddUint32(&e.ring.qseq, 1)
-	futexWake(&e.ring.qseq, math.MaxInt32)
+	osthread.FutexWake(&e.ring.qseq, math.MaxInt32)
 	_, join := libcSyms()
 	for _, w := range workers {
 		fr := &frame{fn: join}
@@ -488,18 +497,18 @@ func (e *npool) close() {
 	e.nthread.Store(0)
 	e.mu.Unlock()
 	e.drain()
-	npoolsMu.Lock()
-	delete(npools, e)
-	npoolsMu.Unlock()
+	nativePoolsMu.Lock()
+	delete(nativePools, e)
+	nativePoolsMu.Unlock()
 }
 
 // nativeCapture records a callback failure in the job the calling thread
 // is running, if it is a native pool thread (see callback.SetThreadCapture).
 func nativeCapture(err error) bool {
 	tid := uint64(syscall.Gettid())
-	npoolsMu.RLock()
-	defer npoolsMu.RUnlock()
-	for e := range npools {
+	nativePoolsMu.RLock()
+	defer nativePoolsMu.RUnlock()
+	for e := range nativePools {
 		e.mu.Lock()
 		for _, w := range e.workers {
 			if atomic.LoadUint64(&w.tid) != tid {
@@ -525,12 +534,12 @@ func nativeCapture(err error) bool {
 // returned function is called: Library.Close waits for calls in flight,
 // which leave the library when they are harvested.
 func watchNativePools() func() {
-	npoolsMu.RLock()
-	var es []*npool
-	for e := range npools {
+	nativePoolsMu.RLock()
+	var es []*nativePool
+	for e := range nativePools {
 		es = append(es, e)
 	}
-	npoolsMu.RUnlock()
+	nativePoolsMu.RUnlock()
 	for _, e := range es {
 		e.watch()
 		e.drain()
@@ -540,12 +549,4 @@ func watchNativePools() func() {
 			e.unwatch()
 		}
 	}
-}
-
-func futexWait(addr *uint32, val uint32) {
-	_, _, _ = syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), 128, uintptr(val), 0, 0, 0) // FUTEX_WAIT_PRIVATE
-}
-
-func futexWake(addr *uint32, n int) {
-	_, _, _ = syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), 129, uintptr(n), 0, 0, 0) // FUTEX_WAKE_PRIVATE
 }

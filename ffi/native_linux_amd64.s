@@ -13,7 +13,7 @@ TEXT goractorNativeNoop(SB), NOSPLIT|NOFRAME, $0
 	RET
 
 // goractorNativeWorker is the start routine of a native pool thread (C ABI,
-// DI = *nworker). It never enters the Go runtime: it takes slot indices from
+// DI = *nativeThread). It never enters the Go runtime: it takes slot indices from
 // the ring's queue (Vyukov's bounded MPMC queue: a cell is ready for the
 // taker at position pos when its sequence is pos+1), runs the slot's frame
 // through ffitramp (the trampoline of every fast call), marks the slot done,
@@ -30,119 +30,119 @@ TEXT goractorNativeWorker(SB), NOSPLIT|NOFRAME, $0
 	PUSHQ R13
 	PUSHQ R14 // five pushes: SP is 16-byte aligned for the calls below
 	MOVQ DI, BP
-	MOVQ nworker_ring(BP), R12
+	MOVQ nativeThread_ring(BP), R12
 	// For native crash reports (internal/nativecrash): the stack's top, an
 	// alternate signal stack for the crash handler, then the thread id,
 	// which the report finds the pool and thread by.
-	MOVQ SP, nworker_sp(BP)
-	MOVQ (nworker_ss+stackT_sp)(BP), AX
+	MOVQ SP, nativeThread_sp(BP)
+	MOVQ (nativeThread_ss+stackT_sp)(BP), AX
 	TESTQ AX, AX
 	JZ tid
-	LEAQ nworker_ss(BP), DI
+	LEAQ nativeThread_ss(BP), DI
 	XORQ SI, SI
 	MOVQ $131, AX // SYS_sigaltstack
 	SYSCALL
 tid:
 	MOVQ $186, AX // SYS_gettid, for callback failures to find this thread's job
 	SYSCALL
-	MOVQ AX, nworker_tid(BP)
+	MOVQ AX, nativeThread_tid(BP)
 
 next:
-	MOVQ nring_deq(R12), AX
+	MOVQ nativeRing_deq(R12), AX
 try:
 	MOVQ AX, CX
-	ANDQ nring_mask(R12), CX
+	ANDQ nativeRing_mask(R12), CX
 	SHLQ $4, CX
-	ADDQ nring_cells(R12), CX // CX: the cell at pos
+	ADDQ nativeRing_cells(R12), CX // CX: the cell at pos
 	MOVQ 0(CX), DX // its sequence
 	LEAQ 1(AX), BX
 	CMPQ DX, BX
 	JEQ claim
 	JLT empty // not yet filled: the queue is empty
-	MOVQ nring_deq(R12), AX // another worker took pos: reload
+	MOVQ nativeRing_deq(R12), AX // another worker took pos: reload
 	JMP try
 claim:
 	LOCK
-	CMPXCHGQ BX, nring_deq(R12) // AX: expected pos; on failure AX is the current one
+	CMPXCHGQ BX, nativeRing_deq(R12) // AX: expected pos; on failure AX is the current one
 	JNE try
 	MOVQ 8(CX), R13 // the slot index
-	MOVQ nring_mask(R12), DX
+	MOVQ nativeRing_mask(R12), DX
 	LEAQ 1(AX)(DX*1), DX
 	MOVQ DX, 0(CX) // free the cell for the submitter one lap on (plain stores release on amd64)
 
 	MOVQ R13, AX
-	IMULQ nring_stride(R12), AX
-	ADDQ nring_slots(R12), AX
+	IMULQ nativeRing_stride(R12), AX
+	ADDQ nativeRing_slots(R12), AX
 	MOVQ AX, R14
 	LEAQ 1(R13), AX
-	MOVQ AX, nworker_cur(BP)
+	MOVQ AX, nativeThread_cur(BP)
 	MOVQ R14, DI // the frame is the slot's first field
 	CALL ffitramp(SB)
-	MOVQ $0, nworker_cur(BP)
+	MOVQ $0, nativeThread_cur(BP)
 
 	// Publish: the results are stored, the slot is done; push it on the
 	// done stack (the head holds index+1, 0 is empty; Go takes the whole
 	// stack at once, so there is no ABA), count it, wake sleepers.
-	MOVL $2, nslot_state(R14)
+	MOVL $2, nativeSlot_state(R14)
 	LEAQ 1(R13), BX
-	MOVQ nring_done(R12), AX
+	MOVQ nativeRing_done(R12), AX
 push:
-	MOVQ AX, nslot_next(R14)
+	MOVQ AX, nativeSlot_next(R14)
 	LOCK
-	CMPXCHGQ BX, nring_done(R12)
+	CMPXCHGQ BX, nativeRing_done(R12)
 	JNE push
 	LOCK
-	INCQ nring_completed(R12)
+	INCQ nativeRing_completed(R12)
 	LOCK
-	INCL nring_cseq(R12)
-	MOVL nring_csleep(R12), AX
+	INCL nativeRing_cseq(R12)
+	MOVL nativeRing_csleep(R12), AX
 	TESTL AX, AX
 	JZ next
-	LEAQ nring_cseq(R12), DI
-	MOVQ $129, SI // FUTEX_WAKE_PRIVATE
+	LEAQ nativeRing_cseq(R12), DI
+	MOVQ $const_futexWakePrivate, SI
 	MOVQ $0x7fffffff, DX
 	XORQ R10, R10
-	MOVQ $202, AX // SYS_futex
+	MOVQ $const_futexSyscall, AX
 	SYSCALL
 	JMP next
 
 empty:
 	// Sleep on qseq as read before re-checking the queue: a submitter
 	// enqueues, increments qseq, then wakes if idle > 0.
-	MOVL nring_qseq(R12), R13
+	MOVL nativeRing_qseq(R12), R13
 	LOCK
-	INCL nring_idle(R12)
-	MOVQ nring_deq(R12), AX
+	INCL nativeRing_idle(R12)
+	MOVQ nativeRing_deq(R12), AX
 	MOVQ AX, CX
-	ANDQ nring_mask(R12), CX
+	ANDQ nativeRing_mask(R12), CX
 	SHLQ $4, CX
-	ADDQ nring_cells(R12), CX
+	ADDQ nativeRing_cells(R12), CX
 	MOVQ 0(CX), DX
 	LEAQ 1(AX), BX
 	CMPQ DX, BX
 	JEQ awake
-	MOVL nring_closing(R12), AX
+	MOVL nativeRing_closing(R12), AX
 	TESTL AX, AX
 	JNZ exit
-	LEAQ nring_qseq(R12), DI
-	MOVQ $128, SI // FUTEX_WAIT_PRIVATE
+	LEAQ nativeRing_qseq(R12), DI
+	MOVQ $const_futexWaitPrivate, SI
 	MOVL R13, DX
 	XORQ R10, R10
-	MOVQ $202, AX
+	MOVQ $const_futexSyscall, AX
 	SYSCALL
 awake:
 	LOCK
-	DECL nring_idle(R12)
+	DECL nativeRing_idle(R12)
 	JMP next
 
 exit:
 	LOCK
-	DECL nring_idle(R12)
-	MOVQ (nworker_ss+stackT_sp)(BP), AX
+	DECL nativeRing_idle(R12)
+	MOVQ (nativeThread_ss+stackT_sp)(BP), AX
 	TESTQ AX, AX
 	JZ pop
-	MOVL $2, (nworker_ss+stackT_flags)(BP) // SS_DISABLE: Go unmaps the stack after the join
-	LEAQ nworker_ss(BP), DI
+	MOVL $2, (nativeThread_ss+stackT_flags)(BP) // SS_DISABLE: Go unmaps the stack after the join
+	LEAQ nativeThread_ss(BP), DI
 	XORQ SI, SI
 	MOVQ $131, AX
 	SYSCALL

@@ -3,13 +3,13 @@ package ffi
 import (
 	"context"
 	"reflect"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/nativecrash"
+	"github.com/goractor/goractor/internal/osthread"
 )
 
 // Pool is a bounded pool of threads for offloaded native calls.
@@ -21,10 +21,9 @@ import (
 // that takes call frames from a lock-free queue and never enters the Go
 // runtime between calls. Such a pool holds exactly size + queue calls
 // (running and queued); past that, submissions fail with ErrPoolFull or,
-// WaitWhenFull, wait. Native threads reach what C threads reach (about
-// 56 k 1 ms calls/s with 64 threads on 2 cores, against 24 k for Go
-// worker goroutines, whose every return from C goes through the scheduler;
-// docs/async.md). Each call runs on one native thread from start to end,
+// WaitWhenFull, wait. Native threads reach what C threads reach, about
+// twice what Go worker goroutines reach, whose every return from C goes
+// through the scheduler (docs/async.md, docs/performance.md). Each call runs on one native thread from start to end,
 // and a thread runs its calls one after another, so WithErrno and
 // thread-local native state behave as with locked workers. Callbacks that C
 // makes on a native thread are foreign-thread callbacks (docs/callbacks.md).
@@ -280,10 +279,13 @@ func (p *Pool) worker(index int) {
 	crash := nativecrash.PoolWorker(execctx.G(), p.name, index)
 	defer crash.Drop()
 	if p.locked {
-		// The worker keeps its thread for its whole life; when it ends while
-		// still locked the runtime terminates the thread, so thread-local
-		// native state is never handed to other goroutines.
-		runtime.LockOSThread()
+		// The worker keeps its thread for its whole life and the thread
+		// retires with it, so thread-local native state is never handed to
+		// other goroutines. Jobs still reach it over the pool's channel, not
+		// an osthread.Event: any idle worker may take any job, and a
+		// bounded channel is what makes the queue, ErrPoolFull and
+		// WaitWhenFull; a parked worker costs nothing while it waits.
+		osthread.LockForLife()
 	}
 	// Unlocked, a native call still runs on one thread from start to end
 	// (the runtime keeps a goroutine on its thread during a C call and the

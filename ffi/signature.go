@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/goractor/goractor/internal/ctype"
 )
 
 // Signature describes a C function in Go terms: its parameters, whether it
@@ -418,19 +420,6 @@ func intRegsOnArch() int {
 // sysVAMD64 reports the System V AMD64 calling convention.
 func sysVAMD64() bool { return runtime.GOARCH == "amd64" && runtime.GOOS != "windows" }
 
-func structsSupported() bool {
-	switch runtime.GOARCH {
-	case "amd64", "arm64", "loong64", "ppc64le":
-	default:
-		return false
-	}
-	switch runtime.GOOS {
-	case "android", "darwin", "ios", "linux", "windows":
-		return true
-	}
-	return false
-}
-
 func convOf(t reflect.Type) conv {
 	switch t.Kind() {
 	case reflect.Int8:
@@ -477,105 +466,6 @@ func convOf(t reflect.Type) conv {
 		return cAny
 	}
 	return cNone
-}
-
-// hasGoPointers reports whether values of t contain Go pointers.
-func hasGoPointers(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer, reflect.String, reflect.Slice, reflect.Map, reflect.Chan,
-		reflect.Func, reflect.Interface:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && hasGoPointers(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if hasGoPointers(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// structProblem returns why t cannot be passed by value, or "".
-func structProblem(t reflect.Type) string {
-	if !structsSupported() {
-		return "structs by value are not supported on " + runtime.GOOS + "/" + runtime.GOARCH
-	}
-	if t.Size() == 0 {
-		return "empty structs cannot be passed to C"
-	}
-	var walk func(reflect.Type) string
-	walk = func(t reflect.Type) string {
-		for i := range t.NumField() {
-			f := t.Field(i).Type
-			if f.Kind() == reflect.Array {
-				f = f.Elem()
-			}
-			switch f.Kind() {
-			case reflect.Struct:
-				if r := walk(f); r != "" {
-					return r
-				}
-			case reflect.Pointer:
-				if hasGoPointers(f.Elem()) {
-					return fmt.Sprintf("struct field %s points to Go pointers, which C must not receive (cgo pointer rules)", t.Field(i).Name)
-				}
-			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-				reflect.Uintptr, reflect.UnsafePointer, reflect.Float64, reflect.Float32, reflect.Bool:
-			default:
-				return fmt.Sprintf("struct field %s of type %s cannot be passed to C by value", t.Field(i).Name, t.Field(i).Type)
-			}
-		}
-		return ""
-	}
-	return walk(t)
-}
-
-// paramProblem returns why t cannot be a (fixed) parameter, or "".
-func paramProblem(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Func:
-		return "a Go func cannot be passed to C: make a callback with ffi.NewCallback once and pass its Ptr() as a uintptr"
-	case reflect.Map:
-		return "maps cannot be passed to C"
-	case reflect.Chan:
-		return "channels cannot be passed to C"
-	case reflect.Interface:
-		return "interface values cannot be passed to C (only as the element of a variadic ...any)"
-	case reflect.Complex64, reflect.Complex128:
-		return "complex numbers are not supported (purego has no C _Complex ABI)"
-	case reflect.Array:
-		return "arrays cannot be passed by value (C arrays decay to pointers); pass a pointer or a slice"
-	case reflect.Slice:
-		if hasGoPointers(t.Elem()) {
-			return "slice elements contain Go pointers, which C must not receive (cgo pointer rules)"
-		}
-	case reflect.Pointer:
-		if hasGoPointers(t.Elem()) {
-			return "the pointed-to type contains Go pointers, which C must not receive (cgo pointer rules)"
-		}
-	case reflect.Struct:
-		return structProblem(t)
-	case reflect.Invalid:
-		return "invalid type"
-	}
-	return ""
-}
-
-func resultProblem(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Slice:
-		return "a C function cannot return a slice (no length); return a pointer"
-	case reflect.Func:
-		return "a C function pointer result must be declared uintptr and called through FuncAt"
-	case reflect.Interface:
-		return "a C function cannot return an interface value"
-	case reflect.Pointer:
-		return "" // pointers into C memory are fine; Go never frees them
-	}
-	return paramProblem(t)
 }
 
 // classifyStruct classifies a struct of at most 16 bytes for the System V
@@ -635,7 +525,7 @@ func (s *Signature) compile() error {
 			e := prm.Type
 			switch convOf(e) {
 			case cI8, cI16, cI32, cI64, cU8, cU16, cU32, cU64, cPtr, cBool, cString, cAny:
-				if e.Kind() == reflect.Pointer && hasGoPointers(e.Elem()) {
+				if e.Kind() == reflect.Pointer && ctype.HasGoPointers(e.Elem()) {
 					return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: "..." + e.String(),
 						Reason: "the pointed-to type contains Go pointers"}
 				}
@@ -653,7 +543,7 @@ func (s *Signature) compile() error {
 			}
 			continue
 		}
-		if r := paramProblem(prm.Type); r != "" {
+		if r := ctype.Problem(prm.Type, ctype.Param); r != "" {
 			return &SignatureError{Signature: s.text, Param: i, Name: prm.Name, Type: prm.Type.String(), Reason: r}
 		}
 		if r := arm64StructArgProblem(prm.Type); r != "" {
@@ -725,7 +615,7 @@ func (s *Signature) compile() error {
 		p.params = append(p.params, pi)
 	}
 	if s.Result != nil {
-		if r := resultProblem(s.Result); r != "" {
+		if r := ctype.Problem(s.Result, ctype.Result); r != "" {
 			return &SignatureError{Signature: s.text, Param: ParamResult, Type: s.Result.String(), Reason: r}
 		}
 		p.res = pinfo{t: s.Result, c: convOf(s.Result), slot: -1, slot2: -1}

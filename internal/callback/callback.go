@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/goractor/goractor/internal/ctype"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/safety"
 )
@@ -201,7 +202,7 @@ func excBits(p *plan, v any) (uintptr, error) {
 	}
 	out := p.typ.Out(0)
 	if !rv.IsValid() || !rv.Type().AssignableTo(out) {
-		if rv.IsValid() && rv.CanConvert(out) && rv.Type().ConvertibleTo(out) && isIntClass(rv.Type()) && rv.Kind() != reflect.Pointer && out.Kind() != reflect.Pointer {
+		if rv.IsValid() && rv.CanConvert(out) && rv.Type().ConvertibleTo(out) && ctype.IntRegister(rv.Type()) && rv.Kind() != reflect.Pointer && out.Kind() != reflect.Pointer {
 			c := rv.Convert(out)
 			if !c.Convert(rv.Type()).Equal(rv) {
 				return 0, fmt.Errorf("%w: Exceptional(%v) is out of the range of the result type %v", ErrBadOption, v, out)

@@ -3,6 +3,8 @@ package callback
 import (
 	"reflect"
 	"unsafe"
+
+	"github.com/goractor/goractor/internal/ctype"
 )
 
 // Register limits of the C calling convention this package decodes: the first
@@ -69,34 +71,30 @@ func compile(fn any) (*plan, error) {
 	for i := range t.NumIn() {
 		in := t.In(i)
 		switch {
-		case isIntClass(in):
+		case ctype.IntRegister(in):
 			if ni == MaxIntArgs {
 				return nil, &SignatureError{Func: t, Param: i, Type: in, Why: "more than 6 integer or pointer arguments: the rest would be passed on the stack, which callbacks do not support"}
 			}
 			p.regs[i] = uint8(ni)
 			ni++
-		case in.Kind() == reflect.Float32 || in.Kind() == reflect.Float64:
+		case ctype.FloatRegister(in):
 			if nf == MaxFloatArgs {
 				return nil, &SignatureError{Func: t, Param: i, Type: in, Why: "more than 8 floating-point arguments: the rest would be passed on the stack, which callbacks do not support"}
 			}
 			p.regs[i] = uint8(floatReg + nf)
 			nf++
 		default:
-			return nil, &SignatureError{Func: t, Param: i, Type: in, Why: unsupportedWhy(in)}
+			return nil, &SignatureError{Func: t, Param: i, Type: in, Why: ctype.Problem(in, ctype.CallbackParam)}
 		}
 	}
 	switch t.NumOut() {
 	case 0:
 	case 1:
 		out := t.Out(0)
-		switch {
-		case isIntClass(out):
-			p.hasRet = true
-		case out.Kind() == reflect.Float32 || out.Kind() == reflect.Float64:
-			return nil, &SignatureError{Func: t, Param: -1, Type: out, Why: "floating-point results are not supported (the trampolines return in the integer register only); return the value through a pointer argument"}
-		default:
-			return nil, &SignatureError{Func: t, Param: -1, Type: out, Why: unsupportedWhy(out)}
+		if why := ctype.Problem(out, ctype.CallbackResult); why != "" {
+			return nil, &SignatureError{Func: t, Param: -1, Type: out, Why: why}
 		}
+		p.hasRet = true
 	default:
 		return nil, &SignatureError{Func: t, Param: -1, Why: "a C callback returns at most one value"}
 	}
@@ -105,34 +103,6 @@ func compile(fn any) (*plan, error) {
 		p.call = p.reflectInvoker(v)
 	}
 	return p, nil
-}
-
-func isIntClass(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Pointer, reflect.UnsafePointer:
-		return t.Size() <= unsafe.Sizeof(uintptr(0))
-	}
-	return false
-}
-
-func unsupportedWhy(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "strings cannot cross a C callback; take a pointer (*byte or unsafe.Pointer) and copy the bytes"
-	case reflect.Struct:
-		return "structs by value are not supported in callbacks; pass a pointer"
-	case reflect.Slice, reflect.Array:
-		return "arrays and slices cannot cross a C callback; pass a pointer and a length"
-	case reflect.Func:
-		return "functions cannot cross a C callback; pass a callback pointer (uintptr)"
-	case reflect.Complex64, reflect.Complex128:
-		return "complex numbers are not supported in callbacks"
-	case reflect.Int64, reflect.Uint64:
-		return "64-bit integers need a 64-bit platform"
-	}
-	return t.Kind().String() + " values cannot cross a C callback"
 }
 
 // reflectInvoker is the general path: it builds reflect.Values that alias the

@@ -46,11 +46,11 @@ const (
 // the spin budget most of the time but misses it now and then (a
 // dedicated thread running short native calls for its callers): a wait
 // counts as short up to four budgets, since a wait that ended in a park
-// includes the wake-up (10-20 µs on a VM) and one miss should not turn
-// spinning off while the partner is still quick, and the back-off stops at
-// 16 waits. With the default policy such a pair spent most waits parked
-// (7-8 µs a call against 3.5 µs, docs/extensions.md). Call it before first
-// use.
+// includes the wake-up (longer than the budget on a VM) and one miss should
+// not turn spinning off while the partner is still quick, and the back-off
+// stops at 16 waits. With the default policy such a pair spent most waits
+// parked, at twice the cost a call (docs/performance.md, "Threads"). Call it
+// before first use.
 func (e *Event) SetReplyPolicy() { e.shortAfter, e.maxBackoff = 4, 16 }
 
 // NewChanEvent returns an Event that parks its waiter on a channel, so the
