@@ -14,6 +14,7 @@ import (
 
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/gatehook"
 )
 
 // Extension is a loaded extension: its declaration, its library, and the
@@ -327,17 +328,11 @@ func (x *Extension) FuncString(symbol, signature string, opts ...FuncOption) (*f
 // (inside an *ffi.CallError) through the function's error result, or panics
 // with it when the func type has no error result.
 func (x *Extension) Bind(fptr any, symbol string, opts ...FuncOption) error {
-	lib, fopts, g, err := x.bindSetup(symbol, opts)
+	lib, fopts, _, err := x.bindSetup(symbol, opts)
 	if err != nil {
 		return err
 	}
-	if err := lib.Bind(fptr, symbol, fopts...); err != nil {
-		return err
-	}
-	if g != nil {
-		return x.routeFirst(g, lib, fptr, symbol, fopts)
-	}
-	return nil
+	return lib.Bind(fptr, symbol, fopts...)
 }
 
 // BindAll binds every target (a pointer to a func variable) to the symbol
@@ -363,12 +358,31 @@ func (x *Extension) MustBind(fptr any, symbol string, opts ...FuncOption) {
 }
 
 // Call implements ffi.Gate for gate; ffi calls it before every call of a
-// gated function.
-func (g *gate) Call(_ *ffi.Func, caller *execctx.Exec, call func()) error {
-	return g.do(context.Background(), caller, call)
+// gated function its first phase (Admit) did not admit.
+func (g *gate) Call(_ *ffi.Func, caller ffi.Caller, call func()) error {
+	return g.do(context.Background(), gatehook.CallerExec(caller), call)
 }
 
-var _ ffi.Gate = (*gate)(nil)
+// Admit implements ffi.Admitter: the gate's first phase (route.go) for the
+// calling goroutine. Functions of an extension with a trace or metrics (each
+// call is recorded) are never admitted: their calls go through Call.
+func (g *gate) Admit() (admitted, locked bool) {
+	if g.recorded {
+		return false, false
+	}
+	switch g.enter() {
+	case firstDirect:
+		return true, false
+	case firstSerial:
+		return true, true
+	}
+	return false, false
+}
+
+// Release implements ffi.Admitter: it releases the Serialize lock Admit took.
+func (g *gate) Release() { g.x.serial.unlock() }
+
+var _ ffi.Admitter = (*gate)(nil)
 
 // Close stops the extension's dedicated thread, if it has one, after the call
 // in progress (later calls that need it fail with an error wrapping

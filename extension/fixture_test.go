@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/gatehook"
 	"github.com/goractor/goractor/internal/osthread"
 	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
@@ -107,7 +108,7 @@ func TestSafeDecl_ScopedPerExtension(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fa.Gated() {
+	if gatehook.Gated(fa) {
 		t.Error("a parallel-safe function was bound with a gate; it should cost nothing")
 	}
 	w := startActor(t, "w", false)
@@ -160,7 +161,7 @@ func TestBindWithSafetyOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Gated() {
+	if gatehook.Gated(f) {
 		t.Error("WithSafety(ParallelSafe) binding is gated")
 	}
 	if _, err := x.FuncString("fx_enter", "func(int32) int32", WithSafety(Safety(42))); err == nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/gatehook"
 )
 
 // A function listed in Declaration.Leaf is bound WithLeaf when the
@@ -23,8 +24,8 @@ func TestDeclaration_LeafFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmax.Leaf() != ffi.LeafCalls() || fmax.Gated() {
-		t.Errorf("declared leaf fmax: Leaf() = %v, Gated() = %v; want %v, false", fmax.Leaf(), fmax.Gated(), ffi.LeafCalls())
+	if fmax.Leaf() != ffi.LeafCalls() || gatehook.Gated(fmax) {
+		t.Errorf("declared leaf fmax: Leaf() = %v, Gated() = %v; want %v, false", fmax.Leaf(), gatehook.Gated(fmax), ffi.LeafCalls())
 	}
 	if r, err := fmax.Call(2.0, 3.0); err != nil || r != 3.0 {
 		t.Errorf("fmax(2, 3) = %v, %v", r, err)
@@ -33,8 +34,8 @@ func TestDeclaration_LeafFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmin.Leaf() || !fmin.Gated() {
-		t.Errorf("gated leaf fmin: Leaf() = %v, Gated() = %v; want false, true", fmin.Leaf(), fmin.Gated())
+	if fmin.Leaf() || !gatehook.Gated(fmin) {
+		t.Errorf("gated leaf fmin: Leaf() = %v, Gated() = %v; want false, true", fmin.Leaf(), gatehook.Gated(fmin))
 	}
 	fabs, err := x.FuncString("fabs", "func(float64) float64")
 	if err != nil {

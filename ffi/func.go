@@ -21,7 +21,8 @@ type Func struct {
 	ptr   uintptr
 	sig   *Signature
 	gate  Gate
-	errfn uintptr // __errno_location when errno is captured
+	admit Admitter // gate's first phase, when it has one
+	errfn uintptr  // __errno_location when errno is captured
 	pool  *Pool
 	leaf  bool // typed calls are leaf calls (WithLeaf, leaf.go)
 
@@ -45,14 +46,6 @@ func (f *Func) Ptr() uintptr { return f.ptr }
 // Leaf reports whether typed calls of f are leaf calls (bound WithLeaf, and
 // leaf calls are on in this process: see LeafCalls).
 func (f *Func) Leaf() bool { return f.leaf }
-
-// Gated reports whether a Gate was attached.
-func (f *Func) Gated() bool { return f.gate != nil }
-
-// Fast reports whether calls go through ffi's register trampoline (true on
-// linux/amd64 for signatures without structs and with at most 6 integer and
-// 8 float arguments); otherwise they go through purego.
-func (f *Func) Fast() bool { return f.sig.plan.fast }
 
 func (f *Func) libName() string {
 	if f.lib == nil {
@@ -117,11 +110,14 @@ func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOp
 		o.apply(&cfg)
 	}
 	f := &Func{lib: l, name: name, ptr: ptr, sig: sig, gate: cfg.gate, pool: cfg.pool}
+	f.admit, _ = cfg.gate.(Admitter)
 	if cfg.leaf {
 		if why := leafSig(sig); why != "" {
 			return nil, &SignatureError{Signature: sig.text, Param: ParamWhole, Reason: why}
 		}
-		if f.leaf = leafOn && sig.plan.fast && cfg.gate == nil && !cfg.errno; f.leaf && l != nil {
+		// A gated function makes leaf calls only on its gate's first
+		// phase (on the caller's goroutine), never in a gate's Call.
+		if f.leaf = leafOn && sig.plan.fast && (cfg.gate == nil || f.admit != nil) && !cfg.errno; f.leaf && l != nil {
 			l.leaf.Store(true) // before the first call: see Library.leaf
 		}
 	}
@@ -164,7 +160,7 @@ func (f *Func) gated(caller *execctx.Exec, call func()) error {
 		}
 	}
 	ran := false
-	err := f.gate.Call(f, caller, func() { ran = true; call() })
+	err := f.gate.Call(f, Caller{caller}, func() { ran = true; call() })
 	if l != nil {
 		l.exit(sh)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/gatehook"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -26,9 +27,9 @@ type testGate struct {
 	forward chan func()
 }
 
-func (g *testGate) Call(f *ffi.Func, caller *execctx.Exec, call func()) error {
+func (g *testGate) Call(f *ffi.Func, caller ffi.Caller, call func()) error {
 	g.mu.Lock()
-	g.seen = append(g.seen, caller)
+	g.seen = append(g.seen, gatehook.CallerExec(caller))
 	g.mu.Unlock()
 	if caller.IsMain() {
 		call()
@@ -217,7 +218,7 @@ func TestStackMovesDuringCall(t *testing.T) {
 // gate does for a worker calling a function that is not parallel-safe.
 type refuseGate struct{}
 
-func (refuseGate) Call(f *ffi.Func, caller *execctx.Exec, _ func()) error {
+func (refuseGate) Call(f *ffi.Func, caller ffi.Caller, _ func()) error {
 	return &safety.UnsafeError{Op: "call", Extension: "libfoo", Function: f.Name(), Actor: caller.Name(),
 		Err: safety.ErrNotParallelSafe}
 }

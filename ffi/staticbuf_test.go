@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/ffi"
-	"github.com/goractor/goractor/internal/execctx"
 )
 
 // threadGate runs every call on one locked goroutine, one call at a time,
@@ -41,7 +40,7 @@ func newThreadGate() *threadGate {
 	return g
 }
 
-func (g *threadGate) Call(_ *ffi.Func, _ *execctx.Exec, call func()) error {
+func (g *threadGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
 	done := make(chan struct{})
 	g.calls <- func() { call(); close(done) }
 	<-done
@@ -54,7 +53,7 @@ func (g *threadGate) close() { close(g.stop); g.done.Wait() }
 // extension's Serialize policy).
 type lockGate struct{ mu sync.Mutex }
 
-func (g *lockGate) Call(_ *ffi.Func, _ *execctx.Exec, call func()) error {
+func (g *lockGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	call()

@@ -189,16 +189,14 @@ func typedResult[R any](f *Func, fr *frame, rc *pinfo) (R, error) {
 }
 
 // callTyped makes the call described by fr (arguments set) and converts its
-// result. Ungated calls use fr where it is, on the caller's stack. Gated
-// calls copy it to the heap (the gate may run the call on another thread)
-// and convert the result inside the call the gate runs, before the gate lets
-// another call in: a result in a static buffer (l64a, inet_ntoa) is copied
-// before the next call can overwrite it.
+// result. Ungated calls, and gated calls its gate admits (see Admitter), use
+// fr where it is, on the caller's stack. Other gated calls copy it to the
+// heap (the gate may run the call on another thread) and convert the result
+// inside the call the gate runs, before the gate lets another call in: a
+// result in a static buffer (l64a, inet_ntoa) is copied before the next call
+// can overwrite it.
 func callTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
 	if f.gate != nil {
-		fr.fn = f.ptr
-		fr.nflt = uintptr(f.sig.plan.nflt)
-		fr.errfn = f.errfn
 		return gatedTyped[R](f, fr, rc)
 	}
 	if !f.scall(fr) {
@@ -208,6 +206,20 @@ func callTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
 }
 
 func gatedTyped[R any](f *Func, fr *frame, rc *pinfo) (r R, err error) {
+	if f.admit != nil {
+		if admitted, locked := f.admit.Admit(); admitted {
+			if locked {
+				defer f.admit.Release()
+			}
+			if !f.scall(fr) {
+				return r, f.callErr(ErrClosed)
+			}
+			return typedResult[R](f, fr, rc)
+		}
+	}
+	fr.fn = f.ptr
+	fr.nflt = uintptr(f.sig.plan.nflt)
+	fr.errfn = f.errfn
 	h := new(frame)
 	*h = *fr
 	gerr := f.gated(execctx.Current(), func() {

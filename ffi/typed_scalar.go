@@ -3,11 +3,14 @@ package ffi
 import (
 	"syscall"
 	"unsafe"
+
+	"github.com/goractor/goractor/internal/execctx"
 )
 
 // The scalar fast path. When every argument of a typed function is a Scalar
 // (one integer or float register, no string copy, no slice, no struct), the
-// result is a Scalar or void, and no Gate is attached, Fn0 … Fn6 (and FnS*
+// result is a Scalar or void, and no Gate is attached (or only one whose
+// first phase admits the call, see Admitter), Fn0 … Fn6 (and FnS*
 // with such types) return a closure that only fills the argument registers
 // of a frame on its stack and enters the trampoline: the register of each
 // argument and its extension are decided once at bind time, there is no
@@ -21,7 +24,7 @@ func (c conv) scalar() bool { return c >= cI8 && c <= cF64 }
 // scalarOnly reports whether f's calls can take the scalar fast path.
 func scalarOnly(f *Func) bool {
 	p := &f.sig.plan
-	if !p.fast || f.gate != nil || f.sig.Variadic || p.variadic.c != cNone {
+	if !p.fast || (f.gate != nil && f.admit == nil) || f.sig.Variadic || p.variadic.c != cNone {
 		return false
 	}
 	for i := range p.params {
@@ -127,12 +130,43 @@ func (f *Func) sdone(fr *frame, called bool) error {
 	return nil
 }
 
+// scalarGated makes a scalar call of a function whose gate has a first
+// phase: on the caller's stack when the gate admits it, otherwise through the
+// gate's Call with a heap copy of fr (the results are copied back to fr). It
+// returns the call's error (closed library, refusal, errno), like sdone.
+//
+//go:noinline
+func (f *Func) scalarGated(fr *frame) error {
+	admitted, locked := f.admit.Admit()
+	if !admitted {
+		fr.fn = f.ptr
+		fr.nflt = uintptr(f.sig.plan.nflt)
+		fr.errfn = f.errfn
+		h := new(frame)
+		*h = *fr
+		if err := f.gated(execctx.Current(), func() { nativeFrame(h) }); err != nil {
+			return err
+		}
+		*fr = *h
+		return f.sdone(fr, true)
+	}
+	if locked {
+		defer f.admit.Release()
+	}
+	ok := f.scall(fr)
+	if !ok || fr.errno != 0 {
+		return f.sdone(fr, ok)
+	}
+	return nil
+}
+
 func sfn0[R any](f *Func) func() (R, error) {
 	rc := sresOf(&f.sig.plan)
 	return func() (r R, err error) {
 		var fr frame
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.scall(&fr); !ok || fr.errno != 0 {
 			err = f.sdone(&fr, ok)
 		}
 		return sresult[R](&fr, rc), err
@@ -145,8 +179,9 @@ func sfn1[A, R any](f *Func) func(A) (R, error) {
 	return func(a A) (r R, err error) {
 		var fr frame
 		sset(&fr, sa, &a)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.scall(&fr); !ok || fr.errno != 0 {
 			err = f.sdone(&fr, ok)
 		}
 		if escapeNever {
@@ -163,8 +198,9 @@ func sfn2[A, B, R any](f *Func) func(A, B) (R, error) {
 		var fr frame
 		sset(&fr, sa, &a)
 		sset(&fr, sb, &b)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.scall(&fr); !ok || fr.errno != 0 {
 			err = f.sdone(&fr, ok)
 		}
 		if escapeNever {
@@ -182,8 +218,9 @@ func sfn3[A, B, C, R any](f *Func) func(A, B, C) (R, error) {
 		sset(&fr, sa, &a)
 		sset(&fr, sb, &b)
 		sset(&fr, sc, &c)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.scall(&fr); !ok || fr.errno != 0 {
 			err = f.sdone(&fr, ok)
 		}
 		if escapeNever {
@@ -202,8 +239,9 @@ func sfn4[A, B, C, D, R any](f *Func) func(A, B, C, D) (R, error) {
 		sset(&fr, sb, &b)
 		sset(&fr, sc, &c)
 		sset(&fr, sd, &d)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.scall(&fr); !ok || fr.errno != 0 {
 			err = f.sdone(&fr, ok)
 		}
 		if escapeNever {
@@ -223,8 +261,9 @@ func sfn5[A, B, C, D, E, R any](f *Func) func(A, B, C, D, E) (R, error) {
 		sset(&fr, sc, &c)
 		sset(&fr, sd, &d)
 		sset(&fr, se, &e)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.scall(&fr); !ok || fr.errno != 0 {
 			err = f.sdone(&fr, ok)
 		}
 		if escapeNever {
@@ -245,8 +284,9 @@ func sfn6[A, B, C, D, E, F, R any](fn *Func) func(A, B, C, D, E, F) (R, error) {
 		sset(&fr, sd, &d)
 		sset(&fr, se, &e)
 		sset(&fr, sf, &f)
-		ok := fn.scall(&fr)
-		if !ok || fr.errno != 0 {
+		if fn.admit != nil {
+			err = fn.scalarGated(&fr)
+		} else if ok := fn.scall(&fr); !ok || fr.errno != 0 {
 			err = fn.sdone(&fr, ok)
 		}
 		if escapeNever {

@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"testing"
 	"unsafe"
-
-	"github.com/goractor/goractor/internal/execctx"
 )
 
 // The scalar fast path (sset, sresult) must lower arguments and raise
@@ -83,7 +81,7 @@ func checkScalar[T any](t *testing.T, words []uint64) {
 
 type runGate struct{}
 
-func (runGate) Call(_ *Func, _ *execctx.Exec, call func()) error { call(); return nil }
+func (runGate) Call(_ *Func, _ Caller, call func()) error { call(); return nil }
 
 func bitsEqual[T any](a, b T) bool {
 	n := unsafe.Sizeof(a)
