@@ -95,7 +95,7 @@ func BenchmarkCall(b *testing.B) {
 	fAddNoLib.MakeFunc(&bAddNoLib)
 	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
 	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
-	padd, _ := ffi.FnS2[pt, pt, pt](l, "point_add")
+	padd, _ := ffi.Fn2[pt, pt, pt](l, "point_add")
 
 	var pAdd func(int32, int32) int32
 	var pHyp func(float64, float64) float64

@@ -717,10 +717,54 @@ func convertArg(a any, t reflect.Type) (reflect.Value, error) {
 // SignatureOf); a refused shape gives a *SignatureError and a missing symbol
 // a *LoadError, and *fptr is left unchanged.
 //
-// Common shapes (listed in docs/ffi.md) get a reflection-free function that
-// calls through the register trampoline; the others go through
-// reflect.MakeFunc. If the func type has no error result, a call that cannot
-// be made (closed library, gate refusal) panics with a *CallError.
+// These func types get a reflection-free function that calls through the
+// register trampoline (without allocation, except for a string result's
+// copy); every other supported type goes through reflect.MakeFunc (about ten
+// times slower, and allocating: bind such a shape with Fn0 … Fn6 instead):
+//
+//	func()
+//	func() error
+//	func() int32
+//	func() int64
+//	func() string
+//	func() (string, error)
+//	func(int32) int32
+//	func(int32) (int32, error)
+//	func(int64) int64
+//	func(float64) float64
+//	func(uintptr) uintptr
+//	func(unsafe.Pointer) uintptr
+//	func(unsafe.Pointer) unsafe.Pointer
+//	func(int32) string
+//	func(int32) (string, error)
+//	func(int64) string
+//	func(int64) (string, error)
+//	func(string) uint64
+//	func(string) (uint64, error)
+//	func(string) int
+//	func(string) int32
+//	func(string) (int32, error)
+//	func(string) int64
+//	func(string) uintptr
+//	func(string) unsafe.Pointer
+//	func(string) string
+//	func(string) (string, error)
+//	func([]byte) uint64
+//	func(int32, int32) int32
+//	func(int32, int32) (int32, error)
+//	func(int64, int64) int64
+//	func(float64, float64) float64
+//	func(float64, float64) (float64, error)
+//	func(string, string) int32
+//	func(string, int32) int32
+//	func(string, int32) (int32, error)
+//	func([]byte, int32) int64
+//	func([]byte, int32) int32
+//	func(string, unsafe.Pointer, int32) int64
+//	func(string, *uintptr, int32) int64
+//
+// If the func type has no error result, a call that cannot be made (closed
+// library, gate refusal) panics with a *CallError.
 //
 // Bind panics if fptr is not a non-nil pointer to a func variable.
 func (l *Library) Bind(fptr any, symbol string, opts ...BindOption) error {

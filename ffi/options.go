@@ -106,6 +106,8 @@ func WithPool(p *Pool) BindOption { return bindOptionFunc(func(c *bindConfig) { 
 // yet: never declare a function that may call back a leaf). A signature with a
 // string, slice or struct, or a variadic one, gives a *SignatureError.
 // Under the race detector, with GORACTOR_FFI_LEAF=off in the environment,
-// and on platforms without the amd64 trampoline (see LeafCalls), and for a
-// gated or errno-capturing function, calls take the ordinary path.
+// and on platforms without the amd64 trampoline (see LeafCalls), and for an
+// errno-capturing function or one gated by a Gate without a first phase,
+// calls take the ordinary path; a function gated by an [Admitter] makes leaf
+// calls only when the gate admits them on the caller's goroutine.
 func WithLeaf() BindOption { return bindOptionFunc(func(c *bindConfig) { c.leaf = true }) }
