@@ -13,7 +13,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goractor/goractor/ffi"
-	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/gatehook"
 )
 
@@ -407,10 +406,3 @@ func (x *Extension) Close() error {
 	})
 	return x.closeErr
 }
-
-// SetMainExec records e as the main actor's Exec, the target of the OnMain
-// policy and of MainThread affinity forwarding, and returns a function that
-// restores the previous one. Package actor records the main actor itself
-// (through internal/execctx) when Run starts it; tests that simulate a main
-// actor without actor.Run call SetMainExec.
-func SetMainExec(e *execctx.Exec) (restore func()) { return execctx.SetMain(e) }

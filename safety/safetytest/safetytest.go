@@ -383,7 +383,7 @@ func Check(s Subject, opts ...Option) (*Report, error) {
 }
 
 func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
-	restore := extension.SetMainExec(execctx.Current())
+	restore := execctx.SetMain(execctx.Current())
 	defer restore()
 	tr := &tracer{}
 	tr.reset(false)
