@@ -313,15 +313,6 @@ func (x *Extension) Func(symbol string, sig *ffi.Signature, opts ...FuncOption) 
 	return lib.Func(symbol, sig, fopts...)
 }
 
-// FuncString is Func with the signature written in Go syntax.
-func (x *Extension) FuncString(symbol, signature string, opts ...FuncOption) (*ffi.Func, error) {
-	sig, err := ffi.ParseSignature(signature)
-	if err != nil {
-		return nil, err
-	}
-	return x.Func(symbol, sig, opts...)
-}
-
 // Bind sets *fptr to a Go function calling symbol through the extension's
 // gate (see ffi.Library.Bind). A refused call returns its *safety.UnsafeError
 // (inside an *ffi.CallError) through the function's error result, or panics
@@ -334,12 +325,14 @@ func (x *Extension) Bind(fptr any, symbol string, opts ...FuncOption) error {
 	return lib.Bind(fptr, symbol, fopts...)
 }
 
-// BindAll binds every target (a pointer to a func variable) to the symbol
-// it is keyed by, each inheriting the extension's declaration. It is
-// all-or-nothing: on the first failure it closes the extension and returns
-// the error, so a shipped extension's Open never hands out a half-bound
-// library.
-func (x *Extension) BindAll(targets map[string]any) error {
+// BindOrClose binds every target (a pointer to a func variable) to the
+// symbol it is keyed by, each inheriting the extension's declaration. On the
+// first failure it closes the extension and returns the error, so a shipped
+// extension's Open never hands out a half-bound library (the targets bound
+// before the failure call a closed library). Compare ffi's Library.BindAll,
+// which writes no target unless every binding succeeds and leaves the
+// library open.
+func (x *Extension) BindOrClose(targets map[string]any) error {
 	for sym, fptr := range targets {
 		if err := x.Bind(fptr, sym); err != nil {
 			_ = x.Close()

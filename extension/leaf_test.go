@@ -20,7 +20,7 @@ func TestDeclaration_LeafFunctions(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = x.Close() })
-	fmax, err := x.FuncString("fmax", "func(float64, float64) float64")
+	fmax, err := x.Func("fmax", ffi.MustSignature("func(float64, float64) float64"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,14 +30,14 @@ func TestDeclaration_LeafFunctions(t *testing.T) {
 	if r, err := fmax.Call(2.0, 3.0); err != nil || r != 3.0 {
 		t.Errorf("fmax(2, 3) = %v, %v", r, err)
 	}
-	fmin, err := x.FuncString("fmin", "func(float64, float64) float64")
+	fmin, err := x.Func("fmin", ffi.MustSignature("func(float64, float64) float64"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fmin.Leaf() != ffi.LeafCalls() || !gatehook.Gated(fmin) {
 		t.Errorf("gated leaf fmin: Leaf() = %v, Gated() = %v; want %v, true", fmin.Leaf(), gatehook.Gated(fmin), ffi.LeafCalls())
 	}
-	fabs, err := x.FuncString("fabs", "func(float64) float64")
+	fabs, err := x.Func("fabs", ffi.MustSignature("func(float64) float64"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func BenchmarkCall(b *testing.B) {
 		ffi.Binding{Symbol: "point_add", Target: &bPoint}); err != nil {
 		b.Fatal(err)
 	}
-	dAdd, _ := l.FuncString("add", "func(int32, int32) int32")
+	dAdd, _ := l.Func("add", ffi.MustSignature("func(int32, int32) int32"))
 	// The same function bound without a library (FuncAt(nil, ...)): calls
 	// are not counted in flight, so bind vs bind-nolib is the cost of the
 	// in-flight count (Library.enter/exit) in the same run.

@@ -50,7 +50,7 @@ func ExampleParseSignature() {
 		return
 	}
 	defer lib.Close()
-	strlen, err := lib.FuncString("strlen", "func(s string) uint64")
+	strlen, err := lib.Func("strlen", ffi.MustSignature("func(s string) uint64"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -83,7 +83,7 @@ func ExampleFunc_Async() {
 	defer lib.Close()
 	pool := ffi.NewPool(4, 16)
 	defer pool.Close()
-	abs, err := lib.FuncString("labs", "func(int64) int64", ffi.WithPool(pool))
+	abs, err := lib.Func("labs", ffi.MustSignature("func(int64) int64"), ffi.WithPool(pool))
 	if err != nil {
 		fmt.Println(err)
 		return

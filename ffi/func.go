@@ -70,16 +70,6 @@ func (l *Library) Func(symbol string, sig *Signature, opts ...BindOption) (*Func
 	return newFunc(l, symbol, p, sig, opts)
 }
 
-// FuncString binds symbol to a signature written in Go syntax (see
-// ParseSignature).
-func (l *Library) FuncString(symbol, signature string, opts ...BindOption) (*Func, error) {
-	sig, err := ParseSignature(signature)
-	if err != nil {
-		return nil, err
-	}
-	return l.Func(symbol, sig, opts...)
-}
-
 // FuncAt binds the C function at address ptr (for example a function
 // pointer a C function returned). lib, when not nil, is the library the
 // code lives in: calls then count as calls into it. A zero ptr gives an error

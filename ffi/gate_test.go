@@ -69,7 +69,7 @@ func TestGate(t *testing.T) {
 	}
 	var bound func(int32, int32) (int32, error)
 	l.MustBind(&bound, "add", ffi.WithGate(g))
-	dyn, _ := l.FuncString("add", "func(int32, int32) int32", ffi.WithGate(g))
+	dyn, _ := l.Func("add", ffi.MustSignature("func(int32, int32) int32"), ffi.WithGate(g))
 
 	main := execctx.New("main", true, execctx.Hooks{})
 	worker := execctx.New("worker", false, execctx.Hooks{})

@@ -36,7 +36,7 @@ func TestFastPath_NoAllocs(t *testing.T) {
 		"Fn1 strlen":  func() { _, _ = slen("hello") },
 		"Bind strlen": func() { _ = bSlen("hello") },
 		"Fn2 []byte":  func() { _, _ = sum(buf, 3) },
-		"Fn2 struct": func() { _, _ = padd(point{1, 2}, point{3, 4}) },
+		"Fn2 struct":  func() { _, _ = padd(point{1, 2}, point{3, 4}) },
 		"actor add":   nil,
 	} {
 		if f == nil {

@@ -81,7 +81,7 @@ func TestGate_StaticBufferResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dyn, err := l.FuncString("fmt_num", "func(int32) string", ffi.WithGate(g))
+		dyn, err := l.Func("fmt_num", ffi.MustSignature("func(int32) string"), ffi.WithGate(g))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -146,7 +146,7 @@ func TestTyped_Structs(t *testing.T) {
 }
 
 func ffiFast(l *ffi.Library) bool {
-	f, err := l.FuncString("add", "func(int32, int32) int32")
+	f, err := l.Func("add", ffi.MustSignature("func(int32, int32) int32"))
 	return err == nil && f.Fast()
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/safety"
 )
@@ -670,7 +671,11 @@ func newBound(x *extension.Extension, d extension.Declaration, f Function) (*bou
 			if len(f.Library) > 0 {
 				fopts = append(fopts, extension.FromLibrary(f.Library...))
 			}
-			ff, err := x.FuncString(f.Name, f.Signature, fopts...)
+			sig, err := ffi.ParseSignature(f.Signature)
+			if err != nil {
+				return nil, err
+			}
+			ff, err := x.Func(f.Name, sig, fopts...)
 			if err != nil {
 				return nil, err
 			}
