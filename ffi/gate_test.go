@@ -277,3 +277,56 @@ func TestGate_RefusalText(t *testing.T) {
 		t.Errorf("CallError text %q, want %q", got, want)
 	}
 }
+
+// admitGate is an ffi.Admitter: it admits while admit is set (reporting a
+// lock when locked is set) and counts Admit, Release and Call.
+type admitGate struct {
+	admit, locked           bool
+	admits, releases, calls atomic.Int32
+}
+
+func (g *admitGate) Admit() (bool, bool) { g.admits.Add(1); return g.admit, g.admit && g.locked }
+func (g *admitGate) Release()            { g.releases.Add(1) }
+func (g *admitGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
+	g.calls.Add(1)
+	call()
+	return nil
+}
+
+// TestGate_Admitter checks the first phase: a typed call (scalar or string,
+// Fn and Bind) that the gate admits runs without Call, Release follows every
+// locked admission, and a call not admitted goes through Call with the same
+// result.
+func TestGate_Admitter(t *testing.T) {
+	l := fixture(t)
+	for _, tc := range []struct {
+		name                   string
+		admit, locked          bool
+		wantCalls, wantRelease int32
+	}{
+		{"admitted", true, false, 0, 0},
+		{"admitted-locked", true, true, 0, 1},
+		{"handed-off", false, false, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &admitGate{admit: tc.admit, locked: tc.locked}
+			add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithGate(g))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var bstrlen func(string) uint64
+			if err := l.Bind(&bstrlen, "my_strlen", ffi.WithGate(g)); err != nil {
+				t.Fatal(err)
+			}
+			if r, err := add(2, 3); err != nil || r != 5 {
+				t.Fatalf("add(2, 3) = %v, %v", r, err)
+			}
+			if n := bstrlen("four"); n != 4 {
+				t.Fatalf("my_strlen(four) = %d", n)
+			}
+			if a, c, r := g.admits.Load(), g.calls.Load(), g.releases.Load(); a != 2 || c != 2*tc.wantCalls || r != 2*tc.wantRelease {
+				t.Errorf("Admit %d, Call %d, Release %d times; want 2, %d, %d", a, c, r, 2*tc.wantCalls, 2*tc.wantRelease)
+			}
+		})
+	}
+}
