@@ -8,6 +8,7 @@ import (
 	proto "github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 
+	"github.com/goractor/goractor/internal/protoref"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -30,12 +31,14 @@ func (r *Ref) Done() <-chan struct{} { return r.c.done }
 // before it has started, for unpinned actors, and off Linux).
 func (r *Ref) ThreadID() int { return int(r.c.tid.Load()) }
 
-// Proto is the one escape hatch to the protoactor-go substrate: it returns
-// the actor system underneath and the actor's PID (nil for a body actor,
-// which protoactor does not know). protoactor has no stable API, so code
-// using it may break when goractor updates it; messages sent through it
-// bypass the isolation gate and the counters.
-func (r *Ref) Proto() (*proto.ActorSystem, *proto.PID) { return r.c.sys.proto, r.c.pid }
+// The module's own escape hatch to the protoactor-go substrate (package node,
+// the bench command): the actor system underneath and the actor's PID.
+func init() {
+	protoref.Of = func(ref any) (*proto.ActorSystem, *proto.PID) {
+		r := ref.(*Ref)
+		return r.c.sys.proto, r.c.pid
+	}
+}
 
 // Send delivers msg to the actor's inbox through the isolation gate: a
 // shareable value is passed by reference; plain data is deep-copied

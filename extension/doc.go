@@ -79,8 +79,8 @@
 // # Cleanup
 //
 // [Extension.Close] stops the dedicated thread of a DedicatedThread
-// extension. Registrations last for the life of the process; tests install a
-// fresh registry with [SwapDefault] and t.Cleanup.
+// extension. Registrations last for the life of the process; a test that must
+// not touch the default registry registers into its own [NewRegistry].
 //
 // # Errors
 //

@@ -13,7 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goractor/goractor/ffi"
-	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/gatehook"
 )
 
 // Extension is a loaded extension: its declaration, its library, and the
@@ -313,39 +313,26 @@ func (x *Extension) Func(symbol string, sig *ffi.Signature, opts ...FuncOption) 
 	return lib.Func(symbol, sig, fopts...)
 }
 
-// FuncString is Func with the signature written in Go syntax.
-func (x *Extension) FuncString(symbol, signature string, opts ...FuncOption) (*ffi.Func, error) {
-	sig, err := ffi.ParseSignature(signature)
-	if err != nil {
-		return nil, err
-	}
-	return x.Func(symbol, sig, opts...)
-}
-
 // Bind sets *fptr to a Go function calling symbol through the extension's
 // gate (see ffi.Library.Bind). A refused call returns its *safety.UnsafeError
 // (inside an *ffi.CallError) through the function's error result, or panics
 // with it when the func type has no error result.
 func (x *Extension) Bind(fptr any, symbol string, opts ...FuncOption) error {
-	lib, fopts, g, err := x.bindSetup(symbol, opts)
+	lib, fopts, _, err := x.bindSetup(symbol, opts)
 	if err != nil {
 		return err
 	}
-	if err := lib.Bind(fptr, symbol, fopts...); err != nil {
-		return err
-	}
-	if g != nil {
-		return x.routeFirst(g, lib, fptr, symbol, fopts)
-	}
-	return nil
+	return lib.Bind(fptr, symbol, fopts...)
 }
 
-// BindAll binds every target (a pointer to a func variable) to the symbol
-// it is keyed by, each inheriting the extension's declaration. It is
-// all-or-nothing: on the first failure it closes the extension and returns
-// the error, so a shipped extension's Open never hands out a half-bound
-// library.
-func (x *Extension) BindAll(targets map[string]any) error {
+// BindOrClose binds every target (a pointer to a func variable) to the
+// symbol it is keyed by, each inheriting the extension's declaration. On the
+// first failure it closes the extension and returns the error, so a shipped
+// extension's Open never hands out a half-bound library (the targets bound
+// before the failure call a closed library). Compare ffi's Library.BindAll,
+// which writes no target unless every binding succeeds and leaves the
+// library open.
+func (x *Extension) BindOrClose(targets map[string]any) error {
 	for sym, fptr := range targets {
 		if err := x.Bind(fptr, sym); err != nil {
 			_ = x.Close()
@@ -363,12 +350,31 @@ func (x *Extension) MustBind(fptr any, symbol string, opts ...FuncOption) {
 }
 
 // Call implements ffi.Gate for gate; ffi calls it before every call of a
-// gated function.
-func (g *gate) Call(_ *ffi.Func, caller *execctx.Exec, call func()) error {
-	return g.do(context.Background(), caller, call)
+// gated function its first phase (Admit) did not admit.
+func (g *gate) Call(_ *ffi.Func, caller ffi.Caller, call func()) error {
+	return g.do(context.Background(), gatehook.CallerExec(caller), call)
 }
 
-var _ ffi.Gate = (*gate)(nil)
+// Admit implements ffi.Admitter: the gate's first phase (route.go) for the
+// calling goroutine. Functions of an extension with a trace or metrics (each
+// call is recorded) are never admitted: their calls go through Call.
+func (g *gate) Admit() (admitted, locked bool) {
+	if g.recorded {
+		return false, false
+	}
+	switch g.enter() {
+	case firstDirect:
+		return true, false
+	case firstSerial:
+		return true, true
+	}
+	return false, false
+}
+
+// Release implements ffi.Admitter: it releases the Serialize lock Admit took.
+func (g *gate) Release() { g.x.serial.unlock() }
+
+var _ ffi.Admitter = (*gate)(nil)
 
 // Close stops the extension's dedicated thread, if it has one, after the call
 // in progress (later calls that need it fail with an error wrapping
@@ -393,10 +399,3 @@ func (x *Extension) Close() error {
 	})
 	return x.closeErr
 }
-
-// SetMainExec records e as the main actor's Exec, the target of the OnMain
-// policy and of MainThread affinity forwarding, and returns a function that
-// restores the previous one. Package actor records the main actor itself
-// (through internal/execctx) when Run starts it; tests that simulate a main
-// actor without actor.Run call SetMainExec.
-func SetMainExec(e *execctx.Exec) (restore func()) { return execctx.SetMain(e) }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/gatehook"
 	"github.com/goractor/goractor/internal/osthread"
 	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
@@ -99,15 +100,15 @@ func TestSafeDecl_ScopedPerExtension(t *testing.T) {
 	r.MustRegister(Declaration{Name: "a", Libraries: []string{c.path}, Safety: ParallelSafe})
 	r.MustRegister(Declaration{Name: "b", Libraries: []string{c.path}})
 	a, b := load(t, r, "a"), load(t, r, "b")
-	fa, err := a.FuncString("fx_enter", "func(int32) int32")
+	fa, err := a.Func("fx_enter", ffi.MustSignature("func(int32) int32"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fb, err := b.FuncString("fx_enter", "func(int32) int32")
+	fb, err := b.Func("fx_enter", ffi.MustSignature("func(int32) int32"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fa.Gated() {
+	if gatehook.Gated(fa) {
 		t.Error("a parallel-safe function was bound with a gate; it should cost nothing")
 	}
 	w := startActor(t, "w", false)
@@ -133,7 +134,7 @@ func TestSafeDecl_LateDeclarationRejected(t *testing.T) {
 	d := Declaration{Name: "late", Libraries: []string{c.path}}
 	r := register(t, d)
 	x := load(t, r, "late")
-	f, err := x.FuncString("fx_enter", "func(int32) int32")
+	f, err := x.Func("fx_enter", ffi.MustSignature("func(int32) int32"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,14 +157,14 @@ func TestSafeDecl_LateDeclarationRejected(t *testing.T) {
 func TestBindWithSafetyOverride(t *testing.T) {
 	c := buildCounter(t)
 	x := load(t, register(t, Declaration{Name: "ov", Libraries: []string{c.path}}), "ov")
-	f, err := x.FuncString("fx_enter", "func(int32) int32", WithSafety(ParallelSafe))
+	f, err := x.Func("fx_enter", ffi.MustSignature("func(int32) int32"), WithSafety(ParallelSafe))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Gated() {
+	if gatehook.Gated(f) {
 		t.Error("WithSafety(ParallelSafe) binding is gated")
 	}
-	if _, err := x.FuncString("fx_enter", "func(int32) int32", WithSafety(Safety(42))); err == nil {
+	if _, err := x.Func("fx_enter", ffi.MustSignature("func(int32) int32"), WithSafety(Safety(42))); err == nil {
 		t.Error("invalid WithSafety accepted")
 	}
 }

@@ -80,10 +80,13 @@ type gate struct {
 	fn     string
 	safety Safety   // effective, never Undeclared
 	mode   gateMode // what the declaration and safety leave to decide per call
+	// recorded: the extension has a trace or metrics, so every call goes
+	// through do (Call), which records it; Admit admits none.
+	recorded bool
 }
 
 func newGate(x *Extension, fn string, s Safety) *gate {
-	g := &gate{x: x, fn: fn, safety: s}
+	g := &gate{x: x, fn: fn, safety: s, recorded: x.trace != nil || x.metrics != nil}
 	switch d := &x.decl; {
 	case d.Affinity == DedicatedThread:
 		g.mode = modeDedicated

@@ -27,13 +27,13 @@ func TestHandles_CrossByReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = lib.Close() }()
-	strlen, err := lib.FuncString("strlen", "func(string) uint64")
+	strlen, err := lib.Func("strlen", ffi.MustSignature("func(string) uint64"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pool := ffi.NewPool(2, 8)
 	defer pool.Close()
-	abs, err := lib.FuncString("abs", "func(int32) int32", ffi.WithPool(pool))
+	abs, err := lib.Func("abs", ffi.MustSignature("func(int32) int32"), ffi.WithPool(pool))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestHandles_CrossByReference(t *testing.T) {
 			if n, err := f.Call("hello"); err != nil || n != uint64(5) {
 				return nil, fmt.Errorf("strlen through a sent *ffi.Func = %v, %v", n, err)
 			}
-			labs, err := l.FuncString("labs", "func(int64) int64", ffi.WithPool(p))
+			labs, err := l.Func("labs", ffi.MustSignature("func(int64) int64"), ffi.WithPool(p))
 			if err != nil {
 				return nil, err
 			}
@@ -84,7 +84,7 @@ func TestHandles_CrossByReference(t *testing.T) {
 			if v, err := fu.Wait(cx); err != nil || v != int32(5) {
 				return nil, fmt.Errorf("sent *ffi.Future = %v, %v", v, err)
 			}
-			xlen, err := xx.FuncString("strlen", "func(string) uint64")
+			xlen, err := xx.Func("strlen", ffi.MustSignature("func(string) uint64"))
 			if err != nil {
 				return nil, err
 			}

@@ -123,9 +123,6 @@ type ManifestPointer struct {
 	Arg    int             // arg
 }
 
-// Sig returns the parsed signature (after ParseManifest).
-func (f *ManifestFunc) Sig() *ffi.Signature { return f.sig }
-
 // Args returns the inputs converted to the signature's parameter types (after
 // ParseManifest).
 func (f *ManifestFunc) Args() [][]any { return f.args }

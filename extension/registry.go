@@ -15,7 +15,7 @@ type Registry struct {
 }
 
 // NewRegistry returns an empty registry. Tests use one to register fixtures
-// without touching the default registry (see SwapDefault).
+// without touching the default registry.
 func NewRegistry() *Registry {
 	return &Registry{byName: make(map[string]Declaration)}
 }
@@ -81,28 +81,6 @@ func defaultRegistry() *Registry {
 
 // Default returns the registry that the package-level functions use.
 func Default() *Registry { return defaultRegistry() }
-
-// SwapDefault installs r as the default registry and returns a function that
-// restores the previous one. Tests use it with t.Cleanup:
-//
-//	t.Cleanup(extension.SwapDefault(extension.NewRegistry()))
-//
-// Extensions registered by init functions live in the original registry, so a
-// test that needs them should register into r what it needs, or not swap.
-func SwapDefault(r *Registry) (restore func()) {
-	if r == nil {
-		panic("extension: SwapDefault with nil registry")
-	}
-	_registryMu.Lock()
-	old := _registry
-	_registry = r
-	_registryMu.Unlock()
-	return func() {
-		_registryMu.Lock()
-		_registry = old
-		_registryMu.Unlock()
-	}
-}
 
 // Register records d in the default registry. See Registry.Register.
 func Register(d Declaration) error { return defaultRegistry().Register(d) }

@@ -11,12 +11,13 @@ import (
 // function's mode, fixed at bind time, and at the caller's Exec: it builds no
 // closure and touches no shared state except, for Serialize, the lock word.
 // When it finds that the call runs on the caller's goroutine (the main actor
-// calling a main-only function, any caller under the Serialize lock), a
-// function bound with Bind calls C right there, through ffi's ungated typed
-// path, on the caller's own stack frame: no heap frame, no closure, no
-// interface call. Every other route (a refusal, a hand-off to the main actor
-// or to the dedicated thread, a traced or metered call) takes the second
-// phase, gate.do, with the frame copied for the thread that runs it.
+// calling a main-only function, any caller under the Serialize lock), ffi's
+// typed path (Bind's shapes, Fn0 … Fn6), which asks it through
+// ffi.Admitter (gate.Admit), calls C right there, on the caller's own stack
+// frame: no heap frame, no closure. Every other route (a refusal, a hand-off
+// to the main actor or to the dedicated thread, a traced or metered call)
+// takes the second phase, gate.do (ffi.Gate's Call), with the frame copied
+// for the thread that runs it.
 
 // gateMode is what a function's declaration leaves to decide per call.
 type gateMode uint8

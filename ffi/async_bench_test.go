@@ -113,7 +113,7 @@ func BenchmarkAsyncSleep1ms(b *testing.B) {
 
 func benchAsync(b *testing.B, lib *ffi.Library, pool *ffi.Pool, inflight int) {
 	defer pool.Close()
-	fn, err := lib.FuncString("sleep_ms", "func(int32) int32", ffi.WithPool(pool))
+	fn, err := lib.Func("sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(pool))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestAsyncWaitLendsToken(t *testing.T) {
 		for _, where := range []string{"main", "spawned"} {
 			t.Run(sym+"/"+where, func(t *testing.T) {
 				ctx := deadline(t, 30*time.Second)
-				f, err := l.FuncString(sym, "func(cb uintptr, n int64) int64")
+				f, err := l.Func(sym, ffi.MustSignature("func(cb uintptr, n int64) int64"))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -81,7 +81,7 @@ func TestAsyncCallbackPanicFailsFuture(t *testing.T) {
 	l := cbFixture(t)
 	pool := ffi.NewPool(1, 4)
 	defer pool.Close()
-	f, err := l.FuncString("call_cb_n", "func(cb uintptr, n int64) int64", ffi.WithPool(pool))
+	f, err := l.Func("call_cb_n", ffi.MustSignature("func(cb uintptr, n int64) int64"), ffi.WithPool(pool))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,11 @@ func TestOffload_ErrnoOnUnlockedWorkers(t *testing.T) {
 	l := fixture(t)
 	p := ffi.NewPool(8, 64, ffi.WaitWhenFull())
 	defer p.Close()
-	dyn, err := l.FuncString("set_errno", "func(int32) int32", ffi.WithErrno(), ffi.WithPool(p))
+	dyn, err := l.Func("set_errno", ffi.MustSignature("func(int32) int32"), ffi.WithErrno(), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	keep, err := l.FuncString("keep_errno", "func() int32", ffi.WithErrno(), ffi.WithPool(p))
+	keep, err := l.Func("keep_errno", ffi.MustSignature("func() int32"), ffi.WithErrno(), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}

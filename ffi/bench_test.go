@@ -82,7 +82,7 @@ func BenchmarkCall(b *testing.B) {
 		ffi.Binding{Symbol: "point_add", Target: &bPoint}); err != nil {
 		b.Fatal(err)
 	}
-	dAdd, _ := l.FuncString("add", "func(int32, int32) int32")
+	dAdd, _ := l.Func("add", ffi.MustSignature("func(int32, int32) int32"))
 	// The same function bound without a library (FuncAt(nil, ...)): calls
 	// are not counted in flight, so bind vs bind-nolib is the cost of the
 	// in-flight count (Library.enter/exit) in the same run.
@@ -95,7 +95,7 @@ func BenchmarkCall(b *testing.B) {
 	fAddNoLib.MakeFunc(&bAddNoLib)
 	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
 	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
-	padd, _ := ffi.FnS2[pt, pt, pt](l, "point_add")
+	padd, _ := ffi.Fn2[pt, pt, pt](l, "point_add")
 
 	var pAdd func(int32, int32) int32
 	var pHyp func(float64, float64) float64

@@ -56,14 +56,14 @@ func callFrame(fr *frame) {
 	runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 }
 
-// scall makes the call whose arguments are set in fr (on the caller's stack
+// callCounted makes the call whose arguments are set in fr (on the caller's stack
 // or the heap), counted in flight in f's library, and reports whether it was
 // made: false, without calling, when the library is closed. The count is the
 // calling thread's slot, pushed and popped by the trampoline with plain
 // stores (inflight.go); where that is not available, the library's shards
 // (Library.enter and exit). It is the typed paths' whole call sequence: the
 // count, the lend check, the stack bookkeeping of callFrame and cgocall.
-func (f *Func) scall(fr *frame) bool {
+func (f *Func) callCounted(fr *frame) bool {
 	fr.fn = f.ptr
 	fr.nflt = uintptr(f.sig.plan.nflt)
 	fr.errfn = f.errfn
@@ -72,7 +72,7 @@ func (f *Func) scall(fr *frame) bool {
 	}
 	l := f.lib
 	if l == nil || !asymmetric || slotsFull.Load() {
-		return f.scallShards(fr)
+		return f.callShards(fr)
 	}
 	fr.lib = uintptr(unsafe.Pointer(l))
 	if execctx.AnyLenders() {
@@ -106,12 +106,12 @@ func (f *Func) refused(fr *frame) bool {
 		slotsFull.Store(true)
 	}
 	fr.lib, fr.state = 0, stateCalled
-	return f.scallShards(fr)
+	return f.callShards(fr)
 }
 
-// scallShards is scall counting the call in the library's shards (or not at
+// callShards is callCounted counting the call in the library's shards (or not at
 // all without a library).
-func (f *Func) scallShards(fr *frame) bool {
+func (f *Func) callShards(fr *frame) bool {
 	l := f.lib
 	var sh *shard
 	if l != nil {

@@ -11,6 +11,6 @@ func callFrame(fr *frame) {
 	panic("ffi: internal error: register trampoline used on an unsupported platform")
 }
 
-func (f *Func) scall(fr *frame) bool {
+func (f *Func) callCounted(fr *frame) bool {
 	panic("ffi: internal error: register trampoline used on an unsupported platform")
 }

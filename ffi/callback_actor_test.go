@@ -120,7 +120,7 @@ func TestCallbackForeignThreadWhileOwnerInC(t *testing.T) {
 					case "bind":
 						r = fx.callNThread(cb.Ptr(), n)
 					case "call":
-						f, err := l.FuncString("call_cb_n_thread", "func(cb uintptr, n int64) int64")
+						f, err := l.Func("call_cb_n_thread", ffi.MustSignature("func(cb uintptr, n int64) int64"))
 						if err != nil {
 							return nil, err
 						}
@@ -139,7 +139,7 @@ func TestCallbackForeignThreadWhileOwnerInC(t *testing.T) {
 						if mode == "async-on-pool-thread" {
 							sym = "call_cb_n"
 						}
-						f, err := l.FuncString(sym, "func(cb uintptr, n int64) int64")
+						f, err := l.Func(sym, ffi.MustSignature("func(cb uintptr, n int64) int64"))
 						if err != nil {
 							return nil, err
 						}

@@ -19,7 +19,7 @@ func TestCall_CallbackArgument(t *testing.T) {
 	}
 	defer cb.Close()
 	for _, sig := range []string{"func(cb uintptr, n int64) int64", "func(cb unsafe.Pointer, n int64) int64"} {
-		f, err := l.FuncString("call_cb_n", sig)
+		f, err := l.Func("call_cb_n", ffi.MustSignature(sig))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +32,7 @@ func TestCall_CallbackArgument(t *testing.T) {
 		}
 	}
 	// A nil *Callback is NULL, as nil is: call_cb_n with n = 0 never calls it.
-	f, err := l.FuncString("call_cb_n", "func(cb uintptr, n int64) int64")
+	f, err := l.Func("call_cb_n", ffi.MustSignature("func(cb uintptr, n int64) int64"))
 	if err != nil {
 		t.Fatal(err)
 	}

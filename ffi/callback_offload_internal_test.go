@@ -21,7 +21,7 @@ func TestCallbackPanicInOffloadedCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	f, err := l.FuncString("call_cb_n", "func(cb uintptr, n int64) int64")
+	f, err := l.Func("call_cb_n", MustSignature("func(cb uintptr, n int64) int64"))
 	if err != nil {
 		t.Fatal(err)
 	}

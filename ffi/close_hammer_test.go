@@ -122,7 +122,7 @@ func bindBind(l *ffi.Library) (func(a, b int32) (int32, error), error) {
 }
 
 func bindDynamic(l *ffi.Library) (func(a, b int32) (int32, error), error) {
-	f, err := l.FuncString("watched_add", "func(int32, int32) int32")
+	f, err := l.Func("watched_add", ffi.MustSignature("func(int32, int32) int32"))
 	if err != nil {
 		return nil, err
 	}

@@ -89,14 +89,14 @@ func runCrashCase(c, lib string) error {
 	var args []any
 	switch what {
 	case "segv":
-		f, err = l.FuncString("crash_segv", "func(p int64) int32", opts...)
+		f, err = l.Func("crash_segv", ffi.MustSignature("func(p int64) int32"), opts...)
 		args = []any{int64(0)}
 	case "abort":
-		f, err = l.FuncString("crash_abort", "func()", opts...)
+		f, err = l.Func("crash_abort", ffi.MustSignature("func()"), opts...)
 	case "thread":
-		f, err = l.FuncString("crash_on_thread", "func() int32", opts...)
+		f, err = l.Func("crash_on_thread", ffi.MustSignature("func() int32"), opts...)
 	case "overflow":
-		f, err = l.FuncString("crash_overflow", "func(n int32) int32", opts...)
+		f, err = l.Func("crash_overflow", ffi.MustSignature("func(n int32) int32"), opts...)
 		args = []any{int32(0)}
 	default:
 		return fmt.Errorf("unknown case %q", c)

@@ -5,10 +5,12 @@
 // larger than 16 bytes and stack arguments). See docs/ffi.md for the full
 // guide.
 //
-// The typed functions Fn0 … Fn6 (Arg and Result types: scalars, strings,
-// byte slices) and FnS1 … FnS4 (any supported type, structs by value
-// included) call without reflection or allocation; Bind gives the same for
-// common func shapes and uses reflection for the others.
+// Library.Bind is the way to bind a C function to a Go func variable: it
+// calls without reflection or allocation for the func shapes its doc comment
+// lists and through reflection for the others. The typed functions Fn0 … Fn6
+// give the same reflection-free call for every other shape (any supported
+// argument and result types, structs by value included); Library.Func binds
+// a signature known only at run time.
 //
 // # Type conversions
 //

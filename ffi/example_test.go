@@ -50,7 +50,7 @@ func ExampleParseSignature() {
 		return
 	}
 	defer lib.Close()
-	strlen, err := lib.FuncString("strlen", "func(s string) uint64")
+	strlen, err := lib.Func("strlen", ffi.MustSignature("func(s string) uint64"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -83,7 +83,7 @@ func ExampleFunc_Async() {
 	defer lib.Close()
 	pool := ffi.NewPool(4, 16)
 	defer pool.Close()
-	abs, err := lib.FuncString("labs", "func(int64) int64", ffi.WithPool(pool))
+	abs, err := lib.Func("labs", ffi.MustSignature("func(int64) int64"), ffi.WithPool(pool))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -127,7 +127,7 @@ func ExampleFn1_string() {
 	// Output: 8 <nil>
 }
 
-func ExampleFnS2() {
+func ExampleFn2_struct() {
 	lib, err := ffi.Open("libc.so.6")
 	if err != nil {
 		fmt.Println(err)
@@ -136,7 +136,7 @@ func ExampleFnS2() {
 	defer lib.Close()
 	// ldiv_t ldiv(long, long): a 16-byte struct returned in RAX:RDX.
 	type ldivT struct{ Quot, Rem int64 }
-	ldiv, err := ffi.FnS2[int64, int64, ldivT](lib, "ldiv")
+	ldiv, err := ffi.Fn2[int64, int64, ldivT](lib, "ldiv")
 	if err != nil {
 		fmt.Println(err)
 		return

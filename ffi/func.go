@@ -21,7 +21,8 @@ type Func struct {
 	ptr   uintptr
 	sig   *Signature
 	gate  Gate
-	errfn uintptr // __errno_location when errno is captured
+	admit Admitter // gate's first phase, when it has one
+	errfn uintptr  // __errno_location when errno is captured
 	pool  *Pool
 	leaf  bool // typed calls are leaf calls (WithLeaf, leaf.go)
 
@@ -46,14 +47,6 @@ func (f *Func) Ptr() uintptr { return f.ptr }
 // leaf calls are on in this process: see LeafCalls).
 func (f *Func) Leaf() bool { return f.leaf }
 
-// Gated reports whether a Gate was attached.
-func (f *Func) Gated() bool { return f.gate != nil }
-
-// Fast reports whether calls go through ffi's register trampoline (true on
-// linux/amd64 for signatures without structs and with at most 6 integer and
-// 8 float arguments); otherwise they go through purego.
-func (f *Func) Fast() bool { return f.sig.plan.fast }
-
 func (f *Func) libName() string {
 	if f.lib == nil {
 		return ""
@@ -75,16 +68,6 @@ func (l *Library) Func(symbol string, sig *Signature, opts ...BindOption) (*Func
 		return nil, err
 	}
 	return newFunc(l, symbol, p, sig, opts)
-}
-
-// FuncString binds symbol to a signature written in Go syntax (see
-// ParseSignature).
-func (l *Library) FuncString(symbol, signature string, opts ...BindOption) (*Func, error) {
-	sig, err := ParseSignature(signature)
-	if err != nil {
-		return nil, err
-	}
-	return l.Func(symbol, sig, opts...)
 }
 
 // FuncAt binds the C function at address ptr (for example a function
@@ -117,11 +100,14 @@ func newFunc(l *Library, name string, ptr uintptr, sig *Signature, opts []BindOp
 		o.apply(&cfg)
 	}
 	f := &Func{lib: l, name: name, ptr: ptr, sig: sig, gate: cfg.gate, pool: cfg.pool}
+	f.admit, _ = cfg.gate.(Admitter)
 	if cfg.leaf {
 		if why := leafSig(sig); why != "" {
 			return nil, &SignatureError{Signature: sig.text, Param: ParamWhole, Reason: why}
 		}
-		if f.leaf = leafOn && sig.plan.fast && cfg.gate == nil && !cfg.errno; f.leaf && l != nil {
+		// A gated function makes leaf calls only on its gate's first
+		// phase (on the caller's goroutine), never in a gate's Call.
+		if f.leaf = leafOn && sig.plan.fast && (cfg.gate == nil || f.admit != nil) && !cfg.errno; f.leaf && l != nil {
 			l.leaf.Store(true) // before the first call: see Library.leaf
 		}
 	}
@@ -164,7 +150,7 @@ func (f *Func) gated(caller *execctx.Exec, call func()) error {
 		}
 	}
 	ran := false
-	err := f.gate.Call(f, caller, func() { ran = true; call() })
+	err := f.gate.Call(f, Caller{caller}, func() { ran = true; call() })
 	if l != nil {
 		l.exit(sh)
 	}
@@ -721,10 +707,54 @@ func convertArg(a any, t reflect.Type) (reflect.Value, error) {
 // SignatureOf); a refused shape gives a *SignatureError and a missing symbol
 // a *LoadError, and *fptr is left unchanged.
 //
-// Common shapes (listed in docs/ffi.md) get a reflection-free function that
-// calls through the register trampoline; the others go through
-// reflect.MakeFunc. If the func type has no error result, a call that cannot
-// be made (closed library, gate refusal) panics with a *CallError.
+// These func types get a reflection-free function that calls through the
+// register trampoline (without allocation, except for a string result's
+// copy); every other supported type goes through reflect.MakeFunc (about ten
+// times slower, and allocating: bind such a shape with Fn0 … Fn6 instead):
+//
+//	func()
+//	func() error
+//	func() int32
+//	func() int64
+//	func() string
+//	func() (string, error)
+//	func(int32) int32
+//	func(int32) (int32, error)
+//	func(int64) int64
+//	func(float64) float64
+//	func(uintptr) uintptr
+//	func(unsafe.Pointer) uintptr
+//	func(unsafe.Pointer) unsafe.Pointer
+//	func(int32) string
+//	func(int32) (string, error)
+//	func(int64) string
+//	func(int64) (string, error)
+//	func(string) uint64
+//	func(string) (uint64, error)
+//	func(string) int
+//	func(string) int32
+//	func(string) (int32, error)
+//	func(string) int64
+//	func(string) uintptr
+//	func(string) unsafe.Pointer
+//	func(string) string
+//	func(string) (string, error)
+//	func([]byte) uint64
+//	func(int32, int32) int32
+//	func(int32, int32) (int32, error)
+//	func(int64, int64) int64
+//	func(float64, float64) float64
+//	func(float64, float64) (float64, error)
+//	func(string, string) int32
+//	func(string, int32) int32
+//	func(string, int32) (int32, error)
+//	func([]byte, int32) int64
+//	func([]byte, int32) int32
+//	func(string, unsafe.Pointer, int32) int64
+//	func(string, *uintptr, int32) int64
+//
+// If the func type has no error result, a call that cannot be made (closed
+// library, gate refusal) panics with a *CallError.
 //
 // Bind panics if fptr is not a non-nil pointer to a func variable.
 func (l *Library) Bind(fptr any, symbol string, opts ...BindOption) error {

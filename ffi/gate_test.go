@@ -13,6 +13,7 @@ import (
 
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/gatehook"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -26,9 +27,9 @@ type testGate struct {
 	forward chan func()
 }
 
-func (g *testGate) Call(f *ffi.Func, caller *execctx.Exec, call func()) error {
+func (g *testGate) Call(f *ffi.Func, caller ffi.Caller, call func()) error {
 	g.mu.Lock()
-	g.seen = append(g.seen, caller)
+	g.seen = append(g.seen, gatehook.CallerExec(caller))
 	g.mu.Unlock()
 	if caller.IsMain() {
 		call()
@@ -68,7 +69,7 @@ func TestGate(t *testing.T) {
 	}
 	var bound func(int32, int32) (int32, error)
 	l.MustBind(&bound, "add", ffi.WithGate(g))
-	dyn, _ := l.FuncString("add", "func(int32, int32) int32", ffi.WithGate(g))
+	dyn, _ := l.Func("add", ffi.MustSignature("func(int32, int32) int32"), ffi.WithGate(g))
 
 	main := execctx.New("main", true, execctx.Hooks{})
 	worker := execctx.New("worker", false, execctx.Hooks{})
@@ -217,7 +218,7 @@ func TestStackMovesDuringCall(t *testing.T) {
 // gate does for a worker calling a function that is not parallel-safe.
 type refuseGate struct{}
 
-func (refuseGate) Call(f *ffi.Func, caller *execctx.Exec, _ func()) error {
+func (refuseGate) Call(f *ffi.Func, caller ffi.Caller, _ func()) error {
 	return &safety.UnsafeError{Op: "call", Extension: "libfoo", Function: f.Name(), Actor: caller.Name(),
 		Err: safety.ErrNotParallelSafe}
 }
@@ -274,5 +275,58 @@ func TestGate_RefusalText(t *testing.T) {
 	ce := &ffi.CallError{Library: "libc.so.6", Function: "close", Err: syscall.EBADF}
 	if got, want := ce.Error(), `ffi: call "libc.so.6" "close": bad file descriptor`; got != want {
 		t.Errorf("CallError text %q, want %q", got, want)
+	}
+}
+
+// admitGate is an ffi.Admitter: it admits while admit is set (reporting a
+// lock when locked is set) and counts Admit, Release and Call.
+type admitGate struct {
+	admit, locked           bool
+	admits, releases, calls atomic.Int32
+}
+
+func (g *admitGate) Admit() (bool, bool) { g.admits.Add(1); return g.admit, g.admit && g.locked }
+func (g *admitGate) Release()            { g.releases.Add(1) }
+func (g *admitGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
+	g.calls.Add(1)
+	call()
+	return nil
+}
+
+// TestGate_Admitter checks the first phase: a typed call (scalar or string,
+// Fn and Bind) that the gate admits runs without Call, Release follows every
+// locked admission, and a call not admitted goes through Call with the same
+// result.
+func TestGate_Admitter(t *testing.T) {
+	l := fixture(t)
+	for _, tc := range []struct {
+		name                   string
+		admit, locked          bool
+		wantCalls, wantRelease int32
+	}{
+		{"admitted", true, false, 0, 0},
+		{"admitted-locked", true, true, 0, 1},
+		{"handed-off", false, false, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &admitGate{admit: tc.admit, locked: tc.locked}
+			add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithGate(g))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var bstrlen func(string) uint64
+			if err := l.Bind(&bstrlen, "my_strlen", ffi.WithGate(g)); err != nil {
+				t.Fatal(err)
+			}
+			if r, err := add(2, 3); err != nil || r != 5 {
+				t.Fatalf("add(2, 3) = %v, %v", r, err)
+			}
+			if n := bstrlen("four"); n != 4 {
+				t.Fatalf("my_strlen(four) = %d", n)
+			}
+			if a, c, r := g.admits.Load(), g.calls.Load(), g.releases.Load(); a != 2 || c != 2*tc.wantCalls || r != 2*tc.wantRelease {
+				t.Errorf("Admit %d, Call %d, Release %d times; want 2, %d, %d", a, c, r, 2*tc.wantCalls, 2*tc.wantRelease)
+			}
+		})
 	}
 }

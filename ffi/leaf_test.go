@@ -32,7 +32,7 @@ func TestLeaf_Calls(t *testing.T) {
 	if ffi.LeafCalls() != leafExpected() {
 		t.Fatalf("LeafCalls() = %v, want %v", ffi.LeafCalls(), leafExpected())
 	}
-	f, err := l.FuncString("add", "func(int32, int32) int32", ffi.WithLeaf())
+	f, err := l.Func("add", ffi.MustSignature("func(int32, int32) int32"), ffi.WithLeaf())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestLeaf_ScalarOnly(t *testing.T) {
 		{"point_add", "func(struct{X, Y int32}, struct{X, Y int32}) struct{X, Y int32}"},
 		{"null_str", "func() string"},
 	} {
-		_, err := l.FuncString(c.sym, c.sig, ffi.WithLeaf())
+		_, err := l.Func(c.sym, ffi.MustSignature(c.sig), ffi.WithLeaf())
 		var se *ffi.SignatureError
 		if !errors.As(err, &se) || !strings.Contains(err.Error(), "leaf") {
 			t.Errorf("%s %s WithLeaf: %v, want a *SignatureError about leaf functions", c.sym, c.sig, err)

@@ -124,7 +124,7 @@ func TestClosedLibrary(t *testing.T) {
 	}
 	var plain func(int32, int32) int32
 	l.MustBind(&plain, "add")
-	dyn, _ := l.FuncString("add", "func(int32, int32) int32")
+	dyn, _ := l.Func("add", ffi.MustSignature("func(int32, int32) int32"))
 	if err := l.Retain(); err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestErrno_PerCallNoCrossTalk(t *testing.T) {
 	}
 	var bound func(int32) (int32, error)
 	l.MustBind(&bound, "set_errno", ffi.WithErrno())
-	dyn, _ := l.FuncString("set_errno", "func(int32) int32", ffi.WithErrno())
+	dyn, _ := l.Func("set_errno", ffi.MustSignature("func(int32) int32"), ffi.WithErrno())
 	n := 10000
 	if testing.Short() {
 		n = 1000
@@ -318,7 +318,7 @@ func TestConcurrentCalls(t *testing.T) {
 	var slen func(string) uint64
 	l.MustBind(&hyp, "hypot2")
 	l.MustBind(&slen, "my_strlen")
-	dyn, _ := l.FuncString("six", "func(a, b, c, d, e, f int64) int64")
+	dyn, _ := l.Func("six", ffi.MustSignature("func(a, b, c, d, e, f int64) int64"))
 	n := 20000
 	if testing.Short() || raceEnabled {
 		n = 2000

@@ -43,7 +43,7 @@ func TestLoad_OffloadFromActors(t *testing.T) {
 
 	pool := ffi.NewPool(size, 256, ffi.WaitWhenFull())
 	defer pool.Close()
-	sleep, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(pool))
+	sleep, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(pool))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,14 +64,14 @@ func TestMisuse_NamesTheMistake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = lib.Close() }()
-	if _, err := lib.FuncString("strlen\x00junk", "func(string) uint64"); !errors.Is(err, ffi.ErrBadArgument) {
-		t.Errorf("FuncString(symbol with NUL) = %v; want ErrBadArgument", err)
+	if _, err := lib.Func("strlen\x00junk", ffi.MustSignature("func(string) uint64")); !errors.Is(err, ffi.ErrBadArgument) {
+		t.Errorf("Func(symbol with NUL) = %v; want ErrBadArgument", err)
 	}
 	var strlen func(string) uint64
 	if err := lib.Bind(&strlen, "strlen\x00x"); !errors.Is(err, ffi.ErrBadArgument) {
 		t.Errorf("Bind(symbol with NUL) = %v; want ErrBadArgument", err)
 	}
-	f, err := lib.FuncString("strlen", "func(string) uint64")
+	f, err := lib.Func("strlen", ffi.MustSignature("func(string) uint64"))
 	if err != nil {
 		t.Fatal(err)
 	}

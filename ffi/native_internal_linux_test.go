@@ -21,7 +21,7 @@ func TestNativePool_NoThread(t *testing.T) {
 	defer l.Close()
 	p := NewPool(2, 0)
 	defer p.Close()
-	id, err := l.FuncString("labs", "func(int64) int64", WithPool(p))
+	id, err := l.Func("labs", MustSignature("func(int64) int64"), WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestNativePool_StatsBeforeFirstCall(t *testing.T) {
 	if st := p.Stats(); st.Threads != 0 || st.Completed != 0 {
 		t.Fatalf("a new pool's stats: %+v", st)
 	}
-	labs, err := l.FuncString("labs", "func(int64) int64", WithPool(p))
+	labs, err := l.Func("labs", MustSignature("func(int64) int64"), WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestNativePool_ClosedBeforeFirstCall(t *testing.T) {
 	defer l.Close()
 	p := NewPool(2, 4)
 	p.Close()
-	labs, err := l.FuncString("labs", "func(int64) int64", WithPool(p))
+	labs, err := l.Func("labs", MustSignature("func(int64) int64"), WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}

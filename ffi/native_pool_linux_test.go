@@ -33,7 +33,7 @@ func TestNativePool_ArgumentKinds(t *testing.T) {
 		p := ffi.NewPool(4, 64, opts...)
 		defer p.Close()
 		bind := func(sym, sig string) *ffi.Func {
-			f, err := l.FuncString(sym, sig, ffi.WithPool(p))
+			f, err := l.Func(sym, ffi.MustSignature(sig), ffi.WithPool(p))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,11 +69,11 @@ func TestNativePool_CloseEndsThreads(t *testing.T) {
 	l := fixture(t)
 	const size, calls = 8, 64
 	p := ffi.NewPool(size, 2*calls)
-	sleep, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	sleep, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tid, err := l.FuncString("os_tid", "func() int64", ffi.WithPool(p))
+	tid, err := l.Func("os_tid", ffi.MustSignature("func() int64"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestNativePool_DoneAndThenWithoutWait(t *testing.T) {
 		l := fixture(t)
 		p := ffi.NewPool(2, 2, opts...)
 		defer p.Close()
-		f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+		f, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestNativePool_AbandonedFuturesFreeSlots(t *testing.T) {
 	l := fixture(t)
 	p := ffi.NewPool(2, 0)
 	defer p.Close()
-	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	f, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestNativePool_Full(t *testing.T) {
 	ctx := context.Background()
 	p := ffi.NewPool(1, 0)
 	defer p.Close()
-	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	f, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestNativePool_Full(t *testing.T) {
 
 	w := ffi.NewPool(1, 0, ffi.WaitWhenFull())
 	defer w.Close()
-	g, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(w))
+	g, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(w))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestNativePool_LibraryCloseHarvests(t *testing.T) {
 	}
 	p := ffi.NewPool(4, 16)
 	defer p.Close()
-	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	f, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestNativePool_CancelThenReuse(t *testing.T) {
 	l := fixture(t)
 	p := ffi.NewPool(1, 0)
 	defer p.Close()
-	f, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	f, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,11 +308,11 @@ func TestNativePool_CancelThenReuse(t *testing.T) {
 func TestNativePool_Stress(t *testing.T) {
 	l := fixture(t)
 	p := ffi.NewPool(8, 64, ffi.WaitWhenFull())
-	id, err := l.FuncString("id_i64", "func(int64) int64", ffi.WithPool(p))
+	id, err := l.Func("id_i64", ffi.MustSignature("func(int64) int64"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sleep, err := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	sleep, err := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,13 +428,13 @@ func TestNativePool_BurstAfterIdleStartsThreads(t *testing.T) {
 		const n = 16
 		p := ffi.NewPool(n, 4*n, opts...)
 		defer p.Close()
-		meet, err := l.FuncString("rendezvous", "func(int32, int32) int32", ffi.WithPool(p))
+		meet, err := l.Func("rendezvous", ffi.MustSignature("func(int32, int32) int32"), ffi.WithPool(p))
 		if err != nil {
 			t.Fatal(err)
 		}
 		var reset func()
 		l.MustBind(&reset, "rendezvous_reset")
-		id, err := l.FuncString("id_i32", "func(int32) int32", ffi.WithPool(p))
+		id, err := l.Func("id_i32", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,7 @@ func TestFastPath_NoAllocs(t *testing.T) {
 	buf := []byte{1, 2, 3}
 	greet, _ := ffi.Fn0[string](l, "greeting")
 	type point struct{ X, Y int32 }
-	padd, _ := ffi.FnS2[point, point, point](l, "point_add")
+	padd, _ := ffi.Fn2[point, point, point](l, "point_add")
 	if !mustFunc(t, l, "add", "func(int32, int32) int32").Fast() {
 		t.Skip("no register trampoline on this platform")
 	}
@@ -36,7 +36,7 @@ func TestFastPath_NoAllocs(t *testing.T) {
 		"Fn1 strlen":  func() { _, _ = slen("hello") },
 		"Bind strlen": func() { _ = bSlen("hello") },
 		"Fn2 []byte":  func() { _, _ = sum(buf, 3) },
-		"FnS2 struct": func() { _, _ = padd(point{1, 2}, point{3, 4}) },
+		"Fn2 struct":  func() { _, _ = padd(point{1, 2}, point{3, 4}) },
 		"actor add":   nil,
 	} {
 		if f == nil {

@@ -2,20 +2,22 @@ package ffi
 
 import (
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/gatehook"
 )
 
 // Gate decides whether, and where, a call of a bound function runs. Package
-// extension implements it (the parallel-safety gate); ffi only asks it. A
-// function bound without a gate (a parallel-safe one) pays nothing for this.
+// extension implements it (the parallel-safety call gate); ffi only asks it.
+// A function bound without a gate (a parallel-safe one) pays nothing for
+// this.
 //
 // Before every call of a gated function, ffi calls Call with the function and
-// the calling actor's Exec (nil when the caller is not an actor; for an
-// asynchronous call, the actor that called Async). The gate must do exactly
-// one of:
+// the caller: the calling actor (for an asynchronous call, the actor that
+// called Async), or the zero Caller outside every actor. The gate must do
+// exactly one of:
 //
 //   - run call exactly once and return nil, on this goroutine, under a lock,
-//     or on another thread (for example forwarding it to the main actor with
-//     Hooks.RunOnThread) while it waits for it to finish;
+//     or on another thread (for example the main actor's) while it waits for
+//     it to finish;
 //   - not run call and return an error (a refusal, typically a
 //     *safety.UnsafeError), which the caller receives wrapped in a *CallError
 //     with Refused set, whose text is the refusal's own text.
@@ -25,8 +27,42 @@ import (
 // errno) before it returns, so a gate that serializes calls protects results
 // that C keeps in a static buffer. It must not be retained after Call
 // returns.
+//
+// A Gate that can often let the call run right where it was made should also
+// implement [Admitter]: the typed calls (Bind's shapes) then ask it first and
+// skip Call, its closure and its heap copy of the arguments when it admits.
 type Gate interface {
-	Call(f *Func, caller *execctx.Exec, call func()) error
+	Call(f *Func, caller Caller, call func()) error
+}
+
+// Admitter is the optional first phase of a [Gate], asked by the typed calls
+// (Bind's reflection-free shapes, see Library.Bind) before each call. Admit
+// looks at the calling goroutine only and returns admitted when the call may
+// run on it now, without the gate's Call; locked reports that Admit took a
+// lock the call must hold, which ffi releases with Release right after the
+// call. When admitted is false ffi calls Call as usual. Both methods must not
+// block for long, and must not allocate if the gated call is to stay
+// allocation-free.
+type Admitter interface {
+	Gate
+	Admit() (admitted, locked bool)
+	Release()
+}
+
+// Caller is the actor a gated call is made for, as a [Gate] sees it. The zero
+// Caller stands for a caller outside every actor. Callers compare equal when
+// they are the same actor.
+type Caller struct{ e *execctx.Exec }
+
+// Name returns the actor's name; "" outside every actor.
+func (c Caller) Name() string { return c.e.Name() }
+
+// IsMain reports whether the caller is the main actor.
+func (c Caller) IsMain() bool { return c.e.IsMain() }
+
+func init() {
+	gatehook.CallerExec = func(c any) *execctx.Exec { return c.(Caller).e }
+	gatehook.Gated = func(f any) bool { return f.(*Func).gate != nil }
 }
 
 // BindOption configures a bound function. Options are applied in order; a
@@ -70,6 +106,8 @@ func WithPool(p *Pool) BindOption { return bindOptionFunc(func(c *bindConfig) { 
 // yet: never declare a function that may call back a leaf). A signature with a
 // string, slice or struct, or a variadic one, gives a *SignatureError.
 // Under the race detector, with GORACTOR_FFI_LEAF=off in the environment,
-// and on platforms without the amd64 trampoline (see LeafCalls), and for a
-// gated or errno-capturing function, calls take the ordinary path.
+// and on platforms without the amd64 trampoline (see LeafCalls), and for an
+// errno-capturing function or one gated by a Gate without a first phase,
+// calls take the ordinary path; a function gated by an [Admitter] makes leaf
+// calls only when the gate admits them on the caller's goroutine.
 func WithLeaf() BindOption { return bindOptionFunc(func(c *bindConfig) { c.leaf = true }) }

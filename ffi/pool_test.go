@@ -18,7 +18,7 @@ func TestOffload_ResolvesExactlyOnce(t *testing.T) {
 	l := fixture(t)
 	p := ffi.NewPool(8, 64, ffi.WaitWhenFull())
 	defer p.Close()
-	add, err := l.FuncString("add", "func(int32, int32) int32", ffi.WithPool(p))
+	add, err := l.Func("add", ffi.MustSignature("func(int32, int32) int32"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestOffload_ArgumentsOutliveCaller(t *testing.T) {
 	l := fixture(t)
 	p := ffi.NewPool(4, 64, ffi.WaitWhenFull())
 	defer p.Close()
-	f, err := l.FuncString("slow_sum_bytes", "func([]byte, int32, int32) int64", ffi.WithPool(p))
+	f, err := l.Func("slow_sum_bytes", ffi.MustSignature("func([]byte, int32, int32) int64"), ffi.WithPool(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestOffload_CancelDoesNotAbortNative(t *testing.T) {
 	_, _ = reset.Call()
 	p := ffi.NewPool(2, 4)
 	defer p.Close()
-	sleep, _ := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	sleep, _ := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	ctx, cancel := context.WithCancel(context.Background())
 	fut := sleep.Async(ctx, 200)
 	time.Sleep(10 * time.Millisecond)
@@ -137,7 +137,7 @@ func TestOffload_PoolBounded(t *testing.T) {
 	const size = 64
 	threads0 := testlib.Threads()
 	p := ffi.NewPool(size, 256, ffi.WaitWhenFull())
-	sleep, _ := l.FuncString("conc_sleep_ms", "func(int32) int32", ffi.WithPool(p))
+	sleep, _ := l.Func("conc_sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(p))
 	n := 10000
 	if testing.Short() || raceEnabled {
 		n = 1000
@@ -166,7 +166,7 @@ func TestOffload_PoolBounded(t *testing.T) {
 
 	small := ffi.NewPool(1, 1)
 	defer small.Close()
-	slow, _ := l.FuncString("sleep_ms", "func(int32) int32", ffi.WithPool(small))
+	slow, _ := l.Func("sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(small))
 	var full int
 	fs := make([]*ffi.Future[any], 6)
 	for i := range fs {

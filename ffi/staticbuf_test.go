@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/ffi"
-	"github.com/goractor/goractor/internal/execctx"
 )
 
 // threadGate runs every call on one locked goroutine, one call at a time,
@@ -41,7 +40,7 @@ func newThreadGate() *threadGate {
 	return g
 }
 
-func (g *threadGate) Call(_ *ffi.Func, _ *execctx.Exec, call func()) error {
+func (g *threadGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
 	done := make(chan struct{})
 	g.calls <- func() { call(); close(done) }
 	<-done
@@ -54,7 +53,7 @@ func (g *threadGate) close() { close(g.stop); g.done.Wait() }
 // extension's Serialize policy).
 type lockGate struct{ mu sync.Mutex }
 
-func (g *lockGate) Call(_ *ffi.Func, _ *execctx.Exec, call func()) error {
+func (g *lockGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	call()
@@ -82,7 +81,7 @@ func TestGate_StaticBufferResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dyn, err := l.FuncString("fmt_num", "func(int32) string", ffi.WithGate(g))
+		dyn, err := l.Func("fmt_num", ffi.MustSignature("func(int32) string"), ffi.WithGate(g))
 		if err != nil {
 			t.Fatal(err)
 		}

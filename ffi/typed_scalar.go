@@ -3,16 +3,19 @@ package ffi
 import (
 	"syscall"
 	"unsafe"
+
+	"github.com/goractor/goractor/internal/execctx"
 )
 
 // The scalar fast path. When every argument of a typed function is a Scalar
 // (one integer or float register, no string copy, no slice, no struct), the
-// result is a Scalar or void, and no Gate is attached, Fn0 … Fn6 (and FnS*
-// with such types) return a closure that only fills the argument registers
+// result is a Scalar or void, and no Gate is attached (or only one whose
+// first phase admits the call, see Admitter), Fn0 … Fn6 (and
+// Bind's shapes with such types) return a closure that only fills the argument registers
 // of a frame on its stack and enters the trampoline: the register of each
 // argument and its extension are decided once at bind time, there is no
 // per-argument type switch on the string/slice/struct kinds, no heap copy to
-// keep alive, and the library bookkeeping is one non-generic call (scall).
+// keep alive, and the library bookkeeping is one non-generic call (callCounted).
 // Everything else takes the general typed path (typed.go).
 
 // scalar reports whether c is passed or returned in one register as is.
@@ -21,7 +24,7 @@ func (c conv) scalar() bool { return c >= cI8 && c <= cF64 }
 // scalarOnly reports whether f's calls can take the scalar fast path.
 func scalarOnly(f *Func) bool {
 	p := &f.sig.plan
-	if !p.fast || f.gate != nil || f.sig.Variadic || p.variadic.c != cNone {
+	if !p.fast || (f.gate != nil && f.admit == nil) || f.sig.Variadic || p.variadic.c != cNone {
 		return false
 	}
 	for i := range p.params {
@@ -32,8 +35,8 @@ func scalarOnly(f *Func) bool {
 	return p.res.c == cNone || p.res.c.scalar()
 }
 
-// sarg is a scalar argument's register and extension, fixed at bind time.
-type sarg struct {
+// scalarArg is a scalar argument's register and extension, fixed at bind time.
+type scalarArg struct {
 	slot int8
 	// shift sign-extends a signed integer narrower than 64 bits: its bits
 	// are shifted up by shift and arithmetically back down (0 for every
@@ -41,9 +44,9 @@ type sarg struct {
 	shift uint8
 }
 
-func sargOf(p *plan, i int) sarg {
+func scalarArgOf(p *plan, i int) scalarArg {
 	pi := &p.params[i]
-	a := sarg{slot: pi.slot}
+	a := scalarArg{slot: pi.slot}
 	switch pi.c {
 	case cI8:
 		a.shift = 56
@@ -55,11 +58,11 @@ func sargOf(p *plan, i int) sarg {
 	return a
 }
 
-// sset stores the register bits of v in fr: v is loaded by its size (a
+// setScalar stores the register bits of v in fr: v is loaded by its size (a
 // constant in each instantiation, so the switch compiles to one load) and
 // sign-extended by the shift chosen at bind time. The result is the same as
 // scalarBits.
-func sset[T any](fr *frame, a sarg, v *T) {
+func setScalar[T any](fr *frame, a scalarArg, v *T) {
 	var raw uint64
 	p := unsafe.Pointer(v)
 	switch unsafe.Sizeof(*v) {
@@ -76,20 +79,20 @@ func sset[T any](fr *frame, a sarg, v *T) {
 	fr.regs[a.slot] = uint64(int64(raw<<s) >> s)
 }
 
-// sres is how a scalar result is read, fixed at bind time.
-type sres struct {
+// scalarRes is how a scalar result is read, fixed at bind time.
+type scalarRes struct {
 	float bool // from XMM0, else from RAX
 	bool  bool // a C _Bool: normalized to 0 or 1
 }
 
-func sresOf(p *plan) sres {
-	return sres{float: p.res.c.isFloat(), bool: p.res.c == cBool}
+func scalarResOf(p *plan) scalarRes {
+	return scalarRes{float: p.res.c.isFloat(), bool: p.res.c == cBool}
 }
 
-// sresult converts the scalar result in fr to R (nothing for Void), like
+// scalarResult converts the scalar result in fr to R (nothing for Void), like
 // resultOf: R's size is a constant in each instantiation, so the switch
 // compiles to one store.
-func sresult[R any](fr *frame, rs sres) (r R) {
+func scalarResult[R any](fr *frame, rs scalarRes) (r R) {
 	w := uint64(fr.r1)
 	if rs.float {
 		w = fr.f1
@@ -112,12 +115,12 @@ func sresult[R any](fr *frame, rs sres) (r R) {
 	return r
 }
 
-// sdone returns the error of a scalar call: ErrClosed when it was not
+// scalarErr returns the error of a scalar call: ErrClosed when it was not
 // made, errno when it was captured and set. Out of line: the closures stay
 // small.
 //
 //go:noinline
-func (f *Func) sdone(fr *frame, called bool) error {
+func (f *Func) scalarErr(fr *frame, called bool) error {
 	if !called {
 		return f.callErr(ErrClosed)
 	}
@@ -127,131 +130,32 @@ func (f *Func) sdone(fr *frame, called bool) error {
 	return nil
 }
 
-func sfn0[R any](f *Func) func() (R, error) {
-	rc := sresOf(&f.sig.plan)
-	return func() (r R, err error) {
-		var fr frame
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = f.sdone(&fr, ok)
+// scalarGated makes a scalar call of a function whose gate has a first
+// phase: on the caller's stack when the gate admits it, otherwise through the
+// gate's Call with a heap copy of fr (the results are copied back to fr). It
+// returns the call's error (closed library, refusal, errno), like scalarErr.
+//
+//go:noinline
+func (f *Func) scalarGated(fr *frame) error {
+	admitted, locked := f.admit.Admit()
+	if !admitted {
+		fr.fn = f.ptr
+		fr.nflt = uintptr(f.sig.plan.nflt)
+		fr.errfn = f.errfn
+		h := new(frame)
+		*h = *fr
+		if err := f.gated(execctx.Current(), func() { nativeFrame(h) }); err != nil {
+			return err
 		}
-		return sresult[R](&fr, rc), err
+		*fr = *h
+		return f.scalarErr(fr, true)
 	}
-}
-
-func sfn1[A, R any](f *Func) func(A) (R, error) {
-	p := &f.sig.plan
-	sa, rc := sargOf(p, 0), sresOf(p)
-	return func(a A) (r R, err error) {
-		var fr frame
-		sset(&fr, sa, &a)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = f.sdone(&fr, ok)
-		}
-		if escapeNever {
-			escapeSink = [...]any{a}
-		}
-		return sresult[R](&fr, rc), err
+	if locked {
+		defer f.admit.Release()
 	}
-}
-
-func sfn2[A, B, R any](f *Func) func(A, B) (R, error) {
-	p := &f.sig.plan
-	sa, sb, rc := sargOf(p, 0), sargOf(p, 1), sresOf(p)
-	return func(a A, b B) (r R, err error) {
-		var fr frame
-		sset(&fr, sa, &a)
-		sset(&fr, sb, &b)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = f.sdone(&fr, ok)
-		}
-		if escapeNever {
-			escapeSink = [...]any{a, b}
-		}
-		return sresult[R](&fr, rc), err
+	ok := f.callCounted(fr)
+	if !ok || fr.errno != 0 {
+		return f.scalarErr(fr, ok)
 	}
-}
-
-func sfn3[A, B, C, R any](f *Func) func(A, B, C) (R, error) {
-	p := &f.sig.plan
-	sa, sb, sc, rc := sargOf(p, 0), sargOf(p, 1), sargOf(p, 2), sresOf(p)
-	return func(a A, b B, c C) (r R, err error) {
-		var fr frame
-		sset(&fr, sa, &a)
-		sset(&fr, sb, &b)
-		sset(&fr, sc, &c)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = f.sdone(&fr, ok)
-		}
-		if escapeNever {
-			escapeSink = [...]any{a, b, c}
-		}
-		return sresult[R](&fr, rc), err
-	}
-}
-
-func sfn4[A, B, C, D, R any](f *Func) func(A, B, C, D) (R, error) {
-	p := &f.sig.plan
-	sa, sb, sc, sd, rc := sargOf(p, 0), sargOf(p, 1), sargOf(p, 2), sargOf(p, 3), sresOf(p)
-	return func(a A, b B, c C, d D) (r R, err error) {
-		var fr frame
-		sset(&fr, sa, &a)
-		sset(&fr, sb, &b)
-		sset(&fr, sc, &c)
-		sset(&fr, sd, &d)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = f.sdone(&fr, ok)
-		}
-		if escapeNever {
-			escapeSink = [...]any{a, b, c, d}
-		}
-		return sresult[R](&fr, rc), err
-	}
-}
-
-func sfn5[A, B, C, D, E, R any](f *Func) func(A, B, C, D, E) (R, error) {
-	p := &f.sig.plan
-	sa, sb, sc, sd, se, rc := sargOf(p, 0), sargOf(p, 1), sargOf(p, 2), sargOf(p, 3), sargOf(p, 4), sresOf(p)
-	return func(a A, b B, c C, d D, e E) (r R, err error) {
-		var fr frame
-		sset(&fr, sa, &a)
-		sset(&fr, sb, &b)
-		sset(&fr, sc, &c)
-		sset(&fr, sd, &d)
-		sset(&fr, se, &e)
-		ok := f.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = f.sdone(&fr, ok)
-		}
-		if escapeNever {
-			escapeSink = [...]any{a, b, c, d, e}
-		}
-		return sresult[R](&fr, rc), err
-	}
-}
-
-func sfn6[A, B, C, D, E, F, R any](fn *Func) func(A, B, C, D, E, F) (R, error) {
-	p := &fn.sig.plan
-	sa, sb, sc, sd, se, sf, rc := sargOf(p, 0), sargOf(p, 1), sargOf(p, 2), sargOf(p, 3), sargOf(p, 4), sargOf(p, 5), sresOf(p)
-	return func(a A, b B, c C, d D, e E, f F) (r R, err error) {
-		var fr frame
-		sset(&fr, sa, &a)
-		sset(&fr, sb, &b)
-		sset(&fr, sc, &c)
-		sset(&fr, sd, &d)
-		sset(&fr, se, &e)
-		sset(&fr, sf, &f)
-		ok := fn.scall(&fr)
-		if !ok || fr.errno != 0 {
-			err = fn.sdone(&fr, ok)
-		}
-		if escapeNever {
-			escapeSink = [...]any{a, b, c, d, e, f}
-		}
-		return sresult[R](&fr, rc), err
-	}
+	return nil
 }

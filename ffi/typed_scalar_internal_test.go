@@ -6,11 +6,9 @@ import (
 	"reflect"
 	"testing"
 	"unsafe"
-
-	"github.com/goractor/goractor/internal/execctx"
 )
 
-// The scalar fast path (sset, sresult) must lower arguments and raise
+// The scalar fast path (setScalar, scalarResult) must lower arguments and raise
 // results exactly as the general typed path (scalarBits, resultOf) does, for
 // every scalar type and for values at the edges of each.
 func TestScalarPath_MatchesGeneralPath(t *testing.T) {
@@ -54,7 +52,7 @@ func checkScalar[T any](t *testing.T, words []uint64) {
 	if p.params[0].slot < 0 {
 		t.Skipf("%s: no register slot on this platform", typ)
 	}
-	sa, rs := sargOf(p, 0), sresOf(p)
+	sa, rs := scalarArgOf(p, 0), scalarResOf(p)
 	size := typ.Size()
 	for _, w := range words {
 		// An argument value of T made from w's low bytes (bool: 0 or 1).
@@ -65,7 +63,7 @@ func checkScalar[T any](t *testing.T, words []uint64) {
 		}
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(&v)), size), unsafe.Slice((*byte)(unsafe.Pointer(&b)), size))
 		var fast, gen frame
-		sset(&fast, sa, &v)
+		setScalar(&fast, sa, &v)
 		gen.regs[p.params[0].slot] = scalarBits(unsafe.Pointer(&v), p.params[0].c)
 		if got, want := fast.regs, gen.regs; got != want {
 			t.Errorf("%s argument from %#x: registers %#x, want %#x", typ, w, got[p.params[0].slot], want[p.params[0].slot])
@@ -73,7 +71,7 @@ func checkScalar[T any](t *testing.T, words []uint64) {
 		// Results from arbitrary register bits.
 		var fr frame
 		fr.r1, fr.f1 = uintptr(w), w
-		got := sresult[T](&fr, rs)
+		got := scalarResult[T](&fr, rs)
 		want, _ := resultOf[T](&fr, &p.res)
 		if !bitsEqual(got, want) {
 			t.Errorf("%s result from %#x: got %v, want %v", typ, w, got, want)
@@ -83,7 +81,7 @@ func checkScalar[T any](t *testing.T, words []uint64) {
 
 type runGate struct{}
 
-func (runGate) Call(_ *Func, _ *execctx.Exec, call func()) error { call(); return nil }
+func (runGate) Call(_ *Func, _ Caller, call func()) error { call(); return nil }
 
 func bitsEqual[T any](a, b T) bool {
 	n := unsafe.Sizeof(a)

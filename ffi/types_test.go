@@ -172,7 +172,7 @@ func TestRoundTrip_Call(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.sym+" "+c.sig, func(t *testing.T) {
-			f, err := l.FuncString(c.sym, c.sig)
+			f, err := l.Func(c.sym, ffi.MustSignature(c.sig))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,7 +189,7 @@ func TestRoundTrip_Call(t *testing.T) {
 
 func TestCall_BadArguments(t *testing.T) {
 	l := fixture(t)
-	f, err := l.FuncString("add", "func(int32, int32) int32")
+	f, err := l.Func("add", ffi.MustSignature("func(int32, int32) int32"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestCall_BadArguments(t *testing.T) {
 			t.Errorf("Call(%v): got %v, want ErrBadArgument", args, err)
 		}
 	}
-	v, err := l.FuncString("sum_ints", "func(int32, ...any) int64")
+	v, err := l.Func("sum_ints", ffi.MustSignature("func(int32, ...any) int64"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestStructsByValue(t *testing.T) {
 	if got, err := badd(Big{1, 2, 3}, Big{10, 20, 30}); err != nil || got != (Big{11, 22, 33}) {
 		t.Errorf("big_add = %v, %v", got, err)
 	}
-	f, err := l.FuncString("point_add", "func(p, q struct{ X, Y int32 }) struct{ X, Y int32 }")
+	f, err := l.Func("point_add", ffi.MustSignature("func(p, q struct{ X, Y int32 }) struct{ X, Y int32 }"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestNullReturns(t *testing.T) {
 
 func mustFunc(t testing.TB, l *ffi.Library, sym, sig string) *ffi.Func {
 	t.Helper()
-	f, err := l.FuncString(sym, sig)
+	f, err := l.Func(sym, ffi.MustSignature(sig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +348,7 @@ func TestVariadicTooManyArguments(t *testing.T) {
 	l := fixture(t)
 	var sum func(n int32, xs ...int64) (int64, error)
 	l.MustBind(&sum, "sum_ints")
-	dyn, err := l.FuncString("sum_ints", "func(int32, ...int64) int64")
+	dyn, err := l.Func("sum_ints", ffi.MustSignature("func(int32, ...int64) int64"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/protoref"
 )
 
 // endpointName is the protoactor name of every node's endpoint actor: a
@@ -111,7 +112,7 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 	if err != nil || port < 0 || port > 65535 {
 		return nil, fmt.Errorf("node: address %q: bad port", cfg.addr)
 	}
-	ps, _ := cx.Self().Proto()
+	ps, _ := protoref.Of(cx.Self())
 	if ps.ProcessRegistry.Address != "nonhost" && ps.ProcessRegistry.Address != "" {
 		return nil, fmt.Errorf("node: the system is already a node at %s", ps.ProcessRegistry.Address)
 	}

@@ -146,14 +146,6 @@ func Register(t reflect.Type) {
 // RegisterType is Register(reflect.TypeFor[T]()).
 func RegisterType[T any]() { Register(reflect.TypeFor[T]()) }
 
-// Registered reports whether t was registered with Register (or is one of the
-// types registered by this package).
-func Registered(t reflect.Type) bool {
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	return registry[t]
-}
-
 // RegisterCopier makes Copy, CopyAny, Pass and so every send between actors
 // copy values of type t by calling copy, instead of walking them: for types
 // the generic walk must not copy or cannot reach, such as protobuf messages

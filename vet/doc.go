@@ -29,9 +29,9 @@
 //   - unpinned: a native call (ffi.Func.Call/CallErrno, purego.SyscallN, or
 //     a function that makes one, across packages) in the body of an actor
 //     spawned with Unpinned. The suggested fix removes Unpinned().
-//   - signature: a constant text signature given to Library.FuncString,
-//     ffi.ParseSignature or ffi.MustSignature that ffi.ParseSignature
-//     refuses; the message is ParseSignature's own.
+//   - signature: a constant text signature given to ffi.ParseSignature or
+//     ffi.MustSignature that ffi.ParseSignature refuses; the message is
+//     ParseSignature's own.
 //
 // A comment //goractor:ignore on the reported line, or alone on the line
 // above it, silences that line.

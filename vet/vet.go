@@ -68,9 +68,8 @@ var nativeCalls = map[string]bool{
 
 // signatureArgs maps the functions taking a text signature to its index.
 var signatureArgs = map[string]int{
-	"(*" + ffiPkg + ".Library).FuncString": 1,
-	ffiPkg + ".ParseSignature":             0,
-	ffiPkg + ".MustSignature":              0,
+	ffiPkg + ".ParseSignature": 0,
+	ffiPkg + ".MustSignature":  0,
 }
 
 // calleeName returns the full name of the function or method call calls

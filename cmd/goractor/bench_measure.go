@@ -378,7 +378,7 @@ func measureAsync(c *benchConfig) ([]float64, error) {
 	defer l.Close()
 	pool := ffi.NewPool(64, 256)
 	defer pool.Close()
-	fn, err := l.FuncString("sleep_ms", "func(int32) int32", ffi.WithPool(pool))
+	fn, err := l.Func("sleep_ms", ffi.MustSignature("func(int32) int32"), ffi.WithPool(pool))
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/protoref"
 	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/node"
 )
@@ -68,7 +69,7 @@ func benchPeer() int {
 			return err
 		}
 		defer n.Close()
-		ps, _ := cx.Self().Proto()
+		ps, _ := protoref.Of(cx.Self())
 		if _, err := ps.Root.SpawnNamed(proto.PropsFromFunc(func(c proto.Context) {
 			if m, ok := c.Message().(*wrapperspb.Int64Value); ok {
 				c.Respond(m)
@@ -141,7 +142,7 @@ func startCluster() (*clusterBench, error) {
 				return err
 			}
 			cb.n = n
-			cb.ps, _ = cx.Self().Proto()
+			cb.ps, _ = protoref.Of(cx.Self())
 			ready <- nil
 			for {
 				select {

@@ -180,5 +180,5 @@ func publishMain() (restore func()) {
 	if execctx.Main() != nil {
 		return func() {}
 	}
-	return extension.SetMainExec(execctx.Current())
+	return execctx.SetMain(execctx.Current())
 }

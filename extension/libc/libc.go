@@ -74,7 +74,7 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	if err := x.BindAll(map[string]any{
+	if err := x.BindOrClose(map[string]any{
 		"strlen": &l.Strlen, "atoi": &l.Atoi, "abs": &l.Abs, "l64a": &l.L64a,
 		"strerror": &l.Strerror, "rand": &l.Rand, "rand_r": &l.RandR,
 	}); err != nil {

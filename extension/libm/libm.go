@@ -30,7 +30,7 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	if err := x.BindAll(map[string]any{
+	if err := x.BindOrClose(map[string]any{
 		"cos": &l.Cos, "sin": &l.Sin, "tan": &l.Tan, "sqrt": &l.Sqrt, "exp": &l.Exp, "log": &l.Log,
 		"cbrt": &l.Cbrt, "floor": &l.Floor, "pow": &l.Pow, "hypot": &l.Hypot, "atan2": &l.Atan2, "fmod": &l.Fmod,
 	}); err != nil {

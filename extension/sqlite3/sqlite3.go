@@ -83,7 +83,7 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	if err := x.BindAll(map[string]any{
+	if err := x.BindOrClose(map[string]any{
 		"sqlite3_open_v2": &l.openV2, "sqlite3_close_v2": &l.closeV2, "sqlite3_errmsg": &l.errmsg,
 		"sqlite3_exec": &l.exec, "sqlite3_prepare_v2": &l.prepareV2, "sqlite3_step": &l.step,
 		"sqlite3_finalize": &l.finalize, "sqlite3_column_count": &l.columnCount,

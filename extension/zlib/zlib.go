@@ -81,7 +81,7 @@ func Open(opts ...extension.LoadOption) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{x: x}
-	if err := x.BindAll(map[string]any{
+	if err := x.BindOrClose(map[string]any{
 		"compressBound": &l.CompressBound, "compress2": &l.Compress2, "uncompress": &l.UncompressC,
 		"crc32": &l.Crc32, "zlibVersion": &l.Version,
 	}); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/safety"
 )
@@ -387,7 +388,7 @@ func Check(s Subject, opts ...Option) (*Report, error) {
 // serial reference, the parallel phase, the main actor's thread affinity, the
 // refusals. Each phase records its violations in the run's report.
 func check(cx *actor.Context, s Subject, cfg config) (*Report, error) {
-	restore := extension.SetMainExec(execctx.Current())
+	restore := execctx.SetMain(execctx.Current())
 	defer restore()
 	r, err := bindPhase(cx, s, cfg)
 	if err != nil {
@@ -744,7 +745,11 @@ func newBound(x *extension.Extension, d extension.Declaration, f Function) (*bou
 			if len(f.Library) > 0 {
 				fopts = append(fopts, extension.FromLibrary(f.Library...))
 			}
-			ff, err := x.FuncString(f.Name, f.Signature, fopts...)
+			sig, err := ffi.ParseSignature(f.Signature)
+			if err != nil {
+				return nil, err
+			}
+			ff, err := x.Func(f.Name, sig, fopts...)
 			if err != nil {
 				return nil, err
 			}

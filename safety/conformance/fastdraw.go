@@ -6,6 +6,7 @@ import (
 
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/ffi"
+	"github.com/goractor/goractor/internal/gatehook"
 )
 
 // drawLoop is how an actor of a draw makes its calls: inputs first,
@@ -59,7 +60,7 @@ func scalarLoop(x *extension.Extension, b *bound) (loop drawLoop, ok bool, err e
 	if err != nil {
 		return nil, false, err
 	}
-	if fn.Gated() {
+	if gatehook.Gated(fn) {
 		return nil, false, nil
 	}
 	lib, inputs := fn.Library(), len(f.Inputs)

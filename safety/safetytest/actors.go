@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/goractor/goractor/actor"
-	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/internal/execctx"
 )
 
@@ -21,7 +20,7 @@ func RunInActors(t *testing.T, n int, f func(t testing.TB, ctx *actor.Context)) 
 		n = 1
 	}
 	err := actor.Run(func(cx *actor.Context) error {
-		restore := extension.SetMainExec(execctx.Current())
+		restore := execctx.SetMain(execctx.Current())
 		defer restore()
 		start := make(chan struct{})
 		refs := make([]*actor.Ref, 0, n)

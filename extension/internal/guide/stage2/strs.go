@@ -36,8 +36,8 @@ func Open() (*Strings, error) {
 		return nil, err
 	}
 	s := &Strings{x: x}
-	// All or nothing: on a missing symbol BindAll closes the extension.
-	if err := x.BindAll(map[string]any{"strlen": &s.Strlen, "l64a": &s.L64a}); err != nil {
+	// All or nothing: on a missing symbol BindOrClose closes the extension.
+	if err := x.BindOrClose(map[string]any{"strlen": &s.Strlen, "l64a": &s.L64a}); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -39,8 +39,8 @@ func Open() (*Random, error) {
 		return nil, err
 	}
 	r := &Random{x: x}
-	// All or nothing: on a missing symbol BindAll closes the extension.
-	if err := x.BindAll(map[string]any{"rand": &r.Rand, "srand": &r.Srand, "rand_r": &r.RandR}); err != nil {
+	// All or nothing: on a missing symbol BindOrClose closes the extension.
+	if err := x.BindOrClose(map[string]any{"rand": &r.Rand, "srand": &r.Srand, "rand_r": &r.RandR}); err != nil {
 		return nil, err
 	}
 	return r, nil

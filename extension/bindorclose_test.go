@@ -9,32 +9,32 @@ import (
 	"github.com/goractor/goractor/internal/testlib"
 )
 
-// BindAll is all-or-nothing: a missing symbol fails the whole set, names the
+// BindOrClose is all-or-nothing: a missing symbol fails the whole set, names the
 // symbol, and closes the extension so nothing half-bound is used.
-func TestBindAll_AllOrNothing(t *testing.T) {
+func TestBindOrClose(t *testing.T) {
 	d := extension.Declaration{Name: "bindall-libm", Libraries: []string{"libm.so.6"}, Safety: extension.ParallelSafe}
 	x, err := extension.Open(d)
 	testlib.SkipIfLibraryMissing(t, "libm", err)
 
 	var cos func(float64) float64
-	if err := x.BindAll(map[string]any{"cos": &cos}); err != nil {
-		t.Fatalf("BindAll(cos) = %v", err)
+	if err := x.BindOrClose(map[string]any{"cos": &cos}); err != nil {
+		t.Fatalf("BindOrClose(cos) = %v", err)
 	}
 	if got := cos(0); got != 1 {
 		t.Errorf("cos(0) = %v; want 1", got)
 	}
 
 	var sin, missing func(float64) float64
-	err = x.BindAll(map[string]any{"sin": &sin, "no_such_symbol": &missing})
+	err = x.BindOrClose(map[string]any{"sin": &sin, "no_such_symbol": &missing})
 	var le *ffi.LoadError
 	if !errors.As(err, &le) || le.Symbol != "no_such_symbol" {
-		t.Fatalf("BindAll with a missing symbol = %v; want a *ffi.LoadError naming it", err)
+		t.Fatalf("BindOrClose with a missing symbol = %v; want a *ffi.LoadError naming it", err)
 	}
 	if missing != nil {
 		t.Error("the missing symbol's target was assigned")
 	}
 	var tan func(float64) float64
 	if err := x.Bind(&tan, "tan"); err == nil {
-		t.Error("Bind after a failed BindAll succeeded; want the extension closed")
+		t.Error("Bind after a failed BindOrClose succeeded; want the extension closed")
 	}
 }

@@ -1,0 +1,6 @@
+package ffi
+
+// Fast reports whether calls of f go through ffi's register trampoline (true
+// on linux/amd64 for signatures without structs and with at most 6 integer
+// and 8 float arguments); otherwise they go through purego.
+func (f *Func) Fast() bool { return f.sig.plan.fast }

@@ -1,0 +1,322 @@
+// Package aritygen writes ffi's arity families (typed_arity.go): the typed
+// binders Fn0 … Fn6, their general and scalar closures, and the
+// reflection-free shapes of Library.Bind. Go has no variadic generics, so
+// each arity is its own function; they are generated from one template
+// instead of copied by hand. Run `go generate ./ffi` after editing this
+// package; ffi's TestArityGenerated fails while the committed file differs
+// from what Source writes.
+package aritygen
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"strings"
+	"text/template"
+)
+
+// MaxArity is the largest number of arguments of a typed binder: the integer
+// argument registers of the System V AMD64 ABI.
+const MaxArity = 6
+
+// Shapes are the func types Library.Bind implements without reflection. Each
+// must be a valid ffi signature in Go syntax; Bind's doc comment lists them
+// (TestBindDocListsShapes).
+var Shapes = []string{
+	"func()",
+	"func() error",
+	"func() int32",
+	"func() int64",
+	"func() string",
+	"func() (string, error)",
+	"func(int32) int32",
+	"func(int32) (int32, error)",
+	"func(int64) int64",
+	"func(float64) float64",
+	"func(uintptr) uintptr",
+	"func(unsafe.Pointer) uintptr",
+	"func(unsafe.Pointer) unsafe.Pointer",
+	"func(int32) string",
+	"func(int32) (string, error)",
+	"func(int64) string",
+	"func(int64) (string, error)",
+	"func(string) uint64",
+	"func(string) (uint64, error)",
+	"func(string) int",
+	"func(string) int32",
+	"func(string) (int32, error)",
+	"func(string) int64",
+	"func(string) uintptr",
+	"func(string) unsafe.Pointer",
+	"func(string) string",
+	"func(string) (string, error)",
+	"func([]byte) uint64",
+	"func(int32, int32) int32",
+	"func(int32, int32) (int32, error)",
+	"func(int64, int64) int64",
+	"func(float64, float64) float64",
+	"func(float64, float64) (float64, error)",
+	"func(string, string) int32",
+	"func(string, int32) int32",
+	"func(string, int32) (int32, error)",
+	"func([]byte, int32) int64",
+	"func([]byte, int32) int32",
+	"func(string, unsafe.Pointer, int32) int64",
+	"func(string, *uintptr, int32) int64",
+}
+
+// shape is one entry of Shapes, split.
+type shape struct {
+	Type    string   // the func type as written
+	Params  []string // parameter types
+	Result  string   // result type, "" for none
+	WithErr bool     // the last result is error
+}
+
+func parseShape(s string) (shape, error) {
+	sh := shape{Type: s}
+	rest, ok := strings.CutPrefix(s, "func(")
+	if !ok {
+		return sh, fmt.Errorf("aritygen: shape %q: want func(...)", s)
+	}
+	params, res, ok := strings.Cut(rest, ")")
+	if !ok {
+		return sh, fmt.Errorf("aritygen: shape %q: unbalanced parentheses", s)
+	}
+	if params != "" {
+		sh.Params = strings.Split(params, ", ")
+	}
+	res = strings.TrimSpace(res)
+	res = strings.TrimSuffix(strings.TrimPrefix(res, "("), ")")
+	switch {
+	case res == "":
+	case res == "error":
+		sh.WithErr = true
+	case strings.HasSuffix(res, ", error"):
+		sh.Result, sh.WithErr = strings.TrimSuffix(res, ", error"), true
+	default:
+		sh.Result = res
+	}
+	return sh, nil
+}
+
+// Call is the shape's case body: the closure that implements it.
+func (s shape) Call() string {
+	n := len(s.Params)
+	r := s.Result
+	if r == "" {
+		r = "Void"
+	}
+	inst := fmt.Sprintf("fn%d[%s](f)", n, strings.Join(append(append([]string{}, s.Params...), r), ", "))
+	switch {
+	case s.Result == "" && s.WithErr:
+		return fmt.Sprintf("errOnly%d(%s)", n, inst)
+	case s.Result == "":
+		return fmt.Sprintf("noResult%d(%s)", n, inst)
+	case s.WithErr:
+		return inst
+	}
+	return fmt.Sprintf("plain%d(%s)", n, inst)
+}
+
+// arity is the template data of one arity.
+type arity struct {
+	N      int
+	Types  []string // T1 … Tn
+	Vals   []string // a1 … an
+	Params string   // "a1 T1, a2 T2"
+	TList  string   // "T1, T2, "
+	Sig    string   // "T1, T2"
+	VList  string   // "a1, a2"
+	Word   string   // "two"
+}
+
+var words = []string{"no", "one", "two", "three", "four", "five", "six"}
+
+func arities(max int) []arity {
+	var as []arity
+	for n := 0; n <= max; n++ {
+		a := arity{N: n, Word: words[n]}
+		var ps []string
+		for i := 1; i <= n; i++ {
+			t, v := fmt.Sprintf("T%d", i), fmt.Sprintf("a%d", i)
+			a.Types, a.Vals = append(a.Types, t), append(a.Vals, v)
+			ps = append(ps, v+" "+t)
+			a.TList += t + ", "
+		}
+		a.Params, a.VList, a.Sig = strings.Join(ps, ", "), strings.Join(a.Vals, ", "), strings.Join(a.Types, ", ")
+		as = append(as, a)
+	}
+	return as
+}
+
+// Source returns the contents of ffi/typed_arity.go, gofmt'ed.
+func Source() ([]byte, error) {
+	var shapes []shape
+	maxShape := 0
+	for _, s := range Shapes {
+		sh, err := parseShape(s)
+		if err != nil {
+			return nil, err
+		}
+		shapes = append(shapes, sh)
+		maxShape = max(maxShape, len(sh.Params))
+	}
+	var buf bytes.Buffer
+	err := tmpl.Execute(&buf, map[string]any{
+		"Arities": arities(MaxArity),
+		"Plain":   arities(maxShape),
+		"Shapes":  shapes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err := format.Source(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("aritygen: generated code does not parse: %w\n%s", err, buf.Bytes())
+	}
+	return out, nil
+}
+
+var tmpl = template.Must(template.New("arity").Parse(`// Code generated by ffi/internal/aritygen; DO NOT EDIT.
+
+package ffi
+
+import (
+	"reflect"
+	"runtime"
+	"unsafe"
+)
+
+{{range .Arities}}{{$a := .}}
+{{- if eq .N 2}}
+// Fn2 binds symbol as a typed function of two arguments:
+//
+//	add, err := ffi.Fn2[int32, int32, int32](lib, "add")
+//	sum, err := add(2, 3)
+//
+// Use Void as R for a C function returning void. Arguments are Scalars,
+// strings, byte slices, or structs by value; results Scalars, strings or
+// structs (see docs/ffi.md for how each is passed). The types are checked
+// when binding, not by the compiler: a refused type gives a
+// *SignatureError.
+//
+// When every argument and the result are Scalars, the returned function
+// calls C through the register trampoline without reflection or allocation
+// (on linux/amd64; elsewhere through purego). Strings are passed as a
+// NUL-terminated copy made on the C stack (no allocation up to 1022 bytes); a
+// string result allocates its copy. Structs of at most 16 bytes whose
+// eightbytes fit the remaining registers are passed and returned in
+// registers; larger ones go through purego. Its error is a *CallError for a
+// closed library, a gate refusal, a NULL string result, or errno when bound
+// WithErrno; the result is still returned with an errno error.
+{{- else}}
+// Fn{{.N}} binds symbol as a typed function of {{.Word}} argument{{if ne .N 1}}s{{end}}. Like Fn2.
+{{- end}}
+func Fn{{.N}}[{{.TList}}R any](l *Library, symbol string, opts ...BindOption) (func({{.Sig}}) (R, error), error) {
+	f, err := typedFunc[R](l, symbol, opts{{range .Types}}, reflect.TypeFor[{{.}}](){{end}})
+	if err != nil {
+		return nil, err
+	}
+	return fn{{.N}}[{{.TList}}R](f), nil
+}
+
+// fn{{.N}} is Fn{{.N}}'s function for f: the scalar closure when it applies,
+// else the general typed closure, else (no trampoline) reflection.
+func fn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
+	p := &f.sig.plan
+	if !p.fast {
+		return func({{.Params}}) (R, error) { return slowTyped[R](f{{range .Vals}}, reflect.ValueOf({{.}}){{end}}) }
+	}
+	if scalarOnly(f) {
+		return scalarFn{{.N}}[{{.TList}}R](f)
+	}
+{{- if .N}}
+	var ps [{{.N}}]pinfo
+	copy(ps[:], p.params)
+{{- end}}
+	rc := p.res
+	return func({{.Params}}) (r R, err error) {
+		var fr frame
+{{- range $i, $v := .Vals}}
+		k{{$i}} := setArg(&fr, {{$v}}, &ps[{{$i}}])
+{{- end}}
+		r, err = callTyped[R](f, &fr, &rc)
+{{- range $i, $v := .Vals}}
+		runtime.KeepAlive(k{{$i}})
+{{- end}}
+{{- if .N}}
+		if escapeNever {
+			escapeSink = [...]any{ {{- .VList -}} }
+		}
+{{- end}}
+		return r, err
+	}
+}
+
+// scalarFn{{.N}} is fn{{.N}} for scalar arguments and result (typed_scalar.go).
+func scalarFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
+	p := &f.sig.plan
+{{- if .N}}
+	var sa [{{.N}}]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+{{- end}}
+	rc := scalarResOf(p)
+	return func({{.Params}}) (r R, err error) {
+		var fr frame
+{{- range $i, $v := .Vals}}
+		setScalar(&fr, sa[{{$i}}], &{{$v}})
+{{- end}}
+		if f.admit != nil {
+			err = f.scalarGated(&fr)
+		} else if ok := f.callCounted(&fr); !ok || fr.errno != 0 {
+			err = f.scalarErr(&fr, ok)
+		}
+{{- if .N}}
+		if escapeNever {
+			escapeSink = [...]any{ {{- .VList -}} }
+		}
+{{- end}}
+		return scalarResult[R](&fr, rc), err
+	}
+}
+{{end}}
+{{range .Plain}}
+// plain{{.N}} drops the error result of c: a refused or failed call panics
+// with its *CallError (see mustCall).
+func plain{{.N}}[{{.TList}}R any](c func({{.Sig}}) (R, error)) func({{.Sig}}) R {
+	return func({{.Params}}) R { r, err := c({{.VList}}); mustCall(err); return r }
+}
+{{end}}
+// noResult0 is plain0 for a function without results.
+func noResult0(c func() (Void, error)) func() {
+	return func() { _, err := c(); mustCall(err) }
+}
+
+// errOnly0 is c with only its error result.
+func errOnly0(c func() (Void, error)) func() error {
+	return func() error { _, err := c(); return err }
+}
+
+// fastShape returns a reflection-free implementation of fv's func type for
+// the shapes listed in Bind's doc comment, or the zero Value. Each wraps the
+// typed path; the shapes without an error result panic with a refused or
+// failed call's *CallError, except for errno and NULL string results, which
+// such a signature cannot report.
+func (f *Func) fastShape(fv reflect.Value) reflect.Value {
+	if !f.sig.plan.fast || f.sig.Variadic {
+		return reflect.Value{}
+	}
+	switch p := fv.Addr().Interface().(type) {
+{{- range .Shapes}}
+	case *{{.Type}}:
+		*p = {{.Call}}
+{{- end}}
+	default:
+		return reflect.Value{}
+	}
+	return fv.Addr().Elem()
+}
+`))
