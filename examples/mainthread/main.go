@@ -11,7 +11,6 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension"
-	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -98,7 +97,6 @@ func run(w io.Writer, workers, calls int) error {
 	defer closeStrict()
 
 	return actor.Run(func(ctx *actor.Context) error {
-		defer publishMain()()
 		mainTid := ctx.ThreadID()
 		where := "the process's main thread"
 		if mainTid != os.Getpid() {
@@ -170,15 +168,4 @@ func run(w io.Writer, workers, calls int) error {
 		}
 		return nil
 	})
-}
-
-// publishMain makes the running main actor known to the extension gate's
-// OnMain policy, if package actor has not done so itself (it records it
-// through execctx.SetMain when Run starts; until it does, this stands in).
-// It returns the function that undoes it.
-func publishMain() (restore func()) {
-	if execctx.Main() != nil {
-		return func() {}
-	}
-	return extension.SetMainExec(execctx.Current())
 }
