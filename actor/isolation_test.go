@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"go.uber.org/zap"
+
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -35,6 +37,52 @@ func echo(t *testing.T, ctx *Context, out *Port) *Ref {
 		t.Fatalf("Spawn() = %v", err)
 	}
 	return r
+}
+
+// Package actor registers zap's loggers with the send gate (package
+// shareable does not import zap): a logger, alone or in a message, crosses
+// by reference.
+func TestSend_ZapLoggerPassedByReference(t *testing.T) {
+	type withLogger struct {
+		Log   *zap.Logger
+		Sugar *zap.SugaredLogger
+	}
+	run(t, func(ctx *Context) error {
+		out := ctx.NewPort()
+		e := echo(t, ctx, out)
+		log := ctx.Logger()
+		sugar := log.Sugar()
+		for _, v := range []any{log, sugar, withLogger{log, sugar}} {
+			if err := e.Send(v); err != nil {
+				t.Fatalf("Send(%T) = %v; want nil", v, err)
+			}
+			got, err := out.Receive(timeout(t))
+			if err != nil {
+				t.Fatalf("Receive() = %v", err)
+			}
+			var gotLog *zap.Logger
+			var gotSugar *zap.SugaredLogger
+			switch g := got.(type) {
+			case *zap.Logger:
+				gotLog, gotSugar = g, sugar
+			case *zap.SugaredLogger:
+				gotLog, gotSugar = log, g
+			case withLogger:
+				gotLog, gotSugar = g.Log, g.Sugar
+			default:
+				t.Fatalf("received %T; want %T", got, v)
+			}
+			if gotLog != log || gotSugar != sugar {
+				t.Errorf("%T: a logger was copied: got %p, %p; want %p, %p", v, gotLog, gotSugar, log, sugar)
+			}
+		}
+		for _, typ := range []reflect.Type{reflect.TypeFor[*zap.Logger](), reflect.TypeFor[*zap.SugaredLogger]()} {
+			if err := shareable.CheckType(typ); err != nil {
+				t.Errorf("shareable.CheckType(%v) = %v; want nil", typ, err)
+			}
+		}
+		return nil
+	})
 }
 
 func TestSend_ShareablePassedByReference(t *testing.T) {

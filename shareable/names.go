@@ -30,7 +30,7 @@ func NameReason(pkgPath, name string) string {
 
 // RegisteredTypes returns the types registered so far, in no particular
 // order: the ones this package registers itself (*regexp.Regexp,
-// *zap.Logger, time.Time, *time.Timer...) and those passed to Register.
+// time.Time, *time.Timer...) and those passed to Register.
 // goractor vet reads it to know the pre-registered types.
 func RegisteredTypes() []reflect.Type {
 	buildMu.Lock()
