@@ -131,7 +131,7 @@ func (f *ManifestFunc) Sig() *ffi.Signature { return f.sig }
 func (f *ManifestFunc) Args() [][]any { return f.args }
 
 // ErrBadManifest is wrapped by every *ManifestError.
-var ErrBadManifest = errors.New("bad manifest")
+var ErrBadManifest = errors.New("extension: bad manifest")
 
 // ManifestError reports a manifest that cannot be used, naming the field.
 //
