@@ -8,7 +8,7 @@
 //
 // A SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP or SIGABRT that arrives while
 // a thread runs code outside the Go executable (a dlopen'd library, or no
-// code at all) is a native crash. On linux/amd64 the package installs its
+// code at all) is a native crash. On linux/amd64 and linux/arm64 the package installs its
 // own handler for those signals at init, ahead of the Go runtime's, and
 // keeps the runtime's handler to chain to. Everything it does not own — a
 // fault in Go code (a nil dereference that becomes a panic), a signal sent
@@ -31,7 +31,10 @@
 // thread (a native pool thread, a thread C created) it restores the default
 // action and re-raises the signal, so the process dies of it.
 //
-// Elsewhere than linux/amd64 nothing is installed and Go's own report is
+// On arm64 the goroutine of the crashed thread is read from the
+// runtime's TLS slot, whose offset install measures first (two goroutines
+// must agree on it, or nothing is installed). Elsewhere than linux/amd64
+// and linux/arm64 nothing is installed and Go's own report is
 // all there is (docs/limits.md).
 //
 // # Threads and cleanup
