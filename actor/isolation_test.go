@@ -314,7 +314,7 @@ func TestRemoteError_CausePreserved(t *testing.T) {
 
 func TestResult_ExactlyOnce(t *testing.T) {
 	run(t, func(ctx *Context) error {
-		gate := ctx.NewPort()
+		latch := ctx.NewPort()
 		target, _ := ctx.Spawn(func(cx *Context) (any, error) {
 			_, err := cx.Receive()
 			return []int{1, 2, 3}, err
@@ -323,7 +323,7 @@ func TestResult_ExactlyOnce(t *testing.T) {
 		waiters := make([]*Ref, n)
 		for i := range waiters {
 			waiters[i], _ = ctx.Spawn(func(cx *Context) (any, error) {
-				_ = gate.Send(true)
+				_ = latch.Send(true)
 				v, err := target.Value(cx.Context())
 				if err != nil {
 					return "err", err
@@ -332,7 +332,7 @@ func TestResult_ExactlyOnce(t *testing.T) {
 			})
 		}
 		for range n {
-			_, _ = gate.Receive(timeout(t))
+			_, _ = latch.Receive(timeout(t))
 		}
 		_ = target.Send("go")
 		tally := map[string]int{}

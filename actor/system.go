@@ -63,7 +63,7 @@ type counters struct {
 type shard struct {
 	sent        atomic.Uint64 // sender side
 	rejected    atomic.Uint64
-	rejectFull  atomic.Uint64 // of rejected: a full mailbox (the rest: the gate)
+	rejectFull  atomic.Uint64 // of rejected: a full mailbox (the rest: the send gate)
 	dropped     atomic.Uint64
 	deadLetters atomic.Uint64
 	_           [24]byte
@@ -79,7 +79,7 @@ func (cs *counters) of(id uint64) *shard { return &cs.shards[id&15] }
 type Stats struct {
 	Sent        uint64 // messages offered to Send, Request, Port.Send and friends
 	Received    uint64 // messages handed to a body (Receive, Select) or a handler
-	Rejected    uint64 // refused by the gate (isolation) or a full mailbox
+	Rejected    uint64 // refused by the send gate (isolation) or a full mailbox
 	Dropped     uint64 // discarded by an OverflowDrop mailbox
 	DeadLetters uint64 // sent to a closed actor or port, or left queued when it closed
 	Spawned     uint64 // actors started, the main actor included

@@ -6,7 +6,7 @@ import (
 )
 
 // NameReason returns why no value of the named type pkgPath.name may cross
-// between actors, judging by the name alone as the gate does, with what to
+// between actors, judging by the name alone as the send gate does, with what to
 // send instead: the OS resources (os.File, net.TCPConn...), runtime
 // machinery (reflect.Value, time.Timer, strings.Builder...), the types of
 // packages sync and sync/atomic. It returns "" for every other name. A

@@ -44,7 +44,7 @@ func main() {
 	}
 }
 
-// trace counts the routes the gate took, per extension.
+// trace counts the routes the call gate took, per extension.
 type trace struct {
 	mu     sync.Mutex
 	routes map[string]int
@@ -161,7 +161,7 @@ func run(w io.Writer, workers, calls int) error {
 		fmt.Fprintf(w, "strict extension from a worker -> %s\n", strictErr)
 		tr.mu.Lock()
 		defer tr.mu.Unlock()
-		fmt.Fprintf(w, "gate routes: mainonly on-main %d, direct %d; mainonly-strict refused %d\n",
+		fmt.Fprintf(w, "call gate routes: mainonly on-main %d, direct %d; mainonly-strict refused %d\n",
 			tr.routes["mainonly on-main"], tr.routes["mainonly direct"], tr.routes["mainonly-strict refused"])
 		if n := tr.routes["mainonly on-main"]; n != workers*calls {
 			return fmt.Errorf("%d calls forwarded to the main actor; want %d", n, workers*calls)

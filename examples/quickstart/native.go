@@ -14,7 +14,7 @@ import (
 // ---- 6. a callback from a foreign thread ----
 
 // pthreads is libc's pthread_create and pthread_join, bound through the libc
-// extension (both are parallel-safe, so the calls are not gated).
+// extension (both are parallel-safe, so the calls skip the call gate).
 type pthreads struct {
 	create func(th *uint64, attr uintptr, start uintptr, arg uintptr) int32
 	join   func(th uint64, ret *uintptr) int32
