@@ -14,6 +14,7 @@ import (
 	"github.com/asynkron/protoactor-go/eventstream"
 	"github.com/asynkron/protoactor-go/remote"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/goractor/goractor/actor"
@@ -114,7 +115,8 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 	if ps.ProcessRegistry.Address != "nonhost" && ps.ProcessRegistry.Address != "" {
 		return nil, fmt.Errorf("node: the system is already a node at %s", ps.ProcessRegistry.Address)
 	}
-	rem := remote.NewRemote(ps, remote.Configure(host, port))
+	rem := remote.NewRemote(ps, remote.Configure(host, port,
+		remote.WithServerOptions(grpc.StreamInterceptor(holdEndedStreams))))
 	// protoactor's Start panics when it cannot listen, before it changes
 	// anything: turn that into an error.
 	if err := func() (err error) {
