@@ -1,6 +1,6 @@
 // Package actor runs Ractor-style actors, each on an OS thread of its own,
 // with the isolation rules Ruby enforces for Ractors made real in Go: every
-// value that crosses from one actor to another goes through a gate that
+// value that crosses from one actor to another goes through the send gate that
 // shares it, copies it, or refuses it.
 //
 // A program calls [Run] from main(); Run starts an actor system and runs the
@@ -30,12 +30,12 @@
 // request and its reply, spawn arguments ([WithArgs]) and an actor's result.
 //
 // Isolation is not a security boundary. Go code can still share memory
-// through globals, closures created before Spawn, or unsafe; the gate only
+// through globals, closures created before Spawn, or unsafe; the send gate only
 // sees what crosses through this package.
 //
 // # Sending values
 //
-// The gate is package shareable:
+// The send gate is package shareable:
 //
 //   - a shareable value (numbers, strings, arrays and structs of shareable
 //     parts, channels of shareable elements, frozen values, [Ref], [Port],
@@ -124,14 +124,14 @@
 //
 // A Ref may stand for an actor on another node (package node, built on
 // [System.NewRemoteRef]): its methods work as for a local actor, each
-// message crossing the node boundary instead of the local gate, and an
+// message crossing the node boundary instead of the local send gate, and an
 // actor whose node goes away fails pending waits with [ErrNodeDown].
 //
 // # Errors
 //
 // Errors wrap sentinels for errors.Is: [ErrClosed], [ErrMailboxFull],
 // [ErrValueTaken], [ErrNotOwner], [ErrShutdownTimeout], [ErrNoReply],
-// [ErrNotHandler], [ErrStopping], [ErrNodeDown]; refusals by the gate are
+// [ErrNotHandler], [ErrStopping], [ErrNodeDown]; refusals by the send gate are
 // *shareable.IsolationError (errors.Is shareable.ErrNotShareable); waits that
 // would never end wrap safety.ErrWouldDeadlock.
 package actor

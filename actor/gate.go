@@ -3,8 +3,19 @@ package actor
 import (
 	"errors"
 
+	"go.uber.org/zap"
+
 	"github.com/goractor/goractor/shareable"
 )
+
+// The loggers this package hands out (Context.Logger, HandlerContext.Logger)
+// are safe for concurrent use: they cross the send gate by reference.
+// Package shareable does not know zap; the registration lives here, where
+// zap already is a dependency.
+func init() {
+	shareable.RegisterType[*zap.Logger]()
+	shareable.RegisterType[*zap.SugaredLogger]()
+}
 
 var (
 	errDropped  = errors.New("actor: message dropped")
@@ -19,7 +30,7 @@ func pass(v any) (any, error) { return shareable.Pass(v) }
 
 // passMove hands over the value p points to without copying and zeroes it,
 // so the sender cannot touch it again.
-func passMove(p any) (any, error) { return moveAny(p) }
+func passMove(p any) (any, error) { return shareable.MoveAny(p) }
 
 // ShareableByReference marks Ref as shareable by reference (shareable.Declared):
 // a Ref is immutable and safe for concurrent use.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"go.uber.org/zap"
+
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -35,6 +37,52 @@ func echo(t *testing.T, ctx *Context, out *Port) *Ref {
 		t.Fatalf("Spawn() = %v", err)
 	}
 	return r
+}
+
+// Package actor registers zap's loggers with the send gate (package
+// shareable does not import zap): a logger, alone or in a message, crosses
+// by reference.
+func TestSend_ZapLoggerPassedByReference(t *testing.T) {
+	type withLogger struct {
+		Log   *zap.Logger
+		Sugar *zap.SugaredLogger
+	}
+	run(t, func(ctx *Context) error {
+		out := ctx.NewPort()
+		e := echo(t, ctx, out)
+		log := ctx.Logger()
+		sugar := log.Sugar()
+		for _, v := range []any{log, sugar, withLogger{log, sugar}} {
+			if err := e.Send(v); err != nil {
+				t.Fatalf("Send(%T) = %v; want nil", v, err)
+			}
+			got, err := out.Receive(timeout(t))
+			if err != nil {
+				t.Fatalf("Receive() = %v", err)
+			}
+			var gotLog *zap.Logger
+			var gotSugar *zap.SugaredLogger
+			switch g := got.(type) {
+			case *zap.Logger:
+				gotLog, gotSugar = g, sugar
+			case *zap.SugaredLogger:
+				gotLog, gotSugar = log, g
+			case withLogger:
+				gotLog, gotSugar = g.Log, g.Sugar
+			default:
+				t.Fatalf("received %T; want %T", got, v)
+			}
+			if gotLog != log || gotSugar != sugar {
+				t.Errorf("%T: a logger was copied: got %p, %p; want %p, %p", v, gotLog, gotSugar, log, sugar)
+			}
+		}
+		for _, typ := range []reflect.Type{reflect.TypeFor[*zap.Logger](), reflect.TypeFor[*zap.SugaredLogger]()} {
+			if err := shareable.CheckType(typ); err != nil {
+				t.Errorf("shareable.CheckType(%v) = %v; want nil", typ, err)
+			}
+		}
+		return nil
+	})
 }
 
 func TestSend_ShareablePassedByReference(t *testing.T) {
@@ -266,7 +314,7 @@ func TestRemoteError_CausePreserved(t *testing.T) {
 
 func TestResult_ExactlyOnce(t *testing.T) {
 	run(t, func(ctx *Context) error {
-		gate := ctx.NewPort()
+		latch := ctx.NewPort()
 		target, _ := ctx.Spawn(func(cx *Context) (any, error) {
 			_, err := cx.Receive()
 			return []int{1, 2, 3}, err
@@ -275,7 +323,7 @@ func TestResult_ExactlyOnce(t *testing.T) {
 		waiters := make([]*Ref, n)
 		for i := range waiters {
 			waiters[i], _ = ctx.Spawn(func(cx *Context) (any, error) {
-				_ = gate.Send(true)
+				_ = latch.Send(true)
 				v, err := target.Value(cx.Context())
 				if err != nil {
 					return "err", err
@@ -284,7 +332,7 @@ func TestResult_ExactlyOnce(t *testing.T) {
 			})
 		}
 		for range n {
-			_, _ = gate.Receive(timeout(t))
+			_, _ = latch.Receive(timeout(t))
 		}
 		_ = target.Send("go")
 		tally := map[string]int{}

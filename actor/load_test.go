@@ -117,8 +117,8 @@ func TestLoad_FanInBackPressure(t *testing.T) {
 		type msg struct{ from, seq int }
 		ready := ctx.NewPort()
 		recv, _ := ctx.Spawn(func(cx *Context) (any, error) {
-			gate := cx.NewPort()
-			_ = ready.Send(gate)
+			latch := cx.NewPort()
+			_ = ready.Send(latch)
 			last := make([]int, senders)
 			for i := range last {
 				last[i] = -1
@@ -128,7 +128,7 @@ func TestLoad_FanInBackPressure(t *testing.T) {
 				if got == 100 {
 					// Pause with a full mailbox so that senders block.
 					_ = pause.Send(true)
-					if _, err := gate.Receive(cx.Context()); err != nil {
+					if _, err := latch.Receive(cx.Context()); err != nil {
 						return nil, err
 					}
 				}

@@ -9,17 +9,17 @@ import (
 	"github.com/goractor/goractor/internal/testlib"
 )
 
-// gated spawns a body actor that waits for one message on its own port
+// latched spawns a body actor that waits for one message on its own port
 // (given to the caller through ready) before it drains its inbox.
-func gated(t *testing.T, ctx *Context, opts ...SpawnOption) (*Ref, *Port) {
+func latched(t *testing.T, ctx *Context, opts ...SpawnOption) (*Ref, *Port) {
 	t.Helper()
 	ready := ctx.NewPort()
 	r, err := ctx.Spawn(func(cx *Context) (any, error) {
-		gate := cx.NewPort()
-		if err := ready.Send(gate); err != nil {
+		latch := cx.NewPort()
+		if err := ready.Send(latch); err != nil {
 			return nil, err
 		}
-		if _, err := gate.Receive(cx.Context()); err != nil {
+		if _, err := latch.Receive(cx.Context()); err != nil {
 			return 0, nil
 		}
 		n := 0
@@ -48,7 +48,7 @@ func cpuTime() time.Duration {
 
 func TestMailbox_BoundedRejectsNoSpin(t *testing.T) {
 	run(t, func(ctx *Context) error {
-		r, gate := gated(t, ctx, WithMailbox(3, OverflowFail))
+		r, latch := latched(t, ctx, WithMailbox(3, OverflowFail))
 		for i := range 3 {
 			if err := r.TrySend(i); err != nil {
 				t.Fatalf("TrySend(%d) = %v; want nil", i, err)
@@ -78,7 +78,7 @@ func TestMailbox_BoundedRejectsNoSpin(t *testing.T) {
 		go func() {
 			done <- r.SendContext(timeout(t), "end")
 		}()
-		_ = gate.Send(true)
+		_ = latch.Send(true)
 		if err := <-done; err != nil {
 			t.Fatalf("SendContext after the receiver drained = %v", err)
 		}
@@ -113,13 +113,13 @@ func TestMailbox_NoSilentDrop(t *testing.T) {
 	n := size(t, 10000, 2000, 2000)
 	run(t, func(ctx *Context) error {
 		before := ctx.System().Stats()
-		r, gate := gated(t, ctx, WithMailbox(16, OverflowDrop))
+		r, latch := latched(t, ctx, WithMailbox(16, OverflowDrop))
 		for i := range n {
 			if err := r.Send(i); err != nil {
 				t.Fatalf("Send(%d) under OverflowDrop = %v; want nil", i, err)
 			}
 		}
-		_ = gate.Send(true)
+		_ = latch.Send(true)
 		for r.SendContext(timeout(t), "end") != nil {
 		}
 		got, err := r.Value(timeout(t))
@@ -127,7 +127,7 @@ func TestMailbox_NoSilentDrop(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := ctx.System().Stats()
-		sent := st.Sent - before.Sent - 2 // the gate and the ready messages are port sends
+		sent := st.Sent - before.Sent - 2 // the latch and the ready messages are port sends
 		dropped := st.Dropped - before.Dropped
 		if got.(int) != 16 || dropped != uint64(n-16) {
 			t.Errorf("received %v, dropped %d; want 16 and %d", got, dropped, n-16)

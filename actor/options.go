@@ -84,8 +84,9 @@ func WithFailureHandler(f func(Failure)) Option {
 // spins only when its previous wait was shorter than d, so actors that are
 // idle for longer never spin, and a spin that found nothing makes the next
 // waits (1, 2, 4 … 64 of them) park at once. Spinning saves a futex wake-up
-// per message when a partner answers quickly: a pinned round trip of ~3µs
-// instead of ~15µs on an idle 2-vCPU VM (docs/actors.md). The last use wins.
+// per message when a partner answers quickly, which makes a pinned round
+// trip several times faster (docs/actors.md, docs/performance.md). The last
+// use wins.
 func WithSpin(d time.Duration) Option {
 	return runOptionFunc(func(c *runConfig) { c.spin = d })
 }

@@ -9,16 +9,15 @@ import (
 // Why Run adds a P. A pinned actor parks on a futex and calls C in system
 // calls (entersyscall), and the Go runtime leaves the thread's P attached
 // to it for the duration: another thread can use that P only once sysmon
-// takes it back, after 20 µs to 10 ms. With GOMAXPROCS equal to the
-// number of cores, two actors in 1 ms C calls hold both Ps of a 2-core
-// machine, and six more actors woken at the same moment wait for sysmon,
-// one pair per tick, before they can even enter C: eight actors each making
-// a 1 ms call took 1.28-1.33 ms of wall time, against 1.16-1.23 ms with one
-// spare P and 1.16-1.17 ms with two (goractor.concurrent8_sleep_1ms.wall,
-// docs/performance.md). The spare P costs idle-time GC work on a core that
-// may be busy: copied sends of 1000-int slices ran 10-20 % slower with one
-// spare P and 25 % slower with two. One is the compromise; WithProcs
-// chooses another.
+// takes it back, which takes one or more sysmon ticks. With GOMAXPROCS
+// equal to the number of cores, two actors in C calls hold both Ps of a
+// 2-core machine, and more actors woken at the same moment wait for sysmon,
+// one pair per tick, before they can even enter C: a spare P removes most of
+// that wait (goractor.concurrent8_sleep_1ms.wall), a second one little more.
+// The spare P costs idle-time GC work on a core that may be busy: copied
+// sends of large slices ran slower with one spare P and slower still with
+// two. One is the compromise; WithProcs chooses another. The figures:
+// docs/performance.md, "Figures behind the constants".
 const spareProcs = 1
 
 var (

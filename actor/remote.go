@@ -19,7 +19,7 @@ const kindRemote = kindHandler + 1
 
 // RemoteBackend carries the operations of a Ref whose actor runs elsewhere.
 // It is implemented by package node; programs do not implement it. Each
-// method applies its own gate (the node boundary) and reports refusals as
+// method applies its own send gate (the node boundary) and reports refusals as
 // *shareable.IsolationError.
 type RemoteBackend interface {
 	// Send delivers msg; move says it came through SendMove.
@@ -62,7 +62,7 @@ func (s *System) NewRemoteRef(name string, pid *proto.PID, b RemoteBackend) (ref
 
 // sendRemote is core.send for a remote Ref. The message is counted on the
 // node that delivers it; here only what never leaves: refusals by the node
-// gate and messages to a node that is down.
+// send gate and messages to a node that is down.
 func (c *core) sendRemote(ctx context.Context, msg any, move bool) error {
 	if ctx == nil {
 		ctx = context.Background()

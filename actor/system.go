@@ -63,7 +63,7 @@ type counters struct {
 type shard struct {
 	sent        atomic.Uint64 // sender side
 	rejected    atomic.Uint64
-	rejectFull  atomic.Uint64 // of rejected: a full mailbox (the rest: the gate)
+	rejectFull  atomic.Uint64 // of rejected: a full mailbox (the rest: the send gate)
 	dropped     atomic.Uint64
 	deadLetters atomic.Uint64
 	_           [24]byte
@@ -79,7 +79,7 @@ func (cs *counters) of(id uint64) *shard { return &cs.shards[id&15] }
 type Stats struct {
 	Sent        uint64 // messages offered to Send, Request, Port.Send and friends
 	Received    uint64 // messages handed to a body (Receive, Select) or a handler
-	Rejected    uint64 // refused by the gate (isolation) or a full mailbox
+	Rejected    uint64 // refused by the send gate (isolation) or a full mailbox
 	Dropped     uint64 // discarded by an OverflowDrop mailbox
 	DeadLetters uint64 // sent to a closed actor or port, or left queued when it closed
 	Spawned     uint64 // actors started, the main actor included
@@ -282,13 +282,13 @@ func current() *core {
 // when its previous wait was shorter than the budget (plus a probe every
 // 32nd wait), and a spin that found nothing makes the next 1, 2, 4 … 64
 // waits park at once. Ping-pong partners answering each other within the
-// budget never park (a pinned round trip of ~2-3 µs against 13-23 µs for
-// the C sem_post/sem_wait baseline on an idle 2-vCPU VM); a receiver of a
-// stream catches the next message without a futex wake-up; an actor idle
-// for longer than the budget spins once per 32 waits at most, and on cores
-// busy with other work failed spins back off. 2 µs was too short for a
-// round trip through a parked partner; 20 µs gained little more
-// (docs/actors.md).
+// budget never park, so a pinned round trip costs a fraction of the C
+// sem_post/sem_wait baseline; a receiver of a stream catches the next
+// message without a futex wake-up; an actor idle for longer than the budget
+// spins once per 32 waits at most, and on cores busy with other work failed
+// spins back off. The budget is the shortest that covers a round trip
+// through a parked partner; a longer one gained little more. The figures
+// behind that choice: docs/performance.md, "Figures behind the constants".
 const defaultSpin = 10 * time.Microsecond
 
 // waitEvent returns the event a caller that is about to wait sleeps on: its

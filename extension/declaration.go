@@ -109,15 +109,15 @@ func (d Declaration) clone() Declaration {
 
 // ErrInvalidDeclaration is wrapped by the errors Register and Validate return
 // for a declaration that cannot be registered.
-var ErrInvalidDeclaration = errors.New("invalid declaration")
+var ErrInvalidDeclaration = errors.New("extension: invalid declaration")
 
 // ErrDuplicate is wrapped by the error Register returns when the name is
 // already registered.
-var ErrDuplicate = errors.New("already registered")
+var ErrDuplicate = errors.New("extension: already registered")
 
 // ErrNotRegistered is wrapped by the errors Lookup and Load return for a name
 // nobody registered.
-var ErrNotRegistered = errors.New("not registered")
+var ErrNotRegistered = errors.New("extension: not registered")
 
 // DeclarationError reports a declaration that cannot be registered.
 type DeclarationError struct {

@@ -128,7 +128,7 @@ type ManifestPointer struct {
 func (f *ManifestFunc) Args() [][]any { return f.args }
 
 // ErrBadManifest is wrapped by every *ManifestError.
-var ErrBadManifest = errors.New("bad manifest")
+var ErrBadManifest = errors.New("extension: bad manifest")
 
 // ManifestError reports a manifest that cannot be used, naming the field.
 //

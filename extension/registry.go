@@ -57,7 +57,7 @@ func (r *Registry) Lookup(name string) (Declaration, error) {
 	d, ok := r.byName[n]
 	r.mu.Unlock()
 	if !ok {
-		return Declaration{}, fmt.Errorf("extension: %q: %w", name, ErrNotRegistered)
+		return Declaration{}, fmt.Errorf("%w: %q", ErrNotRegistered, name)
 	}
 	return d.clone(), nil
 }

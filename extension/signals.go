@@ -14,7 +14,7 @@ import (
 // whatever stack the interrupted goroutine was using and crashes the program
 // ("non-Go code set up signal handler without SA_ONSTACK flag") as soon as it
 // hands the signal on to Go's handler.
-var ErrSignalNoOnStack = errors.New("signal handler installed without SA_ONSTACK")
+var ErrSignalNoOnStack = errors.New("extension: signal handler installed without SA_ONSTACK")
 
 // SignalError reports the signal handlers a library installed while it was
 // being opened (by its constructors) without SA_ONSTACK.

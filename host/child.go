@@ -86,7 +86,7 @@ var opened sync.Map // string -> *extension.Extension
 var openMu sync.Mutex
 
 // hostDeclaration is the declaration a host opens an extension with. The
-// parent applied the gate's refusals before sending a call; the host runs
+// parent applied the call gate's refusals before sending a call; the host runs
 // the calls it admitted with the guarantees the declaration asks for: a
 // function that is not parallel-safe runs one call at a time (Serialize),
 // and thread-affine functions always run on one thread (the host's

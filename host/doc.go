@@ -16,9 +16,9 @@
 // error result or a panic for failures. [Host.Spawn] starts a registered
 // actor kind (node.RegisterKind) in the host and returns its *actor.Ref.
 //
-// # The gate
+// # The call gate
 //
-// A hosted extension keeps its declaration. The calls the local gate
+// A hosted extension keeps its declaration. The calls the local call gate
 // refuses (not parallel-safe under Raise, or thread-affine, from an actor
 // other than the main one) are refused in the caller's process with the
 // same *safety.UnsafeError, before anything is sent. The host runs the

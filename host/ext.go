@@ -13,7 +13,7 @@ import (
 )
 
 // Extension is an extension opened in a host: functions bound through it
-// run in the host process, through the same gate and policies as a local
+// run in the host process, through the same call gate and policies as a local
 // extension's, at the cost of a round trip.
 type Extension struct {
 	h    *Host
@@ -111,7 +111,7 @@ func (x *Extension) open(ctx context.Context, g *gen) error {
 // refused with an error wrapping ErrNotHostable. The host binds the symbol
 // now, so a missing one is an error here.
 //
-// A call the gate refuses returns its *safety.UnsafeError inside an
+// A call the call gate refuses returns its *safety.UnsafeError inside an
 // *ffi.CallError, as a local call does; a call in flight when the host
 // dies returns its *CrashError. A func type without an error result panics
 // with the error instead.
@@ -182,8 +182,8 @@ func newBinding(x *Extension, symbol string, ft reflect.Type) (*binding, error) 
 	return b, nil
 }
 
-// refusal applies the caller's side of the extension's gate: the calls a
-// local gate refuses are refused here, before anything is sent.
+// refusal applies the caller's side of the extension's call gate: the calls a
+// local call gate refuses are refused here, before anything is sent.
 func (b *binding) refusal(caller *execctx.Exec) error {
 	d := &b.x.decl
 	var reason error

@@ -291,7 +291,7 @@ func TestCloseStopsHost(t *testing.T) {
 	}
 }
 
-// TestGate: the extension's gate applies to hosted calls as to local ones.
+// TestGate: the extension's call gate applies to hosted calls as to local ones.
 func TestGate(t *testing.T) {
 	h, _ := startHost(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

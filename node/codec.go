@@ -113,7 +113,7 @@ type payload struct {
 	V cbor.RawMessage `cbor:"2,keyasint,omitempty"`
 }
 
-// encode runs v through the node-boundary gate and encodes it. A value that
+// encode runs v through the node-boundary send gate and encodes it. A value that
 // cannot cross is refused with a *shareable.IsolationError naming its path.
 func encode(v any) (payload, error) {
 	if v == nil {
@@ -129,7 +129,7 @@ func encode(v any) (payload, error) {
 	if !ok {
 		return payload{}, &shareable.IsolationError{Root: t, Type: t, Reason: fmt.Sprintf("type %v is not registered to cross a node (node.RegisterType)", t)}
 	}
-	if err := gate(v); err != nil {
+	if err := boundaryCheck(v); err != nil {
 		return payload{}, err
 	}
 	enc, _ := modes()
@@ -189,13 +189,13 @@ var (
 	frozenType      = reflect.TypeFor[shareable.Frozen]()
 )
 
-// gate is the node-boundary rule: v may cross only if every part of it can
+// boundaryCheck is the node-boundary send gate: v may cross only if every part of it can
 // be encoded and decoded as itself. It refuses funcs, channels, unsafe
 // pointers, Refs and Ports, structs with unexported fields (which the codec
 // would silently drop) unless they marshal themselves, cycles (which the
 // codec cannot express), and values in interfaces whose type is not
 // registered.
-func gate(v any) error {
+func boundaryCheck(v any) error {
 	w := nodeWalker{root: reflect.TypeOf(v), seen: map[uintptr]bool{}}
 	return w.walk(reflect.ValueOf(v), "", 0)
 }

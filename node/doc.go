@@ -66,7 +66,7 @@
 // message silently.
 //
 // Counters balance across nodes: a message is counted by the node that
-// delivers it, or by the sender when it never left (refused by the gate:
+// delivers it, or by the sender when it never left (refused by the send gate:
 // Rejected; node down: DeadLetters).
 //
 // # Threads and cleanup

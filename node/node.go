@@ -189,7 +189,7 @@ func (n *Node) Close() error {
 
 // Spawn starts an actor of a registered kind on the node at addr and
 // returns its Ref: Send, Request, Value, Join, Stop and Select work as for a
-// local actor, each message crossing the node-boundary gate. A kind the
+// local actor, each message crossing the node-boundary send gate. A kind the
 // target does not know gives an error wrapping ErrUnknownKind; a target that
 // does not answer gives one wrapping actor.ErrNodeDown.
 func (n *Node) Spawn(ctx context.Context, addr, kindName string, opts ...SpawnOption) (*actor.Ref, error) {
@@ -253,7 +253,7 @@ type spawnOpts struct {
 func WithName(name string) SpawnOption { return func(o *spawnOpts) { o.name = name } }
 
 // WithArgs passes arguments to a body kind (as actor.WithArgs); each crosses
-// the node-boundary gate.
+// the node-boundary send gate.
 func WithArgs(args ...any) SpawnOption { return func(o *spawnOpts) { o.args = args } }
 
 // remoteRef is the actor.RemoteBackend of a Ref to an actor on a peer.

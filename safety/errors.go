@@ -11,19 +11,19 @@ import (
 var (
 	// ErrNotParallelSafe reports a call of a native function that was not
 	// declared parallel-safe, made from an actor other than the main actor.
-	ErrNotParallelSafe = errors.New("not parallel-safe, only the main actor may call it")
+	ErrNotParallelSafe = errors.New("safety: not parallel-safe, only the main actor may call it")
 
 	// ErrWrongThread reports a call of a thread-affine function from a thread
 	// other than the one it is bound to.
-	ErrWrongThread = errors.New("thread-affine, called from the wrong thread")
+	ErrWrongThread = errors.New("safety: thread-affine, called from the wrong thread")
 
 	// ErrWouldDeadlock reports an operation refused because completing it would
 	// require an actor that is itself waiting on the caller.
-	ErrWouldDeadlock = errors.New("would deadlock")
+	ErrWouldDeadlock = errors.New("safety: would deadlock")
 
 	// ErrNoMainActor reports a call that must run on the main actor while no
 	// main actor is running (no actor.Run is active).
-	ErrNoMainActor = errors.New("no main actor is running")
+	ErrNoMainActor = errors.New("safety: no main actor is running")
 )
 
 // UnsafeError reports an operation refused because it would break a
@@ -67,11 +67,13 @@ func (e *UnsafeError) Error() string {
 		b.WriteString(" from outside any actor")
 	}
 	b.WriteString(": ")
+	reason := ErrNotParallelSafe
 	if e.Err != nil {
-		b.WriteString(e.Err.Error())
-	} else {
-		b.WriteString(ErrNotParallelSafe.Error())
+		reason = e.Err
 	}
+	// The message already says "safety: ": the reason's sentinels read
+	// without their own prefix ("...: would deadlock").
+	b.WriteString(strings.ReplaceAll(reason.Error(), "safety: ", ""))
 	return b.String()
 }
 

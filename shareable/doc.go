@@ -35,10 +35,11 @@
 // RUBY_TYPED_FROZEN_SHAREABLE or Rust's unsafe impl Sync. A marker method
 // promoted from an embedded field does not count: embedding a shareable type
 // does not make the outer struct shareable. Pre-registered: *regexp.Regexp,
-// *zap.Logger, *zap.SugaredLogger, *slog.Logger, *log.Logger,
-// *strings.Replacer, reflect.Type, *time.Location, time.Time, *time.Timer,
-// *time.Ticker, *runtime.Func, netip.Addr, netip.AddrPort, netip.Prefix,
-// context.Context, every unique.Handle and the contexts of package context.
+// *slog.Logger, *log.Logger, *strings.Replacer, reflect.Type,
+// *time.Location, time.Time, *time.Timer, *time.Ticker, *runtime.Func,
+// netip.Addr, netip.AddrPort, netip.Prefix, context.Context, every
+// unique.Handle and the contexts of package context. Package actor, whose API
+// hands out *zap.Logger, registers *zap.Logger and *zap.SugaredLogger.
 // Standard-library values with hidden runtime state (time.Timer and
 // runtime.Func values, strings.Builder, sync types, weak.Pointer...) are
 // never copied: docs/shareability.md lists the verdict of each.

@@ -10,7 +10,7 @@ import (
 // ErrNotShareable is the sentinel wrapped by every *IsolationError:
 // errors.Is(err, ErrNotShareable) reports a value that may not cross between
 // actors as it is.
-var ErrNotShareable = errors.New("not shareable")
+var ErrNotShareable = errors.New("shareable: not shareable")
 
 // IsolationError reports a value, or a part of it, that may not be shared by
 // reference (Check), copied (Copy), moved (Move) or frozen (Freeze).

@@ -6,7 +6,7 @@ import (
 )
 
 // NameReason returns why no value of the named type pkgPath.name may cross
-// between actors, judging by the name alone as the gate does, with what to
+// between actors, judging by the name alone as the send gate does, with what to
 // send instead: the OS resources (os.File, net.TCPConn...), runtime
 // machinery (reflect.Value, time.Timer, strings.Builder...), the types of
 // packages sync and sync/atomic. It returns "" for every other name. A
@@ -30,7 +30,7 @@ func NameReason(pkgPath, name string) string {
 
 // RegisteredTypes returns the types registered so far, in no particular
 // order: the ones this package registers itself (*regexp.Regexp,
-// *zap.Logger, time.Time, *time.Timer...) and those passed to Register.
+// time.Time, *time.Timer...) and those passed to Register.
 // goractor vet reads it to know the pre-registered types.
 func RegisteredTypes() []reflect.Type {
 	buildMu.Lock()

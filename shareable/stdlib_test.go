@@ -210,7 +210,7 @@ func TestStdlib_TimerUsedFromTwoGoroutines(t *testing.T) {
 	// The timer still works: it fires once reset to a short duration.
 	timer.Reset(time.Millisecond)
 	<-timer.C
-	// The copied value the gate refuses is what used to kill the runtime.
+	// The copied value the send gate refuses is what used to kill the runtime.
 	if _, err := shareable.Copy(struct{ T time.Timer }{}); err == nil {
 		t.Errorf("Copy of a time.Timer value succeeded")
 	}

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 	"unsafe"
-
-	"go.uber.org/zap"
 )
 
 // verdict is what the type alone says about its values.
@@ -96,8 +94,6 @@ type Declared interface {
 func init() {
 	for _, t := range []reflect.Type{
 		reflect.TypeFor[*regexp.Regexp](),
-		reflect.TypeFor[*zap.Logger](),
-		reflect.TypeFor[*zap.SugaredLogger](),
 		reflect.TypeFor[*slog.Logger](),
 		reflect.TypeFor[*strings.Replacer](),
 		reflect.TypeFor[reflect.Type](),

@@ -16,7 +16,7 @@ import (
 	"github.com/goractor/goractor/shareable"
 )
 
-// The types of testdata/gate/gate.go, for the run-time gate.
+// The types of testdata/gate/gate.go, for the run-time send gate.
 type (
 	Order struct {
 		ID     int
@@ -44,10 +44,10 @@ func init() { shareable.RegisterType[Reg]() }
 func work() {}
 
 // TestGateAgreesWithShareable passes the values of the gate check's
-// positive cases (testdata/gate) through the run-time gate, shareable.Pass,
+// positive cases (testdata/gate) through the run-time send gate, shareable.Pass,
 // and requires the refusal the analyzer reports there, with the same type,
 // path and reason ("gate." there is "vet_test." here). The negative cases
-// that the gate accepts whatever it is given are checked to cross.
+// that the send gate accepts whatever it is given are checked to cross.
 func TestGateAgreesWithShareable(t *testing.T) {
 	var mu sync.Mutex
 	f, err := os.Open(os.DevNull)
@@ -93,7 +93,7 @@ func TestGateAgreesWithShareable(t *testing.T) {
 			continue
 		}
 		// The analyzer's text is a prefix: testdata matches the start of
-		// the reason; the rest (what to send instead) is the gate's own.
+		// the reason; the rest (what to send instead) is the send gate's own.
 		if err == nil || !strings.HasPrefix(err.Error(), "shareable: "+c.want) {
 			t.Errorf("Pass(%T) = %v; the analyzer reports %q", c.v, err, c.want)
 		}

@@ -68,7 +68,7 @@ func (ps *pass) checkMove(call *ast.CallExpr, stack []ast.Node) {
 			errVar = ps.TypesInfo.ObjectOf(eid)
 		}
 	}
-	// A move the gate refuses leaves the variable alone.
+	// A move the send gate refuses leaves the variable alone.
 	ps.except = u
 	refused := ps.refused(id, 0) != nil
 	ps.except = nil

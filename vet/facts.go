@@ -14,7 +14,7 @@ type nativeFact struct{}
 func (*nativeFact) AFact()         {}
 func (*nativeFact) String() string { return "native" }
 
-// registeredFact lists the types a package registers with the gate
+// registeredFact lists the types a package registers with the send gate
 // (shareable.Register, RegisterType), as "pkgpath.Name" or "*pkgpath.Name".
 type registeredFact struct{ Types []string }
 
@@ -69,7 +69,7 @@ func (ps *pass) exportFacts() {
 // copierPrefix marks a registeredFact entry made by RegisterCopier.
 const copierPrefix = "copier:"
 
-// registration returns the key of the type call registers with the gate
+// registration returns the key of the type call registers with the send gate
 // (Register, RegisterType; RegisterCopier and RegisterCopierFunc with
 // copierPrefix), or "".
 func (ps *pass) registration(call *ast.CallExpr) string {

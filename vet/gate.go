@@ -49,7 +49,7 @@ var preRegistered = func() map[string]bool {
 	return m
 }()
 
-// registered reports whether t is registered with the gate: pre-registered
+// registered reports whether t is registered with the send gate: pre-registered
 // by package shareable, or registered by a Register/RegisterType call the
 // analysis has seen (registeredFact).
 func (ps *pass) registered(t types.Type) bool {
@@ -148,7 +148,7 @@ func declares(t types.Type) bool {
 	return len(sel.Index()) == 1 && sig.Params().Len() == 0 && sig.Results().Len() == 0
 }
 
-// forbiddenNamed mirrors shareable's forbiddenNamed, with the gate's own
+// forbiddenNamed mirrors shareable's forbiddenNamed, with the send gate's own
 // list of names (shareable.NameReason).
 func forbiddenNamed(t types.Type) string {
 	n, ok := types.Unalias(t).(*types.Named)
@@ -269,7 +269,7 @@ func (ps *pass) errStatic(t types.Type, seen map[types.Type]bool) bool {
 	return false
 }
 
-// nilOnlyReason returns the gate's reason for a func, unsafe.Pointer or
+// nilOnlyReason returns the send gate's reason for a func, unsafe.Pointer or
 // chan of a non-shareable element (a nil one crosses, another is refused),
 // or "" for other types.
 func (ps *pass) nilOnlyReason(t types.Type) string {
@@ -292,7 +292,7 @@ func (ps *pass) nilOnlyReason(t types.Type) string {
 	return ""
 }
 
-// refusal is a part of a value that the gate will certainly refuse.
+// refusal is a part of a value that the send gate will certainly refuse.
 type refusal struct {
 	path   string
 	reason string
@@ -301,7 +301,7 @@ type refusal struct {
 	unsure bool
 }
 
-// mayFail reports whether some value of t could be refused by the gate
+// mayFail reports whether some value of t could be refused by the send gate
 // walking in copy mode (a forbidden type, a non-nil func..., an interface).
 func (ps *pass) mayFail(t types.Type, seen map[types.Type]bool) bool {
 	t = types.Unalias(t)
@@ -339,8 +339,8 @@ func (ps *pass) mayFail(t types.Type, seen map[types.Type]bool) bool {
 	return false
 }
 
-// refused returns the part of the value of e that the gate will certainly
-// refuse, or nil. It follows what the gate's walk does: the type's verdict
+// refused returns the part of the value of e that the send gate will certainly
+// refuse, or nil. It follows what the send gate's walk does: the type's verdict
 // first, then pointers (transparently), struct fields in declaration order
 // and array and slice elements in index order; interfaces by the static
 // type of the expression stored in them.
@@ -398,7 +398,7 @@ func (ps *pass) refused(e ast.Expr, depth int) *refusal {
 	return nil
 }
 
-// refusedLit walks a struct, array or slice literal like the gate walks the
+// refusedLit walks a struct, array or slice literal like the send gate walks the
 // value it builds.
 func (ps *pass) refusedLit(lit *ast.CompositeLit, u types.Type, depth int) *refusal {
 	unsure := false
@@ -558,7 +558,7 @@ func (ps *pass) fileOf(pos token.Pos) *ast.File {
 	return nil
 }
 
-// checkGate reports e when the gate will certainly refuse its value.
+// checkGate reports e when the send gate will certainly refuse its value.
 func (ps *pass) checkGate(e ast.Expr, what string) {
 	r := ps.refused(e, 0)
 	if r == nil {

@@ -17,7 +17,7 @@ import (
 // documentation.
 var Analyzer = &analysis.Analyzer{
 	Name:      "goractor",
-	Doc:       "report isolation mistakes that goractor's run-time gates refuse or cannot see\n\nSee https://pkg.go.dev/github.com/goractor/goractor/vet.",
+	Doc:       "report isolation mistakes that goractor's run-time send and call gates refuse or cannot see\n\nSee https://pkg.go.dev/github.com/goractor/goractor/vet.",
 	URL:       "https://pkg.go.dev/github.com/goractor/goractor/vet",
 	Requires:  []*analysis.Analyzer{inspect.Analyzer},
 	Run:       run,
@@ -88,7 +88,7 @@ type pass struct {
 	ignored  map[string]map[int]bool // file name -> silenced lines
 	decls    map[*types.Func]*ast.FuncDecl
 	verdicts map[types.Type]*tverdict // typeVerdict's memo
-	regs     map[string]bool          // types registered with the gate (typeKey)
+	regs     map[string]bool          // types registered with the send gate (typeKey)
 	except   ast.Node                 // a write onlyValue ignores (checkMove)
 }
 

@@ -1,5 +1,5 @@
 // Command goractor-vet is goractor vet: it reports, at compile time, the
-// isolation mistakes that goractor's run-time gates would refuse or cannot
+// isolation mistakes that goractor's run-time send and call gates would refuse or cannot
 // see (package github.com/goractor/goractor/vet lists the checks).
 //
 // Run it on packages directly, or as a vet tool:

@@ -12,7 +12,6 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension/zlib"
-	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/node"
 )
 
@@ -105,14 +104,14 @@ func run(out io.Writer, input []byte) error {
 	}
 	// Two workers: this program re-executed on 127.0.0.1. They end when
 	// their stdin closes, and die with this process even on kill -9.
-	var workers []*selfexec.Child
+	var workers []*worker
 	defer func() {
 		for _, w := range workers {
-			_ = w.Stop(20 * time.Second)
+			_ = w.stop(20 * time.Second)
 		}
 	}()
 	for range 2 {
-		w, err := selfexec.Start(workerEnv+"=1", nil, 30*time.Second)
+		w, err := startWorker(workerEnv+"=1", 30*time.Second)
 		if err != nil {
 			return err
 		}

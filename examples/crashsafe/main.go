@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -24,7 +23,6 @@ import (
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension"
 	"github.com/goractor/goractor/host"
-	"github.com/goractor/goractor/internal/cbuild"
 )
 
 //go:embed native/score.c
@@ -40,7 +38,7 @@ func main() {
 	host.Serve() // in the host process, this serves and never returns
 	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "crashsafe:", err)
-		if errors.Is(err, cbuild.ErrNoCompiler) {
+		if errors.Is(err, errNoCompiler) {
 			fmt.Fprintln(os.Stderr, "this example compiles a small C library at run time: install a C compiler (apt-get install gcc)")
 		}
 		os.Exit(1)
@@ -61,11 +59,8 @@ func run(w io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	src, lib := filepath.Join(dir, "score.c"), filepath.Join(dir, "libscore.so")
-	if err := os.WriteFile(src, []byte(source), 0o600); err != nil {
-		return err
-	}
-	if err := cbuild.SharedLib(lib, []string{src}); err != nil {
+	lib, err := buildLib(dir, "score", source)
+	if err != nil {
 		return err
 	}
 	return actor.Run(func(cx *actor.Context) error {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/extension"
-	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -45,7 +44,7 @@ func main() {
 	}
 }
 
-// trace counts the routes the gate took, per extension.
+// trace counts the routes the call gate took, per extension.
 type trace struct {
 	mu     sync.Mutex
 	routes map[string]int
@@ -98,7 +97,6 @@ func run(w io.Writer, workers, calls int) error {
 	defer closeStrict()
 
 	return actor.Run(func(ctx *actor.Context) error {
-		defer publishMain()()
 		mainTid := ctx.ThreadID()
 		where := "the process's main thread"
 		if mainTid != os.Getpid() {
@@ -163,22 +161,11 @@ func run(w io.Writer, workers, calls int) error {
 		fmt.Fprintf(w, "strict extension from a worker -> %s\n", strictErr)
 		tr.mu.Lock()
 		defer tr.mu.Unlock()
-		fmt.Fprintf(w, "gate routes: mainonly on-main %d, direct %d; mainonly-strict refused %d\n",
+		fmt.Fprintf(w, "call gate routes: mainonly on-main %d, direct %d; mainonly-strict refused %d\n",
 			tr.routes["mainonly on-main"], tr.routes["mainonly direct"], tr.routes["mainonly-strict refused"])
 		if n := tr.routes["mainonly on-main"]; n != workers*calls {
 			return fmt.Errorf("%d calls forwarded to the main actor; want %d", n, workers*calls)
 		}
 		return nil
 	})
-}
-
-// publishMain makes the running main actor known to the extension gate's
-// OnMain policy, if package actor has not done so itself (it records it
-// through execctx.SetMain when Run starts; until it does, this stands in).
-// It returns the function that undoes it.
-func publishMain() (restore func()) {
-	if execctx.Main() != nil {
-		return func() {}
-	}
-	return execctx.SetMain(execctx.Current())
 }

@@ -86,7 +86,7 @@ func run(w io.Writer) error {
 	return nil
 }
 
-// workload: a few echo round trips, one send the gate refuses, libc calls
+// workload: a few echo round trips, one send the send gate refuses, libc calls
 // (one the extension's policy refuses) and pool jobs.
 func workload(ctx *actor.Context, mp *sdkmetric.MeterProvider, pool *ffi.Pool) error {
 	lc, err := libc.Open(extension.WithMeterProvider(mp))

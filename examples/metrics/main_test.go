@@ -1,28 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"))
-}
+func TestMain(m *testing.M) { testlib.ExampleMain(m, main, testlib.ThrottleIgnore) }
 
 // The workload's counts, read back from the Prometheus scrape.
 func TestRunExportsTheWorkload(t *testing.T) {
-	var out bytes.Buffer
-	err := run(&out)
-	t.Log("\n" + out.String())
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	for _, want := range []string{
+	var wants []string
+	for _, line := range []string{
 		`goractor_actor_messages_sent_total 102`,
 		`goractor_actor_messages_received_total 101`,
 		`goractor_actor_messages_rejected_total{reason="isolation"} 1`,
@@ -34,10 +26,9 @@ func TestRunExportsTheWorkload(t *testing.T) {
 		`goractor_pool_jobs_completed_total{pool="work"} 8`,
 		`goractor_pool_size{pool="work"} 2`,
 	} {
-		if !strings.Contains(out.String(), want+"\n") {
-			t.Errorf("scrape lacks %q", want)
-		}
+		wants = append(wants, line+"\n") // whole lines of the scrape
 	}
+	testlib.ExampleRun(t, run, wants...)
 }
 
 // `go run ./examples/metrics` as a user runs it: exit 0 and the lines.

@@ -7,6 +7,6 @@
 // 256 KiB blocks; the main actor hands them out as strings (immutable, so
 // they cross by reference, without copying), the workers compress them
 // through the zlib extension (declared parallel-safe, so the calls are not
-// gated) and move their results back over a port (SendMove: no copy, and the
+// call-gated) and move their results back over a port (SendMove: no copy, and the
 // worker's variable is cleared). The output is checked by uncompressing it.
 package main

@@ -1,50 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
-// asProgram makes the test binary run the tour as the program does, from
-// the main goroutine (TestMain runs there), so the main actor gets the
-// process's main thread.
-const asProgram = "GORACTOR_QUICKSTART_AS_PROGRAM"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(asProgram) != "" {
-		main()
-		os.Exit(0)
-	}
-	goleak.VerifyTestMain(m,
-		// protoactor's dead-letter throttle ends on its own after its period.
-		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
-	)
-}
+func TestMain(m *testing.M) { testlib.ExampleMain(m, main, testlib.ThrottleIgnore) }
 
 // TestRun runs every step of the tour; each step checks its own result.
 func TestRun(t *testing.T) {
-	var out bytes.Buffer
-	err := run(&out)
-	t.Log("\n" + out.String())
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
+	var headers []string
 	for i, s := range steps {
-		if want := fmt.Sprintf("%d. %s\n", i+1, s.title); !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks the header %q", want)
-		}
+		headers = append(headers, fmt.Sprintf("%d. %s\n", i+1, s.title))
 	}
-	if got, want := strings.Count(out.String(), "\n   ok ("), len(steps); got != want {
+	// Run from a test, the main actor has a dedicated thread.
+	out := testlib.ExampleRun(t, run, append(headers, "dedicated thread")...)
+	if got, want := strings.Count(out, "\n   ok ("), len(steps); got != want {
 		t.Errorf("%d steps reported ok; want %d", got, want)
-	}
-	if !strings.Contains(out.String(), "dedicated thread") {
-		t.Errorf("run from a test should say the main actor has a dedicated thread")
 	}
 }
 
@@ -52,18 +27,7 @@ func TestRun(t *testing.T) {
 // main actor must report the main thread (tid == pid) and the exit status
 // must be 0.
 func TestProgram(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), asProgram+"=1")
-	out, err := cmd.CombinedOutput()
-	t.Log("\n" + string(out))
-	if err != nil {
-		t.Fatalf("the tour as a program: %v", err)
-	}
-	for _, want := range []string{"tid == pid", fmt.Sprintf("all %d steps behaved", len(steps))} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("output lacks %q", want)
-		}
-	}
+	testlib.ExampleProgram(t, "tid == pid", fmt.Sprintf("all %d steps behaved", len(steps)))
 }
 
 // TestCorpus checks the deterministic text generator the zlib step uses.

@@ -224,7 +224,7 @@ func stepRejectedSend(ctx *actor.Context, r *report) error {
 		return err
 	}
 	bad := Order{ID: 1, Items: []Item{{Name: "tea", Notify: func(string) {}}, {Name: "cake"}}}
-	err = clerk.Send(bad) //goractor:ignore the gate's refusal, shown on purpose
+	err = clerk.Send(bad) //goractor:ignore the send gate's refusal, shown on purpose
 	var ie *shareable.IsolationError
 	if !errors.As(err, &ie) {
 		return fmt.Errorf("send of an Order holding a func: err = %v, want *shareable.IsolationError", err)

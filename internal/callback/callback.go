@@ -358,7 +358,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 		}
 	}
 	// The handler runs inside its owner: code it calls sees the owner's
-	// identity (the extension gate's re-entry checks, nested callbacks).
+	// identity (the call gate's re-entry checks, nested callbacks).
 	prev := execctx.EnterGuest(e)
 	r := c.run(a, &stats.foreign)
 	execctx.LeaveGuest(e, prev)

@@ -52,8 +52,9 @@
 // callbacks (see Primed): with CGO_ENABLED=1 by one call through a cgo
 // //export, with CGO_ENABLED=0 on linux/amd64 by creating the runtime's
 // pthread key itself (prime_fakecgo.go; GORACTOR_NOPRIME=1 disables it).
-// Unprimed, each foreign-thread callback borrows and returns a Go M (about
-// 2 µs). A bound M is given back when its thread exits.
+// Unprimed, each foreign-thread callback borrows and returns a Go M (9
+// system calls; docs/callbacks.md, "Cost"). A bound M is given back when its
+// thread exits.
 //
 // Capture collects the failures of callbacks that C calls on the calling
 // goroutine's thread; package ffi uses it for offloaded calls.

@@ -50,6 +50,27 @@ func publicDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
+// publicPackages parses the non-test files of every package publicDirs
+// finds, for every platform, and calls fn with each package and its
+// directory relative to the module root.
+func publicPackages(t *testing.T, mode parser.Mode, fn func(fset *token.FileSet, rel, name string, pkg *ast.Package)) {
+	t.Helper()
+	root := moduleRoot(t)
+	for _, dir := range publicDirs(t, root) {
+		fset := token.NewFileSet()
+		pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
+			return !strings.HasSuffix(fi.Name(), "_test.go")
+		}, mode)
+		if err != nil {
+			t.Fatalf("doccheck: %v", err)
+		}
+		rel, _ := filepath.Rel(root, dir)
+		for name, pkg := range pkgs {
+			fn(fset, rel, name, pkg)
+		}
+	}
+}
+
 // undocumented returns the exported identifiers of the non-test files of one
 // package that have no doc comment, as "file:line: name", and whether the
 // package has a package comment. Methods count when their receiver's type is
@@ -143,35 +164,24 @@ func itoa(n int) string {
 // only their package comment. Files for every platform are read, not only
 // the ones this build selects.
 func TestExportedIdentifiersHaveDocComments(t *testing.T) {
-	root := moduleRoot(t)
 	checked := 0
-	for _, dir := range publicDirs(t, root) {
-		fset := token.NewFileSet()
-		pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
-			return !strings.HasSuffix(fi.Name(), "_test.go")
-		}, parser.ParseComments)
-		if err != nil {
-			t.Fatalf("doccheck: %v", err)
+	publicPackages(t, parser.ParseComments, func(fset *token.FileSet, rel, name string, pkg *ast.Package) {
+		files := make([]*ast.File, 0, len(pkg.Files))
+		for _, fn := range slices.Sorted(mapKeys(pkg.Files)) {
+			files = append(files, pkg.Files[fn])
 		}
-		rel, _ := filepath.Rel(root, dir)
-		for name, pkg := range pkgs {
-			files := make([]*ast.File, 0, len(pkg.Files))
-			for _, fn := range slices.Sorted(mapKeys(pkg.Files)) {
-				files = append(files, pkg.Files[fn])
-			}
-			missing, pkgDoc := undocumented(fset, files)
-			checked++
-			if !pkgDoc {
-				t.Errorf("%s: package %s has no package comment", rel, name)
-			}
-			if name == "main" {
-				continue
-			}
-			for _, m := range missing {
-				t.Errorf("%s/%s has no doc comment", rel, m)
-			}
+		missing, pkgDoc := undocumented(fset, files)
+		checked++
+		if !pkgDoc {
+			t.Errorf("%s: package %s has no package comment", rel, name)
 		}
-	}
+		if name == "main" {
+			return
+		}
+		for _, m := range missing {
+			t.Errorf("%s/%s has no doc comment", rel, m)
+		}
+	})
 	if checked == 0 {
 		t.Fatal("doccheck: no package found")
 	}

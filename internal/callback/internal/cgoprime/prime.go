@@ -6,7 +6,7 @@
 // _cgo_pthread_key_created). Once the key exists, a thread the runtime never
 // created keeps the Go M it borrowed for its first callback until it exits
 // (the key's destructor gives it back), instead of borrowing and returning one
-// (needm/dropm, 9 system calls, about 2 µs) on every callback. purego's
+// (needm/dropm, 9 system calls) on every callback. purego's
 // trampolines never take that path by themselves, and with CGO_ENABLED=0 the
 // key cannot be created at all.
 //

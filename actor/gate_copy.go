@@ -1,5 +1,0 @@
-package actor
-
-import "github.com/goractor/goractor/shareable"
-
-var moveAny = shareable.MoveAny
