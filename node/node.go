@@ -60,6 +60,7 @@ type Node struct {
 	sys  *actor.System
 	ps   *proto.ActorSystem
 	rem  *remote.Remote
+	in   *inbound // orders inbound streams with rem's shutdown
 	addr string
 	self *proto.PID
 	log  *zap.Logger
@@ -116,8 +117,9 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 	if ps.ProcessRegistry.Address != "nonhost" && ps.ProcessRegistry.Address != "" {
 		return nil, fmt.Errorf("node: the system is already a node at %s", ps.ProcessRegistry.Address)
 	}
+	in := &inbound{}
 	rem := remote.NewRemote(ps, remote.Configure(host, port,
-		remote.WithServerOptions(grpc.StreamInterceptor(holdEndedStreams))))
+		remote.WithServerOptions(grpc.StreamInterceptor(in.intercept))))
 	// protoactor's Start panics when it cannot listen, before it changes
 	// anything: turn that into an error.
 	if err := func() (err error) {
@@ -132,7 +134,7 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		return nil, err
 	}
 	n = &Node{
-		cx: cx, sys: cx.System(), ps: ps, rem: rem, addr: ps.ProcessRegistry.Address,
+		cx: cx, sys: cx.System(), ps: ps, rem: rem, in: in, addr: ps.ProcessRegistry.Address,
 		log: cx.System().Logger().With(zap.String("node", ps.ProcessRegistry.Address)), cfg: cfg,
 		stop:    make(chan struct{}),
 		hosted:  map[uint64]*actor.Ref{},
@@ -183,6 +185,7 @@ func (n *Node) Close() error {
 		n.peerDown(a, "local node closed")
 	}
 	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
+	n.in.beginClose()
 	n.rem.Shutdown(true)
 	return nil
 }

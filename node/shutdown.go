@@ -1,6 +1,7 @@
 package node
 
 import (
+	"errors"
 	"sync"
 
 	"github.com/asynkron/protoactor-go/remote"
@@ -11,37 +12,74 @@ import (
 // sends to this node.
 const receiveMethod = "/remote.Remoting/Receive"
 
-// holdEndedStreams works around a race in protoactor-go remote's graceful
-// Shutdown (the pinned version; no newer one is served). For every inbound
-// stream the remote keeps a channel in a map; Shutdown ranges over the map
-// and sends on each channel, while a stream that ends at that moment closes
-// its channel and removes it from the map in a goroutine of its own. The
-// send and the close race (a data race, or a "send on closed channel"
-// panic inside Node.Close when a peer goes away as this node closes: a host
-// exiting while its parent shuts down, for one).
+// errClosing ends an inbound stream that delivers a message once the node
+// has begun to close.
+var errClosing = errors.New("node: closing")
+
+// inbound orders protoactor-go remote's inbound streams with its graceful
+// Shutdown, which races with them twice (the pinned version; no newer one is
+// served):
 //
-// The interceptor wraps each inbound stream so that, once the peer's side
-// has ended, the stream's handler does not return — and so does not close
-// its channel — until Shutdown has sent on that channel: the remote answers
-// that send by sending a DisconnectRequest on the stream, which releases it.
-// The cost: a stream whose peer went away keeps its handler and the
-// remote's goroutine for it (no socket) until Close.
-func holdEndedStreams(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+//   - Shutdown sets a flag each stream's loop reads after every message it
+//     receives, without a lock (a data race whenever a peer sends as the
+//     node closes);
+//   - Shutdown ranges over a map holding a channel per stream and sends on
+//     each, while a stream that ends at that moment closes its channel and
+//     removes it from the map in a goroutine of its own (a data race, or a
+//     "send on closed channel" panic inside Node.Close: a host exiting as its
+//     parent shuts down hit it).
+//
+// A grpc stream interceptor wraps each inbound stream. A message is handed
+// to the stream's loop under a read lock held until the loop asks for the
+// next one, so everything the loop does with it (the flag read included)
+// happens before beginClose's write lock; after that, no message is handed
+// over. The error that ends a stream is handed over only once the stream is
+// released: when the remote sends DisconnectRequest on it, which it does
+// only after Shutdown has sent on the stream's channel. The cost: a stream
+// whose peer went away keeps its handler and the remote's goroutine for it
+// (no socket) until Close.
+type inbound struct {
+	mu      sync.RWMutex
+	closing bool
+}
+
+// beginClose waits until no stream's loop is working on a message and
+// makes every later message end its stream instead.
+func (in *inbound) beginClose() {
+	in.mu.Lock()
+	in.closing = true
+	in.mu.Unlock()
+}
+
+// intercept is the grpc.StreamServerInterceptor.
+func (in *inbound) intercept(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	if info.FullMethod != receiveMethod {
 		return handler(srv, ss)
 	}
-	return handler(srv, &heldStream{ServerStream: ss, released: make(chan struct{})})
+	s := &heldStream{ServerStream: ss, in: in, released: make(chan struct{})}
+	err := handler(srv, s)
+	s.drop() // the loop returned while working on a message
+	return err
 }
 
-// heldStream is an inbound stream whose end waits for Shutdown's send.
+// heldStream is an inbound stream; RecvMsg and drop run on its handler's
+// goroutine only.
 type heldStream struct {
 	grpc.ServerStream
+	in       *inbound
+	holding  bool // the read lock, held while the loop works on a message
 	once     sync.Once
 	released chan struct{}
 }
 
-// SendMsg releases the stream when the remote sends DisconnectRequest: it
-// does so only after Shutdown sent on the stream's channel.
+func (s *heldStream) drop() {
+	if s.holding {
+		s.holding = false
+		s.in.mu.RUnlock()
+	}
+}
+
+// SendMsg releases the stream when the remote sends DisconnectRequest.
 func (s *heldStream) SendMsg(m any) error {
 	if rm, ok := m.(*remote.RemoteMessage); ok && rm.GetDisconnectRequest() != nil {
 		s.once.Do(func() { close(s.released) })
@@ -49,12 +87,20 @@ func (s *heldStream) SendMsg(m any) error {
 	return s.ServerStream.SendMsg(m)
 }
 
-// RecvMsg returns a message as it arrives; the error that ends the stream
-// only once the stream is released.
+// RecvMsg hands over the next message under the read lock, or the stream's
+// end once the stream is released.
 func (s *heldStream) RecvMsg(m any) error {
+	s.drop()
 	err := s.ServerStream.RecvMsg(m)
-	if err != nil {
-		<-s.released
+	if err == nil {
+		s.in.mu.RLock()
+		if !s.in.closing {
+			s.holding = true
+			return nil
+		}
+		s.in.mu.RUnlock()
+		err = errClosing
 	}
+	<-s.released
 	return err
 }

@@ -10,72 +10,159 @@ import (
 	"google.golang.org/grpc"
 )
 
-// fakeStream is a grpc.ServerStream whose RecvMsg ends with io.EOF.
-type fakeStream struct {
+// scriptStream is a grpc.ServerStream whose RecvMsg returns what the test
+// feeds it (nil: a message).
+type scriptStream struct {
 	grpc.ServerStream
-	sent []any
+	recv chan error
+	sent chan any
 }
 
-func (f *fakeStream) RecvMsg(any) error   { return io.EOF }
-func (f *fakeStream) SendMsg(m any) error { f.sent = append(f.sent, m); return nil }
+func newScriptStream() *scriptStream {
+	return &scriptStream{recv: make(chan error), sent: make(chan any, 8)}
+}
 
-// An inbound stream whose peer ended returns its end only after the remote
-// sent DisconnectRequest on it (what it does once Shutdown has sent on the
-// stream's channel); other methods pass through untouched.
-func TestHoldEndedStreams(t *testing.T) {
-	ended := make(chan error, 1)
-	got := make(chan grpc.ServerStream, 1)
+func (f *scriptStream) RecvMsg(any) error   { return <-f.recv }
+func (f *scriptStream) SendMsg(m any) error { f.sent <- m; return nil }
+
+var disconnect = &remote.RemoteMessage{MessageType: &remote.RemoteMessage_DisconnectRequest{DisconnectRequest: &remote.DisconnectRequest{}}}
+
+// serve runs a Receive-like loop over the intercepted stream: it reports
+// each RecvMsg result on got and returns at the first error.
+func serve(in *inbound, fs *scriptStream) (held chan grpc.ServerStream, got, ended chan error) {
+	held, got, ended = make(chan grpc.ServerStream, 1), make(chan error, 8), make(chan error, 1)
 	go func() {
-		ended <- holdEndedStreams(nil, &fakeStream{}, &grpc.StreamServerInfo{FullMethod: receiveMethod},
+		ended <- in.intercept(nil, fs, &grpc.StreamServerInfo{FullMethod: receiveMethod},
 			func(_ any, ss grpc.ServerStream) error {
-				got <- ss
-				return ss.RecvMsg(nil)
+				held <- ss
+				for {
+					err := ss.RecvMsg(nil)
+					got <- err
+					if err != nil {
+						return err
+					}
+				}
 			})
 	}()
-	held := <-got
+	return held, got, ended
+}
+
+func quiet[T any](t *testing.T, c chan T, what string) {
+	t.Helper()
 	select {
-	case err := <-ended:
-		t.Fatalf("ended stream returned %v before Shutdown's DisconnectRequest", err)
+	case v := <-c:
+		t.Fatalf("%s: got %v", what, v)
 	case <-time.After(100 * time.Millisecond):
 	}
-	// Another message does not release it.
-	if err := held.SendMsg(&remote.RemoteMessage{MessageType: &remote.RemoteMessage_ConnectResponse{ConnectResponse: &remote.ConnectResponse{}}}); err != nil {
-		t.Fatal(err)
-	}
+}
+
+func recvWithin[T any](t *testing.T, c chan T, what string) T {
+	t.Helper()
 	select {
-	case err := <-ended:
-		t.Fatalf("released by a message other than DisconnectRequest: %v", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	disc := &remote.RemoteMessage{MessageType: &remote.RemoteMessage_DisconnectRequest{DisconnectRequest: &remote.DisconnectRequest{}}}
-	if err := held.SendMsg(disc); err != nil {
-		t.Fatal(err)
-	}
-	if err := held.SendMsg(disc); err != nil { // a second one is harmless
-		t.Fatal(err)
-	}
-	select {
-	case err := <-ended:
-		if !errors.Is(err, io.EOF) {
-			t.Fatalf("ended with %v, want io.EOF", err)
-		}
+	case v := <-c:
+		return v
 	case <-time.After(10 * time.Second):
-		t.Fatal("stream not released by DisconnectRequest")
+		t.Fatalf("%s: nothing after 10 s", what)
 	}
-	if n := len(held.(*heldStream).ServerStream.(*fakeStream).sent); n != 3 {
+	panic("unreachable")
+}
+
+// A stream whose peer ended hands its end to the loop only after the remote
+// sent DisconnectRequest on it (what it does once Shutdown has sent on the
+// stream's channel).
+func TestInboundEndWaitsForDisconnect(t *testing.T) {
+	in := &inbound{}
+	fs := newScriptStream()
+	held, got, ended := serve(in, fs)
+	ss := recvWithin(t, held, "handler start")
+	fs.recv <- io.EOF
+	quiet(t, got, "end handed over before DisconnectRequest")
+	other := &remote.RemoteMessage{MessageType: &remote.RemoteMessage_ConnectResponse{ConnectResponse: &remote.ConnectResponse{}}}
+	if err := ss.SendMsg(other); err != nil {
+		t.Fatal(err)
+	}
+	quiet(t, got, "released by a message other than DisconnectRequest")
+	for range 2 { // a second one is harmless
+		if err := ss.SendMsg(disconnect); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := recvWithin(t, got, "end after DisconnectRequest"); !errors.Is(err, io.EOF) {
+		t.Fatalf("end = %v, want io.EOF", err)
+	}
+	if err := recvWithin(t, ended, "handler return"); !errors.Is(err, io.EOF) {
+		t.Fatalf("handler = %v", err)
+	}
+	if n := len(fs.sent); n != 3 {
 		t.Fatalf("%d messages reached the stream, want 3", n)
 	}
+}
 
-	// Any other method is not wrapped.
-	fs := &fakeStream{}
-	err := holdEndedStreams(nil, fs, &grpc.StreamServerInfo{FullMethod: "/remote.Remoting/Other"},
+// beginClose waits while a loop works on a message (until it asks for the
+// next), and no message is handed over after it: the stream ends, once
+// released, with errClosing.
+func TestInboundBeginCloseOrdersMessages(t *testing.T) {
+	in := &inbound{}
+	fs := newScriptStream()
+	held, got, ended := serve(in, fs)
+	ss := recvWithin(t, held, "handler start")
+	fs.recv <- nil
+	if err := recvWithin(t, got, "first message"); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan bool, 1)
+	go func() { in.beginClose(); closed <- true }()
+	// The loop has asked for the next message, which dropped the lock.
+	recvWithin(t, closed, "beginClose")
+	fs.recv <- nil // a message after beginClose is not handed over
+	quiet(t, got, "message handed over after beginClose")
+	if err := ss.SendMsg(disconnect); err != nil {
+		t.Fatal(err)
+	}
+	if err := recvWithin(t, got, "end"); !errors.Is(err, errClosing) {
+		t.Fatalf("end = %v, want errClosing", err)
+	}
+	recvWithin(t, ended, "handler return")
+}
+
+// A loop that holds a message keeps beginClose waiting; a loop that returns
+// while holding one releases it.
+func TestInboundHeldMessageDelaysClose(t *testing.T) {
+	in := &inbound{}
+	fs := newScriptStream()
+	work := make(chan struct{})
+	ended := make(chan error, 1)
+	go func() {
+		ended <- in.intercept(nil, fs, &grpc.StreamServerInfo{FullMethod: receiveMethod},
+			func(_ any, ss grpc.ServerStream) error {
+				if err := ss.RecvMsg(nil); err != nil {
+					return err
+				}
+				<-work // working on the message
+				return errors.New("loop gave up")
+			})
+	}()
+	fs.recv <- nil
+	closed := make(chan bool, 1)
+	go func() { in.beginClose(); closed <- true }()
+	quiet(t, closed, "beginClose while a message is being worked on")
+	close(work)
+	recvWithin(t, closed, "beginClose after the loop returned")
+	recvWithin(t, ended, "handler return")
+}
+
+// Another method's stream is not wrapped.
+func TestInboundOtherMethod(t *testing.T) {
+	in := &inbound{}
+	fs := newScriptStream()
+	err := in.intercept(nil, fs, &grpc.StreamServerInfo{FullMethod: "/remote.Remoting/Other"},
 		func(_ any, ss grpc.ServerStream) error {
 			if ss != grpc.ServerStream(fs) {
 				t.Error("stream of another method was wrapped")
 			}
-			return ss.RecvMsg(nil)
+			return nil
 		})
-	if !errors.Is(err, io.EOF) {
-		t.Fatalf("other method: %v", err)
+	if err != nil {
+		t.Fatal(err)
 	}
 }
