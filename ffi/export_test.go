@@ -4,3 +4,7 @@ package ffi
 // on linux/amd64 for signatures without structs and with at most 6 integer
 // and 8 float arguments); otherwise they go through purego.
 func (f *Func) Fast() bool { return f.sig.plan.fast }
+
+// FastArch reports whether this platform has ffi's register trampoline
+// (the typed paths that ask a gate's Admitter).
+const FastArch = fastArch

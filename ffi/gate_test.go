@@ -324,8 +324,14 @@ func TestGate_Admitter(t *testing.T) {
 			if n := bstrlen("four"); n != 4 {
 				t.Fatalf("my_strlen(four) = %d", n)
 			}
-			if a, c, r := g.admits.Load(), g.calls.Load(), g.releases.Load(); a != 2 || c != 2*tc.wantCalls || r != 2*tc.wantRelease {
-				t.Errorf("Admit %d, Call %d, Release %d times; want 2, %d, %d", a, c, r, 2*tc.wantCalls, 2*tc.wantRelease)
+			wantAdmits, wantCalls, wantRelease := int32(2), 2*tc.wantCalls, 2*tc.wantRelease
+			if !ffi.FastArch {
+				// Without the register trampoline typed calls go through
+				// purego, and every gated call through Call.
+				wantAdmits, wantCalls, wantRelease = 0, 2, 0
+			}
+			if a, c, r := g.admits.Load(), g.calls.Load(), g.releases.Load(); a != wantAdmits || c != wantCalls || r != wantRelease {
+				t.Errorf("Admit %d, Call %d, Release %d times; want %d, %d, %d", a, c, r, wantAdmits, wantCalls, wantRelease)
 			}
 		})
 	}

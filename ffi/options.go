@@ -40,7 +40,9 @@ type Gate interface {
 // looks at the calling goroutine only and returns admitted when the call may
 // run on it now, without the gate's Call; locked reports that Admit took a
 // lock the call must hold, which ffi releases with Release right after the
-// call. When admitted is false ffi calls Call as usual. Both methods must not
+// call. When admitted is false ffi calls Call as usual. Only the platforms
+// with ffi's register trampoline (amd64) have these typed paths; elsewhere
+// every gated call goes through Call. Both methods must not
 // block for long, and must not allocate if the gated call is to stay
 // allocation-free.
 type Admitter interface {
