@@ -126,23 +126,31 @@ func rtSigaction(sig uintptr, act, old *sigaction) syscall.Errno {
 // goroutine's m that holds the goroutine, past m.morebuf, agreed on by two
 // goroutines. g.m (gM) is checked first: m.g0.m must be m.
 func probeCurg() uintptr {
-	probe := func() map[uintptr]bool {
-		res := make(chan map[uintptr]bool)
-		go func() {
-			found := map[uintptr]bool{}
-			g := tlsg()
-			m := load(g + gM)
-			if m != 0 {
-				if g0 := load(m); g0 != 0 && g0 != g && load(g0+gM) == m {
-					for off := uintptr(64); off < 1024; off += 8 {
-						if load(m+off) == g {
-							found[off] = true
-						}
+	off, _ := agreedOffset(func() map[uintptr]bool {
+		found := map[uintptr]bool{}
+		g := tlsg()
+		m := load(g + gM)
+		if m != 0 {
+			if g0 := load(m); g0 != 0 && g0 != g && load(g0+gM) == m {
+				for off := uintptr(64); off < 1024; off += 8 {
+					if load(m+off) == g {
+						found[off] = true
 					}
 				}
 			}
-			res <- found
-		}()
+		}
+		return found
+	})
+	return off
+}
+
+// agreedOffset runs scan on two fresh goroutines (up to four times) and
+// returns the one offset both found: a word that equals each goroutine's own
+// g follows the running goroutine, wherever the two ran.
+func agreedOffset(scan func() map[uintptr]bool) (uintptr, bool) {
+	probe := func() map[uintptr]bool {
+		res := make(chan map[uintptr]bool)
+		go func() { res <- scan() }()
 		return <-res
 	}
 	for range 4 {
@@ -154,10 +162,10 @@ func probeCurg() uintptr {
 			}
 		}
 		if len(offs) == 1 {
-			return offs[0]
+			return offs[0], true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // handle runs in the signal handler for every owned signal and returns the

@@ -28,32 +28,16 @@ func curg() uintptr // the g register
 // than 1 KiB of it on every thread). Without agreement the handler is not
 // installed.
 func archInit() bool {
-	probe := func() map[uintptr]bool {
-		res := make(chan map[uintptr]bool)
-		go func() {
-			found := map[uintptr]bool{}
-			t, g := tp(), curg()
-			for off := uintptr(0); t != 0 && off < 512; off += 8 {
-				if load(t+off) == g {
-					found[off] = true
-				}
-			}
-			res <- found
-		}()
-		return <-res
-	}
-	for range 4 {
-		a, b := probe(), probe()
-		var offs []uintptr
-		for off := range a {
-			if b[off] {
-				offs = append(offs, off)
+	off, ok := agreedOffset(func() map[uintptr]bool {
+		found := map[uintptr]bool{}
+		t, g := tp(), curg()
+		for off := uintptr(0); t != 0 && off < 512; off += 8 {
+			if load(t+off) == g {
+				found[off] = true
 			}
 		}
-		if len(offs) == 1 {
-			tlsgOff = offs[0]
-			return true
-		}
-	}
-	return false
+		return found
+	})
+	tlsgOff = off
+	return ok
 }
