@@ -27,7 +27,8 @@ var cbfix struct {
 	lib *ffi.Library
 }
 
-// cbFixture returns testdata/callback_fix.c, built and opened once for the
+// cbFixture returns the callback fixture (internal/callback's, shared with
+// that package's tests), built and opened once for the
 // process. The library stays loaded until the process exits (its file lives
 // in the first test's temporary directory; the mapping outlives it).
 func cbFixture(t testing.TB) *ffi.Library {
@@ -35,7 +36,7 @@ func cbFixture(t testing.TB) *ffi.Library {
 	cbfix.Lock()
 	defer cbfix.Unlock()
 	if cbfix.lib == nil {
-		path := testlib.SharedLib(t, []string{"testdata/callback_fix.c"})
+		path := testlib.SharedLib(t, []string{"../internal/callback/testdata/cbfix.c"})
 		l, err := ffi.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -50,7 +51,7 @@ type cbFuncs struct {
 	callN        func(cb uintptr, n int64) int64
 	callNThread  func(cb uintptr, n int64) int64
 	callThreads  func(cb uintptr, nthreads, iters, exc int64, nexc *int64) int64
-	spawnDet     func(cb uintptr, nthreads, iters int64) int64
+	spawnDet     func(cb uintptr, nthreads, iters int64) int64 // cb(thread, seq)
 	detachedDone func() int64
 	fired        func() int64
 }
@@ -364,13 +365,13 @@ func TestCallbackIntoMainWhileReceiving(t *testing.T) {
 	err := actor.Run(func(main *actor.Context) error {
 		self := main.Self()
 		count := int64(0)
-		cb, err := ffi.NewCallback(func(i int64) int64 {
+		cb, err := ffi.NewCallback(func(th, i int64) int64 {
 			count++ // main's state, under main's token
 			sum += i
 			if count == threads*iters {
 				_ = self.Send("done")
 			}
-			return i
+			return i + th*1000000
 		}, ffi.ThreadSafe())
 		if err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 // resolves with an error instead of a result built on an exceptional value.
 // A job whose callbacks all succeed keeps its result.
 func TestCallbackPanicInOffloadedCall(t *testing.T) {
-	l, err := Open(testlib.SharedLib(t, []string{"testdata/callback_fix.c"}))
+	l, err := Open(testlib.SharedLib(t, []string{"../internal/callback/testdata/cbfix.c"}))
 	if err != nil {
 		t.Fatal(err)
 	}

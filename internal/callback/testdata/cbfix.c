@@ -1,4 +1,6 @@
-// C fixture for internal/callback tests and benchmarks.
+// C fixture for the callback tests of internal/callback and ffi
+// (ffi/callback_*_test.go builds this file too). The benchmarks use
+// internal/benchfix/bench.c.
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,10 +10,20 @@
 typedef intptr_t (*cb1)(intptr_t);
 typedef intptr_t (*cb2)(intptr_t, intptr_t);
 
+// fired counts every call C made through a callback pointer in call_cb_n and
+// the multi-thread loops: ffi's tests check fired == delivered + exceptional
+// against it.
+static atomic_long fired;
+intptr_t cbfix_fired(void) { return atomic_load(&fired); }
+void cbfix_reset(void) { atomic_store(&fired, 0); }
+
 // call_cb_n calls cb(i) for i in [0,n) on the calling thread and returns the sum of results.
 intptr_t call_cb_n(cb1 cb, intptr_t n) {
 	intptr_t s = 0;
-	for (intptr_t i = 0; i < n; i++) s += cb(i);
+	for (intptr_t i = 0; i < n; i++) {
+		atomic_fetch_add(&fired, 1);
+		s += cb(i);
+	}
 	return s;
 }
 
@@ -47,29 +59,46 @@ intptr_t call_cb_i8(cbi8 cb, int8_t x) { return (intptr_t)cb(x); }
 // Userdata form: cb(ud, x).
 intptr_t call_cb_ud(cb2 cb, intptr_t ud, intptr_t x) { return cb(ud, x); }
 
-// Many threads, each calls cb2(thread, seq) iters times and checks the result
-// is seq+thread*1000000; returns the number of mismatching returns.
-struct mt { cb2 cb; intptr_t idx, iters, bad; };
+// Many threads: thread k calls cb(k, seq) for seq in [0,iters) and checks the
+// answer is seq + k*1000000. An answer equal to exc (the callback's
+// exceptional value) counts in nexc, any other wrong one in bad.
+struct mt { cb2 cb; intptr_t idx, iters, bad, exc, nexc; };
 static void *mt_main(void *p) {
 	struct mt *m = p;
-	for (intptr_t i = 0; i < m->iters; i++)
-		if (m->cb(m->idx, i) != i + m->idx * 1000000) m->bad++;
+	for (intptr_t i = 0; i < m->iters; i++) {
+		atomic_fetch_add(&fired, 1);
+		intptr_t r = m->cb(m->idx, i);
+		if (r == m->exc) m->nexc++;
+		else if (r != i + m->idx * 1000000) m->bad++;
+	}
 	return NULL;
 }
-intptr_t call_cb_threads(cb2 cb, intptr_t nthreads, intptr_t iters) {
+
+// call_cb_threads runs nthreads such threads and joins them. It returns the
+// number of wrong answers (-1 when a thread could not be created) and stores
+// the number of exceptional ones in *nexc.
+intptr_t call_cb_threads(cb2 cb, intptr_t nthreads, intptr_t iters, intptr_t exc, intptr_t *nexc) {
 	struct mt *ms = calloc(nthreads, sizeof *ms);
 	pthread_t *ths = calloc(nthreads, sizeof *ths);
 	intptr_t bad = 0;
+	*nexc = 0;
 	for (intptr_t i = 0; i < nthreads; i++) {
-		ms[i] = (struct mt){cb, i, iters, 0};
+		ms[i] = (struct mt){cb, i, iters, 0, exc, 0};
 		if (pthread_create(&ths[i], NULL, mt_main, &ms[i]) != 0) { nthreads = i; bad = -1; break; }
 	}
-	for (intptr_t i = 0; i < nthreads; i++) { pthread_join(ths[i], NULL); if (bad >= 0) bad += ms[i].bad; }
-	free(ms); free(ths);
+	for (intptr_t i = 0; i < nthreads; i++) {
+		pthread_join(ths[i], NULL);
+		if (bad >= 0) bad += ms[i].bad;
+		*nexc += ms[i].nexc;
+	}
+	free(ms);
+	free(ths);
 	return bad;
 }
 
-// Detached threads that call back while Go does not wait in C.
+// Detached threads that call back while Go does not wait in C, as
+// call_cb_threads's threads do (every answer other than seq + k*1000000
+// counts in detached_bad).
 static atomic_long det_done, det_bad;
 static void *det_main(void *p) {
 	struct mt *m = p;
@@ -84,7 +113,7 @@ intptr_t spawn_detached(cb2 cb, intptr_t nthreads, intptr_t iters) {
 	atomic_store(&det_bad, 0);
 	for (intptr_t i = 0; i < nthreads; i++) {
 		struct mt *m = malloc(sizeof *m);
-		*m = (struct mt){cb, i, iters, 0};
+		*m = (struct mt){cb, i, iters, 0, INTPTR_MIN, 0};
 		pthread_t th;
 		pthread_attr_t a;
 		pthread_attr_init(&a);
@@ -152,3 +181,16 @@ intptr_t held_start(cb1 cb) {
 }
 void held_release(void) { atomic_store(&held_go, 1); }
 intptr_t held_join(void) { pthread_join(held_th, NULL); return held_t.sum; }
+
+// queue_n calls submit(loop, reqs + i*stride, work, after) for i in [0,n),
+// for libuv's uv_queue_work, in one C call: the works are all queued before
+// the caller needs its execution token back, whatever the works' handlers
+// do with it meanwhile. It returns the first non-zero result, or 0.
+typedef int (*submit4)(void *, void *, void *, void *);
+int queue_n(submit4 submit, void *loop, char *reqs, intptr_t stride, void *work, void *after, intptr_t n) {
+	for (intptr_t i = 0; i < n; i++) {
+		int rc = submit(loop, reqs + i * stride, work, after);
+		if (rc != 0) return rc;
+	}
+	return 0;
+}
