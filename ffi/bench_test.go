@@ -92,7 +92,7 @@ func BenchmarkCall(b *testing.B) {
 		b.Fatal(err)
 	}
 	var bAddNoLib func(int32, int32) int32
-	fAddNoLib.MakeFunc(&bAddNoLib)
+	ffi.MakeFunc(fAddNoLib, &bAddNoLib)
 	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
 	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
 	padd, _ := ffi.Fn2[pt, pt, pt](l, "point_add")

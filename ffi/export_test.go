@@ -8,3 +8,7 @@ func (f *Func) Fast() bool { return f.sig.plan.fast }
 // FastArch reports whether this platform has ffi's register trampoline
 // (the typed paths that ask a gate's Admitter).
 const FastArch = fastArch
+
+// MakeFunc sets *fptr to a Go function calling f (a Func bound without a
+// library, for the in-flight-count benchmark).
+func MakeFunc(f *Func, fptr any) { f.makeFunc(fptr) }

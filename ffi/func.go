@@ -778,10 +778,10 @@ func (l *Library) MustBind(fptr any, symbol string, opts ...BindOption) {
 	}
 }
 
-// MakeFunc sets *fptr to a Go function calling f. The func type must be f's
+// makeFunc sets *fptr to a Go function calling f. The func type must be f's
 // signature's FuncType (named types with the same underlying types are
 // accepted). It panics on a mismatch, like reflect.MakeFunc.
-func (f *Func) MakeFunc(fptr any) {
+func (f *Func) makeFunc(fptr any) {
 	fv := checkFptr(fptr)
 	want := f.sig.FuncType()
 	if !sameShape(fv.Type(), want) {

@@ -78,15 +78,22 @@ func TestDlsym_MissingSymbol_AllOrNothing(t *testing.T) {
 	}
 	var f1, f2, f3, f5 func(int32) int32
 	var f4 *ffi.Func
-	l, err := ffi.Load([]string{p},
+	l, err := ffi.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = l.BindAll(
 		ffi.Binding{Symbol: "id_i32", Target: &f1},
 		ffi.Binding{Symbol: "id_i32", Target: &f2},
 		ffi.Binding{Symbol: "id_i32", Target: &f3},
 		ffi.Binding{Symbol: "no_such_symbol", Target: &f4, Signature: "func(int32) int32"},
 		ffi.Binding{Symbol: "id_i32", Target: &f5},
 	)
-	if l != nil || err == nil {
-		t.Fatal("Load succeeded with a missing symbol")
+	if err == nil {
+		t.Fatal("BindAll succeeded with a missing symbol")
+	}
+	if cerr := l.Close(); cerr != nil {
+		t.Fatal(cerr)
 	}
 	var le *ffi.LoadError
 	if !errors.As(err, &le) || le.Symbol != "no_such_symbol" || le.Library != p || !strings.Contains(le.Err.Error(), "undefined symbol") {
@@ -99,14 +106,18 @@ func TestDlsym_MissingSymbol_AllOrNothing(t *testing.T) {
 		t.Error("some targets were assigned despite the failure")
 	}
 	if mapped(p) {
-		t.Error("the library is still mapped after the failed Load")
+		t.Error("the library is still mapped after the failed BindAll and Close")
 	}
 	// And a signature failure is all-or-nothing too.
 	var ok func(int32) int32
 	var bad func(map[int]int) int32
-	l, err = ffi.Load([]string{p}, ffi.Binding{Symbol: "id_i32", Target: &ok}, ffi.Binding{Symbol: "id_i32", Target: &bad})
-	if l != nil || !errors.Is(err, ffi.ErrUnsupportedSignature) || ok != nil {
-		t.Errorf("Load with a bad signature = %v, %v (ok bound: %v)", l, err, ok != nil)
+	if l, err = ffi.Open(p); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	err = l.BindAll(ffi.Binding{Symbol: "id_i32", Target: &ok}, ffi.Binding{Symbol: "id_i32", Target: &bad})
+	if !errors.Is(err, ffi.ErrUnsupportedSignature) || ok != nil {
+		t.Errorf("BindAll with a bad signature = %v (ok bound: %v)", err, ok != nil)
 	}
 }
 

@@ -58,17 +58,3 @@ func (l *Library) BindAll(bs ...Binding) error {
 	}
 	return nil
 }
-
-// Load opens the first of names that loads and binds bs, all or nothing: on
-// any failure the library is closed again and no target is written.
-func Load(names []string, bs ...Binding) (*Library, error) {
-	l, err := Open(names...)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.BindAll(bs...); err != nil {
-		_ = l.Close()
-		return nil, err
-	}
-	return l, nil
-}
