@@ -53,16 +53,8 @@ func (p *Port) SendMove(ptr any) error { return p.send(ptr, true) }
 
 func (p *Port) send(msg any, move bool) error {
 	sh := p.owner.sh
-	sh.sent.Add(1)
-	var v any
-	var err error
-	if move {
-		v, err = passMove(msg)
-	} else {
-		v, err = pass(msg)
-	}
+	v, err := sh.gate(msg, move)
 	if err != nil {
-		sh.rejected.Add(1)
 		return err
 	}
 	p.mu.Lock()

@@ -80,16 +80,8 @@ func (c *core) send(ctx context.Context, msg any, env *envelope, move, wait bool
 		return c.sendRemote(ctx, msg, move)
 	}
 	s, sh := c.sys, c.sh
-	sh.sent.Add(1)
-	var v any
-	var err error
-	if move {
-		v, err = passMove(msg)
-	} else {
-		v, err = pass(msg)
-	}
+	v, err := sh.gate(msg, move)
 	if err != nil {
-		sh.rejected.Add(1)
 		return err
 	}
 	if c.isDone() {

@@ -71,6 +71,21 @@ type shard struct {
 	_           [56]byte
 }
 
+// gate counts msg as sent and passes it through the send gate, moving it
+// when move is set; a refusal is counted as rejected.
+func (sh *shard) gate(msg any, move bool) (v any, err error) {
+	sh.sent.Add(1)
+	if move {
+		v, err = passMove(msg)
+	} else {
+		v, err = pass(msg)
+	}
+	if err != nil {
+		sh.rejected.Add(1)
+	}
+	return v, err
+}
+
 // of returns the shard of the actor with id.
 func (cs *counters) of(id uint64) *shard { return &cs.shards[id&15] }
 

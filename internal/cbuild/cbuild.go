@@ -37,31 +37,23 @@ func CC() ([]string, error) { return ccOnce() }
 // SharedLib compiles srcs into the shared library out with
 // -O2 -shared -fPIC -pthread, followed by extra (for example "-lm").
 func SharedLib(out string, srcs []string, extra ...string) error {
-	cc, err := CC()
-	if err != nil {
-		return err
-	}
-	args := append([]string{}, cc[1:]...)
-	args = append(args, "-O2", "-shared", "-fPIC", "-pthread", "-o", out)
-	args = append(args, srcs...)
-	args = append(args, extra...)
-	cmd := exec.Command(cc[0], args...)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("cbuild: %s %s: %v\n%s", cc[0], strings.Join(args, " "), err, buf.Bytes())
-	}
-	return nil
+	return compile(out, []string{"-O2", "-shared", "-fPIC", "-pthread"}, srcs, extra)
 }
 
 // Executable compiles srcs into the program out (used for pure-C baselines).
 func Executable(out string, srcs []string, extra ...string) error {
+	return compile(out, []string{"-O2", "-pthread"}, srcs, extra)
+}
+
+// compile runs the C compiler with flags, -o out, srcs and extra.
+func compile(out string, flags, srcs, extra []string) error {
 	cc, err := CC()
 	if err != nil {
 		return err
 	}
 	args := append([]string{}, cc[1:]...)
-	args = append(args, "-O2", "-pthread", "-o", out)
+	args = append(args, flags...)
+	args = append(args, "-o", out)
 	args = append(args, srcs...)
 	args = append(args, extra...)
 	cmd := exec.Command(cc[0], args...)
