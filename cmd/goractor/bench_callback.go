@@ -3,12 +3,12 @@ package main
 import (
 	"time"
 
-	"github.com/goractor/goractor/internal/callback/cgocb"
+	"github.com/goractor/goractor/internal/benchfix"
 )
 
-// Callback baselines (issue 13): a cgo //export callback, called by a C
-// loop compiled into the binary on the calling thread and on a pthread, the
-// same loops goractor.callback.sync and goractor.callback.foreign_thread
+// Callback baselines (issue 13): a cgo //export callback, called by the
+// fixture's C loops compiled into the binary on the calling thread and on a
+// pthread, the same loops goractor.callback.sync and goractor.callback.foreign_thread
 // run through goractor's trampolines. Only in cgo builds.
 const (
 	figCgoCallbackSync = "goractor.baseline.cgo.callback_sync"
@@ -17,7 +17,7 @@ const (
 
 // callbackCgoMeasurements are the cgo callback baselines (none without cgo).
 func callbackCgoMeasurements() []measurement {
-	if !cgocb.Have {
+	if !benchfix.HaveCgo {
 		return nil
 	}
 	return []measurement{{[]string{figCgoCallbackSync, figCgoCallbackFgn}, []string{"ns/callback", "ns/callback"}, measureCgoCallbacks}}
@@ -39,7 +39,7 @@ func measureCgoCallbacks(c *benchConfig) ([]float64, error) {
 		for i, f := range []struct {
 			call func(int) uintptr
 			n    int
-		}{{cgocb.CallN, c.n(1_000_000, 100)}, {cgocb.CallNThread, c.n(100_000, 100)}} {
+		}{{benchfix.CgoCallbackN, c.n(1_000_000, 100)}, {benchfix.CgoCallbackNThread, c.n(100_000, 100)}} {
 			start := time.Now()
 			if f.call(f.n) != uintptr(f.n)*uintptr(f.n+1)/2 {
 				return errBadResult

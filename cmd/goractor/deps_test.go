@@ -32,7 +32,6 @@ func TestBinaryDoesNotLinkTesting(t *testing.T) {
 var benchPackages = []string{
 	"github.com/goractor/goractor/internal/benchfix",
 	"github.com/goractor/goractor/internal/actorbench",
-	"github.com/goractor/goractor/internal/callback/cgocb",
 }
 
 // No library package links benchmark machinery, and only the safetytest

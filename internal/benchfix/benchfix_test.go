@@ -4,6 +4,7 @@ package benchfix_test
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/ebitengine/purego"
@@ -49,5 +50,31 @@ func TestCgoAdd(t *testing.T) {
 	}
 	if got := benchfix.CgoAdd(40, 2); got != 42 {
 		t.Errorf("CgoAdd(40, 2) = %d; want 42", got)
+	}
+}
+
+// The cgo callback baseline runs the fixture's loops, on both paths, and
+// computes what they compute through goractor's callbacks.
+func TestCgoCallbackN(t *testing.T) {
+	if !benchfix.HaveCgo {
+		for _, f := range []func(int) uintptr{benchfix.CgoCallbackN, benchfix.CgoCallbackNThread} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("a cgo callback baseline without cgo did not panic")
+					}
+				}()
+				f(1)
+			}()
+		}
+		return
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if got := benchfix.CgoCallbackN(100); got != 5050 {
+		t.Errorf("CgoCallbackN(100) = %d, want 5050", got)
+	}
+	if got := benchfix.CgoCallbackNThread(100); got != 5050 {
+		t.Errorf("CgoCallbackNThread(100) = %d, want 5050", got)
 	}
 }

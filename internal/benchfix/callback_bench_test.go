@@ -4,6 +4,7 @@ package benchfix_test
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -49,6 +50,24 @@ func BenchmarkCallbackSync(b *testing.B)       { benchCallback(b, benchfix.Callb
 func BenchmarkRawCallbackSync(b *testing.B)    { benchCallback(b, benchfix.RawCallbackSync) }
 func BenchmarkCallbackForeign(b *testing.B)    { benchCallback(b, benchfix.CallbackForeign) }
 func BenchmarkRawCallbackForeign(b *testing.B) { benchCallback(b, benchfix.RawCallbackForeign) }
+
+// BenchmarkCgoCallbackSync and BenchmarkCgoCallbackForeign are the cgo
+// baselines of the same C loops (goractor.baseline.cgo.callback_*).
+func BenchmarkCgoCallbackSync(b *testing.B) {
+	if !benchfix.HaveCgo {
+		b.Skip("the cgo baseline needs CGO_ENABLED=1")
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	benchfix.CgoCallbackN(b.N)
+}
+
+func BenchmarkCgoCallbackForeign(b *testing.B) {
+	if !benchfix.HaveCgo {
+		b.Skip("the cgo baseline needs CGO_ENABLED=1")
+	}
+	benchfix.CgoCallbackNThread(b.N)
+}
 
 // Every measurement runs and checks the C loop's sum and the handler's
 // count itself; an unknown name is an error.

@@ -21,11 +21,12 @@ import "unsafe"
 // figures (`goractor bench`, ffi's benchmarks) are set against cgo's in the
 // same run. The bodies are those of bench.c (plus strlen and a struct by
 // value for ffi's benchmarks), static in the preamble so that cgo's wrapper
-// can inline them as a cgo user's would be. Only CgoAdd exists without cgo
-// (it panics there); the others exist only in cgo builds.
+// can inline them as a cgo user's would be. CgoAdd and the callback
+// baselines (cgo_callback.go) exist without cgo (they panic there); the
+// others exist only in cgo builds.
 
-// HaveCgo reports whether this binary was built with cgo, so that CgoAdd
-// is a real cgo call.
+// HaveCgo reports whether this binary was built with cgo, so that CgoAdd,
+// CgoCallbackN and CgoCallbackNThread are real cgo calls.
 const HaveCgo = true
 
 // CgoAdd calls int add(int, int) through cgo.

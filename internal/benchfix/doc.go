@@ -4,8 +4,9 @@
 // the callback measurements (MeasureCallback: goractor's callbacks and bare
 // purego's through the same C loops); and, in cgo builds, the cgo baseline
 // (the fixture's functions compiled in and called through cgo: CgoAdd and
-// the others), the one cgo baseline both `goractor bench` and ffi's
-// benchmarks use.
+// the others; CgoCallbackN and CgoCallbackNThread, the fixture's callback
+// loops calling a cgo //export function), the one cgo baseline both
+// `goractor bench` and the module's benchmarks use.
 //
 // It is an internal package of the main module, not a module of its own, and
 // no library package imports it: only cmd/goractor (its bench command) and
