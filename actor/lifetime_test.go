@@ -15,32 +15,32 @@ import (
 	"github.com/goractor/goractor/internal/testlib"
 )
 
-var (
-	cbLibOnce sync.Once
-	cbLibFn   uintptr
-	cbLibErr  error
-)
+// cbLib is call_cb_n_thread of the callback tests' C fixture
+// (internal/callback/testdata/cbfix.c), built and loaded once per process.
+var cbLib struct {
+	sync.Mutex
+	fn uintptr
+}
 
-// callOnThread calls cb(x) from a pthread created by C (a thread the Go
-// runtime never made) and returns the result; the calling goroutine waits
-// inside C meanwhile.
-func callOnThread(t *testing.T, ptr uintptr, x int) int {
+// callOnThread has a pthread created by C (a thread the Go runtime never
+// made) call cb(i) for i in [0,n) and returns the sum of the results; the
+// calling goroutine waits inside C meanwhile.
+func callOnThread(t *testing.T, ptr uintptr, n int) int {
 	t.Helper()
-	path := testlib.SharedLib(t, []string{"testdata/cbthread.c"}, "-lpthread")
-	cbLibOnce.Do(func() {
-		// Keep the library loaded for the process: t.TempDir goes away,
+	cbLib.Lock()
+	defer cbLib.Unlock()
+	if cbLib.fn == 0 {
+		// The library stays loaded for the process: t.TempDir goes away,
 		// the mapping stays valid.
-		h, err := dl.Open(path)
-		if err != nil {
-			cbLibErr = err
-			return
+		h, err := dl.Open(testlib.SharedLib(t, []string{"../internal/callback/testdata/cbfix.c"}))
+		if err == nil {
+			cbLib.fn, err = dl.Sym(h, "call_cb_n_thread")
 		}
-		cbLibFn, cbLibErr = dl.Sym(h, "call_on_thread")
-	})
-	if cbLibErr != nil {
-		t.Fatal(cbLibErr)
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	r, _, _ := purego.SyscallN(cbLibFn, ptr, uintptr(x))
+	r, _, _ := purego.SyscallN(cbLib.fn, ptr, uintptr(n))
 	return int(int64(r))
 }
 
@@ -121,8 +121,8 @@ func TestLifetime_RefKeepsActorAlive(t *testing.T) {
 			return nil
 		}
 		waitFor(t, "the actor to linger", a.c.lingering.Load)
-		if got := callOnThread(t, cb.Ptr(), 21); got != 42 {
-			t.Errorf("call through a ref'ed callback of a lingering actor = %d; want 42", got)
+		if got := callOnThread(t, cb.Ptr(), 7); got != 42 {
+			t.Errorf("7 calls through a ref'ed callback of a lingering actor = %d; want 42", got)
 		}
 		if a.c.isDone() {
 			t.Errorf("actor finished while its callback was ref'ed")
@@ -139,7 +139,7 @@ func TestLifetime_RefKeepsActorAlive(t *testing.T) {
 			t.Errorf("callback still open after its actor ended")
 		}
 		before := callback.ReadStats().Exceptional()
-		if got := callOnThread(t, cb.Ptr(), 21); got != -1 {
+		if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
 			t.Errorf("call through the callback of a finished actor = %d; want -1 (exceptional)", got)
 		}
 		if after := callback.ReadStats().Exceptional(); after != before+1 {
@@ -147,8 +147,8 @@ func TestLifetime_RefKeepsActorAlive(t *testing.T) {
 		}
 		return nil
 	})
-	if n := calls.Load(); n != 1 {
-		t.Errorf("handler ran %d times; want 1", n)
+	if n := calls.Load(); n != 7 {
+		t.Errorf("handler ran %d times; want 7", n)
 	}
 }
 
@@ -168,8 +168,8 @@ func TestLifetime_UnrefLetsActorEnd(t *testing.T) {
 				e.Lend()
 				got := callOnThread(t, cb.Ptr(), 5)
 				e.Reclaim()
-				if got != 10 {
-					t.Errorf("call during the owner's C call = %d; want 10", got)
+				if got != 20 {
+					t.Errorf("5 calls during the owner's C call = %d; want 20", got)
 				}
 				cb.Unref()
 			}
@@ -192,13 +192,13 @@ func TestLifetime_UnrefLetsActorEnd(t *testing.T) {
 		if !cb.Closed() {
 			t.Errorf("unref'ed callback still open after its actor ended")
 		}
-		if got := callOnThread(t, cb.Ptr(), 5); got != -1 {
+		if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
 			t.Errorf("call after the actor ended = %d; want -1", got)
 		}
 		return nil
 	})
-	if n := calls.Load(); n != 1 {
-		t.Errorf("handler ran %d times; want 1", n)
+	if n := calls.Load(); n != 5 {
+		t.Errorf("handler ran %d times; want 5", n)
 	}
 }
 
@@ -227,8 +227,8 @@ func TestLifetime_HandlerStopsItself(t *testing.T) {
 			return nil
 		}
 		waitFor(t, "the handler to linger", h.c.lingering.Load)
-		if got := callOnThread(t, cb.Ptr(), 4); got != 8 {
-			t.Errorf("call into a lingering handler actor = %d; want 8", got)
+		if got := callOnThread(t, cb.Ptr(), 4); got != 12 {
+			t.Errorf("4 calls into a lingering handler actor = %d; want 12", got)
 		}
 		// RunOnThread is still served on its thread.
 		var tid int
@@ -239,7 +239,7 @@ func TestLifetime_HandlerStopsItself(t *testing.T) {
 		if err := h.Join(timeout(t)); err != nil {
 			t.Errorf("Join() = %v; want nil", err)
 		}
-		if got := callOnThread(t, cb.Ptr(), 4); got != -1 {
+		if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
 			t.Errorf("call after the handler ended = %d; want -1", got)
 		}
 		return nil
@@ -274,11 +274,11 @@ func TestLifetime_RunWaitsForCallbacks(t *testing.T) {
 		owners <- a
 		return err
 	})
-	if r := <-done; r != 100 {
-		t.Errorf("call during Run's shutdown = %d; want 100", r)
+	if r := <-done; r != 2450 {
+		t.Errorf("50 calls during Run's shutdown = %d; want 2450", r)
 	}
-	if n := calls.Load(); n != 1 {
-		t.Errorf("handler ran %d times; want 1", n)
+	if n := calls.Load(); n != 50 {
+		t.Errorf("handler ran %d times; want 50", n)
 	}
 }
 
@@ -336,8 +336,8 @@ func TestLifetime_MainLingers(t *testing.T) {
 		}()
 		return nil
 	})
-	if r := <-got; r != 14 {
-		t.Errorf("call into the lingering main actor = %d; want 14", r)
+	if r := <-got; r != 42 {
+		t.Errorf("7 calls into the lingering main actor = %d; want 42", r)
 	}
 }
 
