@@ -15,37 +15,48 @@ type benchStruct struct {
 	At    [4]int64
 }
 
-func BenchmarkCheckShareableStruct(b *testing.B) {
-	var v any = benchStruct{ID: 1, Name: "x"}
-	if err := shareable.Check(v); err != nil {
-		b.Fatal(err)
-	}
+// benchCheck measures Check on v, which is shareable or not as ok says.
+func benchCheck(b *testing.B, v any, ok bool) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if shareable.Check(v) != nil {
-			b.Fatal("not shareable")
+		if err := shareable.Check(v); (err == nil) != ok {
+			b.Fatalf("Check(%T) = %v; want shareable %v", v, err, ok)
 		}
 	}
 }
 
-func BenchmarkCheckSentinelError(b *testing.B) {
-	var v any = io.EOF
+// benchCopy measures Copy on v, keeping the copy in *sink.
+func benchCopy[T any](b *testing.B, v T, sink *T) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if shareable.Check(v) != nil {
-			b.Fatal("not shareable")
+		c, err := shareable.Copy(v)
+		if err != nil {
+			b.Fatal(err)
 		}
+		*sink = c
 	}
 }
+
+// benchAny measures pass (CopyAny or Pass) on v.
+func benchAny(b *testing.B, v any, pass func(any) (any, error)) {
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := pass(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkAny = c
+	}
+}
+
+func BenchmarkCheckShareableStruct(b *testing.B) {
+	benchCheck(b, benchStruct{ID: 1, Name: "x"}, true)
+}
+
+func BenchmarkCheckSentinelError(b *testing.B) { benchCheck(b, io.EOF, true) }
 
 func BenchmarkCheckFrozen(b *testing.B) {
-	var v any = shareable.MustFreeze(map[string][]int{"a": {1, 2}})
-	b.ReportAllocs()
-	for b.Loop() {
-		if shareable.Check(v) != nil {
-			b.Fatal("not shareable")
-		}
-	}
+	benchCheck(b, shareable.MustFreeze(map[string][]int{"a": {1, 2}}), true)
 }
 
 var sinkInts []int
@@ -58,17 +69,7 @@ func ints1000() []int {
 	return s
 }
 
-func BenchmarkCopyIntSlice1000(b *testing.B) {
-	s := ints1000()
-	b.ReportAllocs()
-	for b.Loop() {
-		c, err := shareable.Copy(s)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkInts = c
-	}
-}
+func BenchmarkCopyIntSlice1000(b *testing.B) { benchCopy(b, ints1000(), &sinkInts) }
 
 func BenchmarkSlicesClone1000(b *testing.B) {
 	s := ints1000()
@@ -93,17 +94,7 @@ func recs1000() []rec {
 	return s
 }
 
-func BenchmarkCopyStructs1000(b *testing.B) {
-	s := recs1000()
-	b.ReportAllocs()
-	for b.Loop() {
-		c, err := shareable.Copy(s)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkRecs = c
-	}
-}
+func BenchmarkCopyStructs1000(b *testing.B) { benchCopy(b, recs1000(), &sinkRecs) }
 
 // handCopy is what a careful programmer writes for []rec. It keeps no
 // aliasing between Data slices, which Copy does.
@@ -153,27 +144,9 @@ func BenchmarkGateCheckThenCopyAnyInts1000(b *testing.B) {
 	}
 }
 
-func BenchmarkCopyAnyInts1000(b *testing.B) {
-	var v any = ints1000()
-	b.ReportAllocs()
-	for b.Loop() {
-		c, err := shareable.CopyAny(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkAny = c
-	}
-}
+func BenchmarkCopyAnyInts1000(b *testing.B) { benchAny(b, ints1000(), shareable.CopyAny) }
 
-func BenchmarkCheckIntsNotShareable(b *testing.B) {
-	var v any = ints1000()
-	b.ReportAllocs()
-	for b.Loop() {
-		if shareable.Check(v) == nil {
-			b.Fatal("a slice is not shareable")
-		}
-	}
-}
+func BenchmarkCheckIntsNotShareable(b *testing.B) { benchCheck(b, ints1000(), false) }
 
 func BenchmarkSlicesCloneAny1000(b *testing.B) {
 	s := ints1000()
@@ -183,26 +156,6 @@ func BenchmarkSlicesCloneAny1000(b *testing.B) {
 	}
 }
 
-func BenchmarkPassInts1000(b *testing.B) {
-	var v any = ints1000()
-	b.ReportAllocs()
-	for b.Loop() {
-		c, err := shareable.Pass(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkAny = c
-	}
-}
+func BenchmarkPassInts1000(b *testing.B) { benchAny(b, ints1000(), shareable.Pass) }
 
-func BenchmarkPassShareableArray(b *testing.B) {
-	var v any = [1000]int{}
-	b.ReportAllocs()
-	for b.Loop() {
-		c, err := shareable.Pass(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkAny = c
-	}
-}
+func BenchmarkPassShareableArray(b *testing.B) { benchAny(b, [1000]int{}, shareable.Pass) }

@@ -347,11 +347,7 @@ type cyclicErr struct{ next error }
 func (e *cyclicErr) Error() string { return "cyclic" }
 
 func TestCheckDeepGraphs(t *testing.T) {
-	n := 100_000
-	if testing.Short() {
-		n = 10_000
-	}
-	t.Logf("depth %d", n)
+	n := deepDepth(t)
 	var head error = io.EOF
 	for range n {
 		head = &cyclicErr{next: head}

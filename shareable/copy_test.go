@@ -261,6 +261,18 @@ func TestMove(t *testing.T) {
 	}
 }
 
+// The walk below finds what two values share: a slice's backing array, a
+// map and a pointee, each once.
+func TestSharedMutableFindsSharing(t *testing.T) {
+	s, m, p := []int{1}, map[int]int{}, &Point{}
+	if got := sharedMutable([]any{s, m, p}, []any{p, m, s, s}); len(got) != 3 {
+		t.Errorf("sharedMutable = %v; want 3 shared addresses", got)
+	}
+	if got := sharedMutable([]any{s, m, p}, []any{[]int{1}, map[int]int{}, &Point{}}); len(got) != 0 {
+		t.Errorf("sharedMutable of equal but separate values = %v; want none", got)
+	}
+}
+
 // sharedMutable walks a and b in parallel and returns the addresses of
 // mutable memory (pointees, backing arrays, maps) that both reach. Parts that
 // are shareable by reference are skipped.
@@ -284,8 +296,20 @@ type visit struct {
 }
 
 func collect(v reflect.Value, addrs map[uintptr]bool, seen map[visit]bool) {
-	type item struct{ v reflect.Value }
 	stack := []reflect.Value{v}
+	// first records the memory v (a non-empty pointer, slice or map)
+	// refers to and reports whether this is the first visit of it.
+	first := func(v reflect.Value) bool {
+		k := visit{v.Pointer(), v.Type()}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		if v.Kind() == reflect.Map || v.Type().Elem().Size() > 0 {
+			addrs[v.Pointer()] = true
+		}
+		return true
+	}
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -297,47 +321,22 @@ func collect(v reflect.Value, addrs map[uintptr]bool, seen map[visit]bool) {
 		}
 		switch v.Kind() {
 		case reflect.Pointer:
-			if v.IsNil() {
-				continue
+			if !v.IsNil() && first(v) {
+				stack = append(stack, v.Elem())
 			}
-			k := visit{v.Pointer(), v.Type()}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			if v.Type().Elem().Size() > 0 {
-				addrs[v.Pointer()] = true
-			}
-			stack = append(stack, v.Elem())
 		case reflect.Slice:
-			if v.Cap() == 0 {
-				continue
-			}
-			k := visit{v.Pointer(), v.Type()}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			if v.Type().Elem().Size() > 0 {
-				addrs[v.Pointer()] = true
-			}
-			full := v.Slice(0, v.Cap())
-			for i := range full.Len() {
-				stack = append(stack, full.Index(i))
+			if v.Cap() > 0 && first(v) {
+				full := v.Slice(0, v.Cap())
+				for i := range full.Len() {
+					stack = append(stack, full.Index(i))
+				}
 			}
 		case reflect.Map:
-			if v.IsNil() {
-				continue
-			}
-			k := visit{v.Pointer(), v.Type()}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			addrs[v.Pointer()] = true
-			it := v.MapRange()
-			for it.Next() {
-				stack = append(stack, it.Key(), it.Value())
+			if !v.IsNil() && first(v) {
+				it := v.MapRange()
+				for it.Next() {
+					stack = append(stack, it.Key(), it.Value())
+				}
 			}
 		case reflect.Interface:
 			stack = append(stack, v.Elem())

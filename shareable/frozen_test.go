@@ -178,20 +178,8 @@ func TestFreezeFailureChangesNothing(t *testing.T) {
 }
 
 func TestFreezeDeep(t *testing.T) {
-	n := 100_000
-	if testing.Short() {
-		n = 10_000
-	}
-	t.Logf("depth %d", n)
-	type L struct {
-		V    int
-		Next *L
-	}
-	var head *L
-	for i := range n {
-		head = &L{i, head}
-	}
-	f, err := shareable.Freeze(head)
+	n := deepDepth(t)
+	f, err := shareable.Freeze(deepList(n))
 	if err != nil {
 		t.Fatal(err)
 	}

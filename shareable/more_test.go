@@ -134,20 +134,35 @@ func TestNamedTypesFollowTheirKind(t *testing.T) {
 	}
 }
 
-func TestCopyAndMoveDeepList(t *testing.T) {
+// deepDepth is how deep the deep-graph tests build: deeper than any
+// recursion would survive, less under -short.
+func deepDepth(t *testing.T) int {
 	n := 100_000
 	if testing.Short() {
 		n = 10_000
 	}
-	t.Logf("length %d", n)
-	type L struct {
-		V    int
-		Next *L
-	}
-	var head *L
+	t.Logf("depth %d", n)
+	return n
+}
+
+// listNode is a linked list's node, for lists deepDepth long.
+type listNode struct {
+	V    int
+	Next *listNode
+}
+
+// deepList builds a list of n nodes, V counting down from n-1 to 0.
+func deepList(n int) *listNode {
+	var head *listNode
 	for i := range n {
-		head = &L{i, head}
+		head = &listNode{i, head}
 	}
+	return head
+}
+
+func TestCopyAndMoveDeepList(t *testing.T) {
+	n := deepDepth(t)
+	head := deepList(n)
 	c, err := shareable.Copy(head)
 	if err != nil {
 		t.Fatal(err)
