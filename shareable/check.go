@@ -182,7 +182,13 @@ func (w *walker) run(ti *tinfo, p unsafe.Pointer) bool {
 			w.root = typeOfRtype(rt)
 		}
 	}
-	w.stack = append(w.stack[:0], wframe{p: p, ti: ti})
+	return w.walk(wframe{p: p, ti: ti})
+}
+
+// walk steps from f until the stack is empty. It reports true when no
+// violation was found.
+func (w *walker) walk(f wframe) bool {
+	w.stack = append(w.stack[:0], f)
 	for len(w.stack) > 0 {
 		f := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
@@ -313,13 +319,5 @@ func (w *walker) step(f *wframe) bool {
 // immutable data (no slices, maps, funcs, unsafe pointers, sync types...).
 func errShareable(ti *tinfo, p unsafe.Pointer) bool {
 	w := walker{mode: modeShare}
-	w.stack = append(w.stack, wframe{p: p, ti: ti, err: true})
-	for len(w.stack) > 0 {
-		f := w.stack[len(w.stack)-1]
-		w.stack = w.stack[:len(w.stack)-1]
-		if !w.step(&f) {
-			return false
-		}
-	}
-	return true
+	return w.walk(wframe{p: p, ti: ti, err: true})
 }

@@ -319,13 +319,7 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 		c.record(k, aliasVal{p: n})
 		*(*unsafe.Pointer)(p) = n
 		if et.verdict != vShare {
-			if c.depth < maxInline {
-				c.depth++
-				ok := c.fix(et, n)
-				c.depth--
-				return ok
-			}
-			c.stack = append(c.stack, cframe{p: n, ti: et})
+			return c.fixRef(et, n)
 		}
 	case reflect.Slice:
 		h := (*sliceHeader)(p)
@@ -432,13 +426,20 @@ func (c *copier) fix(ti *tinfo, p unsafe.Pointer) bool {
 		n := unsafe_New(dti.rt)
 		typedmemmove(dti.rt, n, *(*unsafe.Pointer)(data))
 		*(*unsafe.Pointer)(data) = n
-		if c.depth < maxInline {
-			c.depth++
-			ok := c.fix(dti, n)
-			c.depth--
-			return ok
-		}
-		c.stack = append(c.stack, cframe{p: n, ti: dti})
+		return c.fixRef(dti, n)
 	}
+	return true
+}
+
+// fixRef fixes the new copy n of type ti, reached through a reference:
+// by recursion while the graph is shallow, on the queue below maxInline.
+func (c *copier) fixRef(ti *tinfo, n unsafe.Pointer) bool {
+	if c.depth < maxInline {
+		c.depth++
+		ok := c.fix(ti, n)
+		c.depth--
+		return ok
+	}
+	c.stack = append(c.stack, cframe{p: n, ti: ti})
 	return true
 }
