@@ -418,12 +418,7 @@ func (c *core) serviceCalls(holding bool) {
 	if c.nCalls.Load() == 0 {
 		return
 	}
-	c.callMu.Lock()
-	calls := c.calls
-	c.calls = nil
-	c.nCalls.Store(0)
-	c.callMu.Unlock()
-	for _, cl := range calls {
+	for _, cl := range c.takeCalls() {
 		if err := cl.ctx.Err(); err != nil {
 			cl.finish(err)
 			continue
@@ -440,14 +435,19 @@ func (c *core) serviceCalls(holding bool) {
 }
 
 func (c *core) failCalls() {
+	for _, cl := range c.takeCalls() {
+		cl.finish(errClosedActor(c.name))
+	}
+}
+
+// takeCalls empties the call queue and returns what it held.
+func (c *core) takeCalls() []*call {
 	c.callMu.Lock()
+	defer c.callMu.Unlock()
 	calls := c.calls
 	c.calls = nil
 	c.nCalls.Store(0)
-	c.callMu.Unlock()
-	for _, cl := range calls {
-		cl.finish(errClosedActor(c.name))
-	}
+	return calls
 }
 
 func runRecover(f func()) (err error) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 func init() {
@@ -65,7 +67,7 @@ func helperGoexitMain() int {
 // program whose main() called Run used to leave the process running forever
 // without its main goroutine (Run never returned, nothing was reported).
 func TestGoexit_MainActorOnProgramMainGoroutine(t *testing.T) {
-	cmd := helperCmd(t, "goexit-main")
+	cmd := testlib.ProgramCmd("goexit-main")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {

@@ -2,27 +2,17 @@ package actor
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/goractor/goractor/internal/testlib"
 )
 
-func TestMain(m *testing.M) {
-	if os.Getenv(helperEnv) != "" {
-		runHelper()
-		return
-	}
-	goleak.VerifyTestMain(m,
-		// protoactor's dead-letter throttle: one goroutine per throttle
-		// period (50ms here) after a dead letter; it ends on its own.
-		goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
-		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1"),
-	)
-}
+// helpers are the programs subprocess tests run (testlib.ProgramCmd): each
+// test file adds its own in init.
+var helpers = map[string]func() int{}
+
+func TestMain(m *testing.M) { testlib.Main(m, helpers, testlib.ThrottleIgnore) }
 
 // size picks a load-test size: full, under -short, or under -race.
 func size(t testing.TB, full, short, race int) int {

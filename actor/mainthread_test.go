@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 func init() {
@@ -34,7 +36,7 @@ func TestRun_MainThreadFromMain(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("main-thread detection is Linux-only")
 	}
-	out, err := helperCmd(t, "mainthread").CombinedOutput()
+	out, err := testlib.ProgramCmd("mainthread").CombinedOutput()
 	if err != nil {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/goractor/goractor/internal/cbuild"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 func init() {
@@ -59,7 +60,7 @@ func TestShutdown_InflightNativeCalls(t *testing.T) {
 	if _, err := cbuild.CC(); err != nil {
 		t.Skipf("no C compiler: %v", err)
 	}
-	cmd := helperCmd(t, "inflight")
+	cmd := testlib.ProgramCmd("inflight")
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -114,7 +115,7 @@ func helperSigint() int {
 func isDone(r *Ref) bool { return r.c.isDone() }
 
 func TestSignal_DuringBlockingReceive(t *testing.T) {
-	out, err := helperCmd(t, "sigint").CombinedOutput()
+	out, err := testlib.ProgramCmd("sigint").CombinedOutput()
 	if err != nil {
 		t.Fatalf("helper exited with %v; output:\n%s", err, out)
 	}

@@ -45,7 +45,7 @@ func TestOnMainFromWorkerOwningThreadSafeCallback_ProgramMain(t *testing.T) {
 	lib := testlib.SharedLib(t, []string{"testdata/reenter.c"}, "-pthread")
 	for _, aff := range []extension.Affinity{extension.AnyThread, extension.MainThread} {
 		t.Run(aff.String(), func(t *testing.T) {
-			out, err := testlib.RunSelf(t, childTimeout, "EXT_MAIN_HELPER=onmain-threadsafe-owner", "EXT_MAIN_LIB="+lib, "EXT_MAIN_AFFINITY="+aff.String())
+			out, err := testlib.RunSelf(t, childTimeout, testlib.ProgramEnv+"=onmain-threadsafe-owner", "EXT_MAIN_LIB="+lib, "EXT_MAIN_AFFINITY="+aff.String())
 			if err != nil || !strings.Contains(out, "on-main calls from a thread-safe callback's owner: ok") {
 				t.Fatalf("child: %v\n%s", err, out)
 			}

@@ -3,32 +3,24 @@ package testlib
 import (
 	"bytes"
 	"io"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
-// AsProgramEnv, set in the environment of an example's test binary, makes
-// ExampleMain run the example's main as the program does.
-const AsProgramEnv = "GORACTOR_EXAMPLE_AS_PROGRAM"
-
 // ThrottleIgnore is protoactor's dead-letter throttle timer, which ends on
 // its own after its period.
 var ThrottleIgnore = goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1.1")
 
-// ExampleMain is the TestMain of an example. When AsProgramEnv is set it
-// runs main from the main goroutine, as the program runs, and exits 0 (main
-// exits non-zero itself on failure). Otherwise it runs the tests and fails
-// the binary if goroutines leaked, ignoring ignores.
+// exampleProgram is the name under which ExampleMain runs an example's main.
+const exampleProgram = "example"
+
+// ExampleMain is the TestMain of an example: Main, with the example's main
+// as the program ExampleProgram runs (main exits non-zero itself on
+// failure).
 func ExampleMain(m *testing.M, main func(), ignores ...goleak.Option) {
-	if os.Getenv(AsProgramEnv) != "" {
-		main()
-		os.Exit(0)
-	}
-	goleak.VerifyTestMain(m, ignores...)
+	Main(m, map[string]func() int{exampleProgram: func() int { main(); return 0 }}, ignores...)
 }
 
 // ExampleRun runs an example's run into a buffer, logs the output, fails t
@@ -47,13 +39,11 @@ func ExampleRun(t *testing.T, run func(io.Writer) error, wants ...string) string
 }
 
 // ExampleProgram runs the test binary again as the example's program
-// (through ExampleMain and AsProgramEnv), fails t unless it exits 0, and
-// reports each of wants missing from its output.
+// (through ExampleMain), fails t unless it exits 0, and reports each of
+// wants missing from its output.
 func ExampleProgram(t *testing.T, wants ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), AsProgramEnv+"=1")
-	out, err := cmd.CombinedOutput()
+	out, err := ProgramCmd(exampleProgram).CombinedOutput()
 	t.Log("\n" + string(out))
 	if err != nil {
 		t.Fatalf("as a program: %v", err)
