@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
 )
 
 // execOf returns the Exec of the actor behind r.
@@ -86,7 +87,7 @@ func TestHooks_RunOnThread(t *testing.T) {
 }
 
 func TestHooks_Fail(t *testing.T) {
-	var log failLog
+	var log testlib.Log[Failure]
 	run(t, func(ctx *Context) error {
 		boom := errors.New("callback panicked")
 		b, _ := ctx.Spawn(func(cx *Context) (any, error) {
@@ -115,8 +116,8 @@ func TestHooks_Fail(t *testing.T) {
 			t.Errorf("handler after Fail: Request = %v, %v; want 1 from a fresh incarnation", v, err)
 		}
 		return nil
-	}, WithFailureHandler(log.add))
-	ev := log.snapshot()
+	}, WithFailureHandler(log.Add))
+	ev := log.All()
 	if len(ev) != 1 || ev[0].Actor != "h" || ev[0].Message != nil || !ev[0].Restarted {
 		t.Errorf("failure events = %+v; want one restart of h with no message", ev)
 	}

@@ -174,9 +174,8 @@ func TestShutdown_CleanupExactlyOnce(t *testing.T) {
 func TestStop_WhileInNativeCall(t *testing.T) {
 	nat := loadNative(t)
 	run(t, func(ctx *Context) error {
-		var mu sync.Mutex
-		var events []string
-		note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
+		var events testlib.Log[string]
+		note := events.Add
 		inCall := ctx.NewPort()
 		r, _ := ctx.Spawn(func(cx *Context) (any, error) {
 			_ = inCall.Send(true)
@@ -204,10 +203,8 @@ func TestStop_WhileInNativeCall(t *testing.T) {
 		if err := r.Stop(timeout(t)); err != nil {
 			t.Errorf("second Stop() = %v; want nil once the call returned", err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if want := "stop returned,native returned,saw closed inbox"; strings.Join(events, ",") != want {
-			t.Errorf("events = %v; want %s", events, want)
+		if got, want := strings.Join(events.All(), ","), "stop returned,native returned,saw closed inbox"; got != want {
+			t.Errorf("events = %s; want %s", got, want)
 		}
 		return nil
 	})
@@ -243,9 +240,8 @@ func TestStop_SystemStopsEverything(t *testing.T) {
 // The native call outlasts the deadline by 700 ms; Stop must return first.
 func TestStop_DeadlineNotExtendedForActorInC(t *testing.T) {
 	nat := loadNative(t)
-	var mu sync.Mutex
-	var events []string
-	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
+	var events *testlib.Log[string]
+	note := func(s string) { events.Add(s) }
 	sleeper := func(inCall *Port, out chan<- struct{}) func(*Context) (any, error) {
 		return func(cx *Context) (any, error) {
 			defer close(out)
@@ -256,7 +252,7 @@ func TestStop_DeadlineNotExtendedForActorInC(t *testing.T) {
 		}
 	}
 	t.Run("System.Stop", func(t *testing.T) {
-		events = nil
+		events = new(testlib.Log[string])
 		out := make(chan struct{})
 		run(t, func(ctx *Context) error {
 			inCall := ctx.NewPort()
@@ -274,14 +270,12 @@ func TestStop_DeadlineNotExtendedForActorInC(t *testing.T) {
 			<-out
 			return nil
 		})
-		mu.Lock()
-		defer mu.Unlock()
-		if want := "stop returned,native returned"; strings.Join(events, ",") != want {
-			t.Errorf("events = %v; want %s", events, want)
+		if got, want := strings.Join(events.All(), ","), "stop returned,native returned"; got != want {
+			t.Errorf("events = %s; want %s", got, want)
 		}
 	})
 	t.Run("Run", func(t *testing.T) {
-		events = nil
+		events = new(testlib.Log[string])
 		out := make(chan struct{})
 		err := Run(func(ctx *Context) error {
 			inCall := ctx.NewPort()
@@ -296,10 +290,8 @@ func TestStop_DeadlineNotExtendedForActorInC(t *testing.T) {
 			t.Errorf("Run = %v; want ErrShutdownTimeout", err)
 		}
 		<-out
-		mu.Lock()
-		defer mu.Unlock()
-		if want := "run returned,native returned"; strings.Join(events, ",") != want {
-			t.Errorf("events = %v; want %s", events, want)
+		if got, want := strings.Join(events.All(), ","), "run returned,native returned"; got != want {
+			t.Errorf("events = %s; want %s", got, want)
 		}
 	})
 }

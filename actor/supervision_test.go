@@ -3,33 +3,16 @@ package actor
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/goractor/goractor/internal/testlib"
 )
 
-type failLog struct {
-	mu     sync.Mutex
-	events []Failure
-}
-
-func (l *failLog) add(f Failure) {
-	l.mu.Lock()
-	l.events = append(l.events, f)
-	l.mu.Unlock()
-}
-
-func (l *failLog) snapshot() []Failure {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Failure(nil), l.events...)
-}
-
 func TestSupervision_RestartSemantics(t *testing.T) {
-	var log failLog
-	var lifeMu sync.Mutex
-	var life []string
-	note := func(s string) { lifeMu.Lock(); life = append(life, s); lifeMu.Unlock() }
+	var log testlib.Log[Failure]
+	var life testlib.Log[string]
+	note := life.Add
 	run(t, func(ctx *Context) error {
 		h, err := ctx.SpawnHandler(func() Handler {
 			state := 0 // fresh for every incarnation
@@ -72,8 +55,8 @@ func TestSupervision_RestartSemantics(t *testing.T) {
 			t.Errorf("Join() after the restart limit = nil; want the last failure")
 		}
 		return nil
-	}, WithFailureHandler(log.add))
-	ev := log.snapshot()
+	}, WithFailureHandler(log.Add))
+	ev := log.All()
 	if len(ev) != 11 {
 		t.Fatalf("failure events = %d; want 11", len(ev))
 	}
@@ -86,23 +69,22 @@ func TestSupervision_RestartSemantics(t *testing.T) {
 			t.Errorf("event %d error = %v; want *PanicError", i, f.Err)
 		}
 	}
-	lifeMu.Lock()
-	defer lifeMu.Unlock()
+	events := life.All()
 	counts := map[string]int{}
-	for _, s := range life {
+	for _, s := range events {
 		counts[s]++
 	}
 	want := map[string]int{"started": 11, "restarting": 10, "stopping": 1, "stopped": 1}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("lifecycle counts = %v; want %v", counts, want)
 	}
-	if life[len(life)-1] != "stopped" {
-		t.Errorf("last lifecycle message = %s; want stopped", life[len(life)-1])
+	if events[len(events)-1] != "stopped" {
+		t.Errorf("last lifecycle message = %s; want stopped", events[len(events)-1])
 	}
 }
 
 func TestSupervision_PanicInLifecycleHook(t *testing.T) {
-	var log failLog
+	var log testlib.Log[Failure]
 	run(t, func(ctx *Context) error {
 		// A panic in Stopping does not resurrect the actor.
 		stopPanic, _ := ctx.SpawnHandler(func() Handler {
@@ -130,9 +112,9 @@ func TestSupervision_PanicInLifecycleHook(t *testing.T) {
 			t.Errorf("Join() of an actor that always panics in Started = nil; want its failure")
 		}
 		return nil
-	}, WithFailureHandler(log.add))
+	}, WithFailureHandler(log.Add))
 	n := 0
-	for _, f := range log.snapshot() {
+	for _, f := range log.All() {
 		if f.Actor == "bad-start" {
 			n++
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/osthread"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -136,9 +137,8 @@ func TestGatePerFunctionOverride(t *testing.T) {
 
 func TestGateOnMain(t *testing.T) {
 	d := Declaration{Name: "gui", Libraries: []string{"x"}, Policy: OnMain}
-	var infos []CallInfo
-	var mu sync.Mutex
-	g := testGate(d, "draw", &loadConfig{trace: func(ci CallInfo) { mu.Lock(); infos = append(infos, ci); mu.Unlock() }})
+	var traced testlib.Log[Route]
+	g := testGate(d, "draw", &loadConfig{trace: func(ci CallInfo) { traced.Add(ci.Route) }})
 	main := startActor(t, "main", true)
 	w := startActor(t, "w", false)
 
@@ -179,12 +179,7 @@ func TestGateOnMain(t *testing.T) {
 	}
 	main.do(func() {}) // the main actor is still alive
 
-	mu.Lock()
-	defer mu.Unlock()
-	var routes []Route
-	for _, ci := range infos {
-		routes = append(routes, ci.Route)
-	}
+	routes := traced.All()
 	if len(routes) < 3 || routes[0] != RouteRefused || routes[1] != RouteOnMain || routes[2] != RouteRefused {
 		t.Errorf("traced routes = %v; want [refused on-main refused ...]", routes)
 	}

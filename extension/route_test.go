@@ -10,6 +10,7 @@ import (
 
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -72,10 +73,9 @@ func TestBindFirstPhase_DirectRoutesDoNotAllocate(t *testing.T) {
 // through Bind is traced with its route.
 func TestBindFirstPhase_TraceSeesEveryCall(t *testing.T) {
 	c := buildCounter(t)
-	var mu sync.Mutex
-	var routes []Route
+	var traced testlib.Log[Route]
 	x := load(t, register(t, Declaration{Name: "traced", Libraries: []string{c.path}, Policy: Serialize}), "traced",
-		WithTrace(func(ci CallInfo) { mu.Lock(); routes = append(routes, ci.Route); mu.Unlock() }))
+		WithTrace(func(ci CallInfo) { traced.Add(ci.Route) }))
 	var id func(int32) int32
 	x.MustBind(&id, "fx_id")
 	main := startActor(t, "main", true)
@@ -84,8 +84,7 @@ func TestBindFirstPhase_TraceSeesEveryCall(t *testing.T) {
 			id(int32(i))
 		}
 	})
-	mu.Lock()
-	defer mu.Unlock()
+	routes := traced.All()
 	if len(routes) != 5 {
 		t.Fatalf("traced %d calls; want 5", len(routes))
 	}
