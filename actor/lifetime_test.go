@@ -44,6 +44,19 @@ func callOnThread(t *testing.T, ptr uintptr, n int) int {
 	return int(int64(r))
 }
 
+// wantExceptional has a C thread call cb once, after its actor ended: the
+// call returns cb's exceptional value, -1, and counts as exceptional.
+func wantExceptional(t *testing.T, cb *callback.Callback, when string) {
+	t.Helper()
+	before := callback.ReadStats().Exceptional()
+	if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
+		t.Errorf("call %s = %d; want -1 (exceptional)", when, got)
+	}
+	if after := callback.ReadStats().Exceptional(); after != before+1 {
+		t.Errorf("exceptional count after a call %s = %d; want %d", when, after, before+1)
+	}
+}
+
 // waitFor polls cond until it holds; it fails the test after a generous
 // deadline (a hang, not a speed assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -138,13 +151,7 @@ func TestLifetime_RefKeepsActorAlive(t *testing.T) {
 		if !cb.Closed() {
 			t.Errorf("callback still open after its actor ended")
 		}
-		before := callback.ReadStats().Exceptional()
-		if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
-			t.Errorf("call through the callback of a finished actor = %d; want -1 (exceptional)", got)
-		}
-		if after := callback.ReadStats().Exceptional(); after != before+1 {
-			t.Errorf("exceptional count = %d; want %d", after, before+1)
-		}
+		wantExceptional(t, cb, "through the callback of a finished actor")
 		return nil
 	})
 	if n := calls.Load(); n != 7 {
@@ -192,9 +199,7 @@ func TestLifetime_UnrefLetsActorEnd(t *testing.T) {
 		if !cb.Closed() {
 			t.Errorf("unref'ed callback still open after its actor ended")
 		}
-		if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
-			t.Errorf("call after the actor ended = %d; want -1", got)
-		}
+		wantExceptional(t, cb, "after the actor ended")
 		return nil
 	})
 	if n := calls.Load(); n != 5 {
@@ -239,9 +244,7 @@ func TestLifetime_HandlerStopsItself(t *testing.T) {
 		if err := h.Join(timeout(t)); err != nil {
 			t.Errorf("Join() = %v; want nil", err)
 		}
-		if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
-			t.Errorf("call after the handler ended = %d; want -1", got)
-		}
+		wantExceptional(t, cb, "after the handler ended")
 		return nil
 	})
 }
@@ -310,9 +313,7 @@ func TestLifetime_ShutdownDeadlineForces(t *testing.T) {
 	if !cb.Closed() {
 		t.Errorf("callback still open after the forced end")
 	}
-	if got := callOnThread(t, cb.Ptr(), 1); got != -1 {
-		t.Errorf("call after the forced end = %d; want -1", got)
-	}
+	wantExceptional(t, cb, "after the forced end")
 }
 
 // TestLifetime_MainLingers: the main actor's own ref'ed callback keeps Run

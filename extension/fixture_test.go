@@ -78,14 +78,7 @@ func TestUnsafeExt_NonMainCall_UnsafeError(t *testing.T) {
 	}
 	wg.Wait()
 	for i, err := range errs {
-		var ue *safety.UnsafeError
-		if !errors.As(err, &ue) || !errors.Is(err, safety.ErrNotParallelSafe) {
-			t.Fatalf("worker-%d: %v; want *safety.UnsafeError wrapping ErrNotParallelSafe", i, err)
-		}
-		want := fmt.Sprintf(`safety: call "libcounter.fx_enter" from actor "worker-%d": not parallel-safe, only the main actor may call it`, i)
-		if ue.Error() != want {
-			t.Errorf("UnsafeError = %q; want %q", ue.Error(), want)
-		}
+		wantMainOnly(t, err, "libcounter.fx_enter", fmt.Sprintf("worker-%d", i))
 	}
 	if n := c.fired(); n != 1 {
 		t.Errorf("fired = %d; want 1: refused calls must never enter native code", n)

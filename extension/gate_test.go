@@ -100,14 +100,7 @@ func TestGateUndeclaredRefusesNonMain(t *testing.T) {
 		w := startActor(t, fmt.Sprintf("worker-%d", i), false)
 		var err error
 		w.do(func() { err = g.do(nil, execctx.Current(), call) })
-		var ue *safety.UnsafeError
-		if !errors.As(err, &ue) || !errors.Is(err, safety.ErrNotParallelSafe) {
-			t.Fatalf("call from worker-%d = %v; want *safety.UnsafeError wrapping ErrNotParallelSafe", i, err)
-		}
-		want := fmt.Sprintf(`safety: call "libfoo.bar" from actor "worker-%d": not parallel-safe, only the main actor may call it`, i)
-		if err.Error() != want {
-			t.Errorf("error text = %q; want %q", err.Error(), want)
-		}
+		wantMainOnly(t, err, "libfoo.bar", fmt.Sprintf("worker-%d", i))
 	}
 	// Outside every actor is not the main actor either.
 	if err := g.do(nil, nil, call); !errors.Is(err, safety.ErrNotParallelSafe) {
@@ -132,6 +125,20 @@ func TestGatePerFunctionOverride(t *testing.T) {
 	w.do(func() { err = g.do(nil, execctx.Current(), func() {}) })
 	if !errors.Is(err, safety.ErrNotParallelSafe) {
 		t.Errorf("strtok from a worker = %v; want ErrNotParallelSafe", err)
+	}
+}
+
+// wantMainOnly fails t unless err is the *safety.UnsafeError that refuses
+// a call of the not-parallel-safe function fn from the actor named actor.
+func wantMainOnly(t *testing.T, err error, fn, actor string) {
+	t.Helper()
+	var ue *safety.UnsafeError
+	if !errors.As(err, &ue) || !errors.Is(err, safety.ErrNotParallelSafe) {
+		t.Fatalf("call of %s from %s = %v; want *safety.UnsafeError wrapping ErrNotParallelSafe", fn, actor, err)
+	}
+	want := fmt.Sprintf(`safety: call %q from actor %q: not parallel-safe, only the main actor may call it`, fn, actor)
+	if err.Error() != want {
+		t.Errorf("error text = %q; want %q", err.Error(), want)
 	}
 }
 
