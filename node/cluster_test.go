@@ -59,14 +59,8 @@ func TestThreeNodesCountersBalance(t *testing.T) {
 		want := 0
 		var sums []*actor.Ref
 		for i, p := range peers {
-			sum, err := n.Spawn(ctx, p.addr, "sum")
-			if err != nil {
-				return err
-			}
-			echo, err := n.Spawn(ctx, p.addr, "echo")
-			if err != nil {
-				return err
-			}
+			sum := spawn(t, ctx, p.addr, "sum")
+			echo := spawn(t, ctx, p.addr, "echo")
 			for j := 1; j <= 50; j++ {
 				if err := sum.Send(j * (i + 1)); err != nil {
 					return err
@@ -196,10 +190,7 @@ func TestExactlyOnceUnderKills(t *testing.T) {
 		var failed int
 		withNode(t, func(cx *actor.Context, n *Node) error {
 			ctx := timeout(t, 60*time.Second)
-			ledger, err := n.Spawn(ctx, p.addr, "ledger")
-			if err != nil {
-				return err
-			}
+			ledger := spawn(t, ctx, p.addr, "ledger")
 			var mu sync.Mutex
 			var wg sync.WaitGroup
 			first := make(chan struct{}) // closed when a request completed

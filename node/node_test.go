@@ -116,6 +116,17 @@ func timeout(t testing.TB, d time.Duration) context.Context {
 	return ctx
 }
 
+// spawn spawns an actor of kind on the peer at addr through the test
+// process's node, and fails the test if it cannot.
+func spawn(t *testing.T, ctx context.Context, addr, kind string, opts ...SpawnOption) *actor.Ref {
+	t.Helper()
+	r, err := testNode.Spawn(ctx, addr, kind, opts...)
+	if err != nil {
+		t.Fatalf("Spawn(%s) on %s: %v", kind, addr, err)
+	}
+	return r
+}
+
 // withNode runs fn with the test process's node (see TestMain) and the
 // Context of its main actor.
 func withNode(t *testing.T, fn func(cx *actor.Context, n *Node) error) {
@@ -144,10 +155,7 @@ func TestTwoNodesBodyAndHandler(t *testing.T) {
 	addr := startPeer(t).addr
 	withNode(t, func(cx *actor.Context, n *Node) error {
 		ctx := timeout(t, 30*time.Second)
-		sum, err := n.Spawn(ctx, addr, "sum", WithArgs(100), WithName("summer"))
-		if err != nil {
-			return err
-		}
+		sum := spawn(t, ctx, addr, "sum", WithArgs(100), WithName("summer"))
 		if sum.Name() != "summer" {
 			t.Errorf("Name() = %q; want summer", sum.Name())
 		}
@@ -170,10 +178,7 @@ func TestTwoNodesBodyAndHandler(t *testing.T) {
 			t.Errorf("Send to a finished remote actor = %v; want ErrClosed", err)
 		}
 
-		echo, err := n.Spawn(ctx, addr, "echo")
-		if err != nil {
-			return err
-		}
+		echo := spawn(t, ctx, addr, "echo")
 		for i := range 20 {
 			v, err := echo.Request(ctx, i)
 			if err != nil || v != i+1 {
@@ -203,10 +208,7 @@ func TestTwoNodesBodyAndHandler(t *testing.T) {
 			t.Errorf("Request after restart = %v, %v", v, err)
 		}
 		// Select sees a remote actor's end.
-		sum2, err := n.Spawn(ctx, addr, "sum")
-		if err != nil {
-			return err
-		}
+		sum2 := spawn(t, ctx, addr, "sum")
 		if err := sum2.Send(7); err != nil {
 			return err
 		}
@@ -219,10 +221,7 @@ func TestTwoNodesBodyAndHandler(t *testing.T) {
 		}
 		// A body's error arrives as a RemoteError whose cause keeps its
 		// message and type name.
-		bad, err := n.Spawn(ctx, addr, "sum")
-		if err != nil {
-			return err
-		}
+		bad := spawn(t, ctx, addr, "sum")
 		_ = bad.Send("boom")
 		err = bad.Join(ctx)
 		var ne *Error
@@ -245,10 +244,7 @@ func TestLongRequestOnLiveNode(t *testing.T) {
 	addr := startPeer(t).addr
 	withNode(t, func(cx *actor.Context, n *Node) error {
 		ctx := timeout(t, 30*time.Second)
-		slower, err := n.Spawn(ctx, addr, "slower")
-		if err != nil {
-			return err
-		}
+		slower := spawn(t, ctx, addr, "slower")
 		if v, err := slower.Request(ctx, "x"); err != nil || v != "x" {
 			t.Errorf("Request = %v, %v; want x", v, err)
 		}
@@ -271,10 +267,7 @@ func TestNodeBoundaryGate(t *testing.T) {
 	addr := startPeer(t).addr
 	withNode(t, func(cx *actor.Context, n *Node) error {
 		ctx := timeout(t, 30*time.Second)
-		echo, err := n.Spawn(ctx, addr, "echo")
-		if err != nil {
-			return err
-		}
+		echo := spawn(t, ctx, addr, "echo")
 		type local struct{ X int }
 		type hidden struct{ x int }
 		for _, tc := range []struct {
@@ -309,14 +302,8 @@ func TestNodeKilledFailsPending(t *testing.T) {
 	p := startPeer(t)
 	withNode(t, func(cx *actor.Context, n *Node) error {
 		ctx := timeout(t, 30*time.Second)
-		slow, err := n.Spawn(ctx, p.addr, "slow")
-		if err != nil {
-			return err
-		}
-		sum, err := n.Spawn(ctx, p.addr, "sum")
-		if err != nil {
-			return err
-		}
+		slow := spawn(t, ctx, p.addr, "slow")
+		sum := spawn(t, ctx, p.addr, "sum")
 		res := make(chan error, 1)
 		go func() {
 			_, err := slow.Request(ctx, "hello")

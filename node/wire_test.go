@@ -20,10 +20,7 @@ func TestGarbageAndUnknownTypes(t *testing.T) {
 	addr := startPeer(t).addr
 	withNode(t, func(cx *actor.Context, n *Node) error {
 		ctx := timeout(t, 30*time.Second)
-		echo, err := n.Spawn(ctx, addr, "echo")
-		if err != nil {
-			return err
-		}
+		echo := spawn(t, ctx, addr, "echo")
 		n.mu.Lock()
 		var id uint64
 		for k := range n.refs {
