@@ -234,10 +234,7 @@ func (w *walker) step(f *wframe) bool {
 				path: w.childField(f, fi.name)})
 		}
 	case reflect.Array:
-		for i := ti.length - 1; i >= 0; i-- {
-			w.stack = append(w.stack, wframe{p: unsafe.Add(f.p, uintptr(i)*ti.elem.size), ti: ti.elem, err: f.err,
-				path: w.childIndex(f, i)})
-		}
+		w.pushElems(f, f.p, ti.elem, ti.length)
 	case reflect.Pointer:
 		q := *(*unsafe.Pointer)(f.p)
 		if q == nil {
@@ -266,10 +263,7 @@ func (w *walker) step(f *wframe) bool {
 		if ti.elem.verdict == vShare || !w.visit(h.data, ti.elem, h.cap) {
 			return true
 		}
-		for i := h.cap - 1; i >= 0; i-- {
-			w.stack = append(w.stack, wframe{p: unsafe.Add(h.data, uintptr(i)*ti.elem.size), ti: ti.elem, err: f.err,
-				path: w.childIndex(f, i)})
-		}
+		w.pushElems(f, h.data, ti.elem, h.cap)
 	case reflect.Map:
 		m := *(*unsafe.Pointer)(f.p)
 		if m == nil {
@@ -312,6 +306,15 @@ func (w *walker) step(f *wframe) bool {
 		w.stack = append(w.stack, wframe{p: q, ti: dti, err: f.err, path: f.path})
 	}
 	return true
+}
+
+// pushElems queues the n elements of type elem at p, children of f, so
+// that the first is walked first.
+func (w *walker) pushElems(f *wframe, p unsafe.Pointer, elem *tinfo, n int) {
+	for i := n - 1; i >= 0; i-- {
+		w.stack = append(w.stack, wframe{p: unsafe.Add(p, uintptr(i)*elem.size), ti: elem, err: f.err,
+			path: w.childIndex(f, i)})
+	}
 }
 
 // errShareable reports whether the error value of type ti at p is shared by
