@@ -54,7 +54,7 @@ func TestNativeCrash_DedicatedThreadNamed(t *testing.T) {
 		t.Fatal("the native crash handler is not installed on linux")
 	}
 	lib := testlib.SharedLib(t, []string{"../ffi/testdata/crash.c"})
-	out, err := testlib.RunSelf(t, childTimeout, "EXT_MAIN_HELPER=dedicated-crash", "EXT_MAIN_LIB="+lib)
+	out, err := testlib.RunSelf(t, childTimeout, testlib.ProgramEnv+"=dedicated-crash", "EXT_MAIN_LIB="+lib)
 	if err == nil {
 		t.Fatalf("the child did not crash:\n%s", out)
 	}

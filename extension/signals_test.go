@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ebitengine/purego"
 	"go.uber.org/zap"
@@ -33,18 +33,21 @@ func openFixture(path string, p SignalPolicy) (uintptr, *SignalError, error) {
 // SA_ONSTACK. Each policy runs in its own process, because a handler, once
 // installed, stays installed.
 func TestSignals_HandlerWithoutOnStack_Detected(t *testing.T) {
-	if os.Getenv("EXT_SIG_CHILD") != "" {
-		t.Skip("parent-only test")
+	lib := os.Getenv("EXT_SIG_LIB") // the parent's, in a child
+	if lib == "" {
+		lib = testlib.SharedLib(t, []string{"testdata/sigonstack.c"})
 	}
-	lib := testlib.SharedLib(t, []string{"testdata/sigonstack.c"})
-	run := func(policy string) (string, error) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSignalsChild$", "-test.v")
-		cmd.Env = append(os.Environ(), "EXT_SIG_CHILD="+policy, "EXT_SIG_LIB="+lib)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
+	// run runs subtest t in a child process (testlib.RunSelf) that opens
+	// the fixture with policy p, and returns the child's output.
+	run := func(t *testing.T, p SignalPolicy) (string, error) {
+		if testlib.InChild(t) {
+			signalsChild(t, lib, p)
+			t.SkipNow() // the parent judges what the child printed
+		}
+		return testlib.RunSelf(t, time.Minute, "EXT_SIG_LIB="+lib)
 	}
 	t.Run("repair", func(t *testing.T) {
-		out, err := run("repair")
+		out, err := run(t, SignalsRepair)
 		if err != nil {
 			t.Fatalf("child with SignalsRepair: %v\n%s", err, out)
 		}
@@ -59,7 +62,7 @@ func TestSignals_HandlerWithoutOnStack_Detected(t *testing.T) {
 		}
 	})
 	t.Run("refuse", func(t *testing.T) {
-		out, err := run("refuse")
+		out, err := run(t, SignalsRefuse)
 		if err != nil {
 			t.Fatalf("child with SignalsRefuse: %v\n%s", err, out)
 		}
@@ -72,7 +75,7 @@ func TestSignals_HandlerWithoutOnStack_Detected(t *testing.T) {
 	t.Run("report", func(t *testing.T) {
 		// Reported but left alone: the signal then crashes the process, which
 		// is the failure the audit exists to prevent.
-		out, err := run("report")
+		out, err := run(t, SignalsReport)
 		if !strings.Contains(out, "after audit: installed=true onstack=false") {
 			t.Fatalf("child did not report the unrepaired handler:\n%s", out)
 		}
@@ -82,14 +85,10 @@ func TestSignals_HandlerWithoutOnStack_Detected(t *testing.T) {
 	})
 }
 
-// TestSignalsChild is the subprocess of the test above.
-func TestSignalsChild(t *testing.T) {
-	policy := os.Getenv("EXT_SIG_CHILD")
-	if policy == "" {
-		t.Skip("subprocess of TestSignals_HandlerWithoutOnStack_Detected")
-	}
-	p := map[string]SignalPolicy{"report": SignalsReport, "repair": SignalsRepair, "refuse": SignalsRefuse}[policy]
-	h, se, err := openFixture(os.Getenv("EXT_SIG_LIB"), p)
+// signalsChild is the child process of the test above: it opens the
+// fixture at lib with policy p and prints what it sees.
+func signalsChild(t *testing.T, lib string, p SignalPolicy) {
+	h, se, err := openFixture(lib, p)
 	if p == SignalsRefuse {
 		fmt.Printf("load error: %v\nErrSignalNoOnStack=%v\n", err, errors.Is(err, ErrSignalNoOnStack))
 		inst, on, _ := signalOnStack(syscall.SIGUSR1)
