@@ -70,7 +70,7 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "scraped http://%s/metrics\n", ln.Addr())
 	want := []string{"goractor_actor_messages_sent_total", "goractor_actor_messages_rejected_total",
-		"goractor_extension_calls_total", "goractor_extension_gate_refusals_total", "goractor_pool_jobs_completed_total"}
+		"goractor_extension_calls_total", "goractor_extension_call_gate_refusals_total", "goractor_pool_jobs_completed_total"}
 	sc := bufio.NewScanner(strings.NewReader(scraped))
 	for sc.Scan() {
 		line := sc.Text()

@@ -22,7 +22,7 @@ func TestRunExportsTheWorkload(t *testing.T) {
 		`goractor_actor_spawned_total 3`,
 		`goractor_extension_calls_total{extension="libc",function="strlen",route="direct"} 100`,
 		`goractor_extension_call_duration_seconds_count{extension="libc",route="direct"} 100`,
-		`goractor_extension_gate_refusals_total{extension="libc",function="rand",reason="not_parallel_safe"} 1`,
+		`goractor_extension_call_gate_refusals_total{extension="libc",function="rand",reason="not_parallel_safe"} 1`,
 		`goractor_pool_jobs_completed_total{pool="work"} 8`,
 		`goractor_pool_size{pool="work"} 2`,
 	} {
