@@ -24,10 +24,7 @@ func TestFrozenCrossesNodes(t *testing.T) {
 	addr := startPeer(t).addr
 	withNode(t, func(cx *actor.Context, n *Node) error {
 		ctx := timeout(t, 30*time.Second)
-		echo, err := n.Spawn(ctx, addr, "echo")
-		if err != nil {
-			return err
-		}
+		echo := spawn(t, ctx, addr, "echo")
 		orig := Order{ID: 3, Items: []Item{{"a", 1}, {"b", 2}}, Placed: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), Extra: Note{"n"}}
 		v, err := echo.Request(ctx, shareable.MustFreeze(&orig))
 		if err != nil {
