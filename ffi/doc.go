@@ -5,12 +5,14 @@
 // larger than 16 bytes and stack arguments). See docs/ffi.md for the full
 // guide.
 //
-// Library.Bind is the way to bind a C function to a Go func variable: it
-// calls without reflection or allocation for the func shapes its doc comment
-// lists and through reflection for the others. The typed functions Fn0 … Fn6
-// give the same reflection-free call for every other shape (any supported
-// argument and result types, structs by value included); Library.Func binds
-// a signature known only at run time.
+// Two ways to bind, one per job. Library.Bind sets a Go func variable to a
+// function that calls the C symbol: it is the way to call C with Go types
+// (MustBind panics instead of returning the error; BindAll binds several,
+// all or nothing). It calls without reflection or allocation for the func
+// shapes its doc comment lists and through reflection, about twenty times
+// slower, for the others. Library.Func, for a signature known only at run time
+// (text from a manifest or a tool), and FuncAt, for a C function pointer,
+// give a *Func called with Call(args ...any).
 //
 // # Type conversions
 //
