@@ -99,6 +99,18 @@
 // syscall.Errno. A Go signature without an error result cannot report a
 // refused call: the call panics with the *CallError instead.
 //
+// Callback errors are ffi's own types too: a refused handler is a
+// *CallbackSignatureError, and a handler's failure reaches its owning actor
+// (a body actor's Receive, a handler actor's supervisor, a *RemoteError's
+// chain) as a *CallbackPanicError, *CallbackGoexitError or
+// *CallbackTimeoutError. They are the errors the runtime reports, not
+// copies: package actor does not import ffi, so internal/callback, which
+// detects the failure and calls the owner's Fail hook, builds them through
+// constructors ffi installs in its init (callback_errors.go). Types defined
+// here rather than in a separate public package keep everything a user of
+// callbacks reads in this one package; errors.As with them matches wherever
+// the error arrives.
+//
 // # What ffi cannot verify
 //
 // Nothing in a shared library describes its functions' types. A signature
