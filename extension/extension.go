@@ -50,7 +50,7 @@ func newExtension(d Declaration, cfg *loadConfig) *Extension {
 	x.metrics = newExtMetrics(cfg.meter, x.decl.Name, x.logger)
 	x.serial.init()
 	if d.Affinity == DedicatedThread {
-		x.thread = newDedicatedThread()
+		x.thread = newDedicatedThread(x.decl.Name)
 	}
 	return x
 }

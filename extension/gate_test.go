@@ -336,7 +336,7 @@ func TestGateMainThreadAffinity(t *testing.T) {
 // (each call either ran or got ErrClosed), none waits forever, the thread
 // ends, and a panic in a call is re-raised to its own caller only.
 func TestDedicatedThreadCloseWithQueuedCalls(t *testing.T) {
-	th := newDedicatedThread()
+	th := newDedicatedThread("closing")
 	if p, panicked, err := th.do(nil, func() { panic("boom") }); err != nil || !panicked || p != "boom" {
 		t.Fatalf("a panicking call: %v, %v, %v; want the panic returned", p, panicked, err)
 	}

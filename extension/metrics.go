@@ -18,15 +18,19 @@ import (
 //
 //	goractor.extension.calls           counter    native calls run, by function and route
 //	goractor.extension.call.duration   histogram  seconds in native code, by route
-//	goractor.extension.gate.refusals   counter    calls the gate refused, by function and reason
-//	goractor.extension.gate.handoffs   counter    calls the policy ran elsewhere (route on-main,
-//	                                              serialized or dedicated), by function
+//	goractor.extension.call_gate.refusals  counter    calls the call gate refused, by function and reason
+//	goractor.extension.call_gate.handoffs  counter    calls the policy ran elsewhere (route on-main,
+//	                                                  serialized or dedicated), by function
 //
 // Route and reason values are Route.String() and "not_parallel_safe",
 // "wrong_thread", "no_main_actor", "would_deadlock" or "other". With a
-// provider every bound function goes through the gate, parallel-safe ones
+// provider every bound function goes through the call gate, parallel-safe ones
 // included, so that every call is counted and timed; without one (nil, the
 // default) nothing is recorded and ungated functions stay ungated.
+//
+// The two call-gate instruments were named goractor.extension.gate.refusals
+// and .handoffs before; docs/metrics.md shows the View that keeps a
+// dashboard on the old names.
 func WithMeterProvider(mp metric.MeterProvider) LoadOption {
 	return loadOptionFunc(func(c *loadConfig) { c.meter = mp })
 }
@@ -56,10 +60,10 @@ func newExtMetrics(mp metric.MeterProvider, name string, log *zap.Logger) *extMe
 			return m.Float64Histogram("goractor.extension.call.duration", metric.WithUnit("s"), metric.WithDescription("Time spent in native code per call, by route."))
 		}),
 		set(&em.refusals, func() (metric.Int64Counter, error) {
-			return m.Int64Counter("goractor.extension.gate.refusals", metric.WithUnit("{call}"), metric.WithDescription("Native calls the gate refused, by function and reason."))
+			return m.Int64Counter("goractor.extension.call_gate.refusals", metric.WithUnit("{call}"), metric.WithDescription("Native calls the call gate refused, by function and reason."))
 		}),
 		set(&em.handoffs, func() (metric.Int64Counter, error) {
-			return m.Int64Counter("goractor.extension.gate.handoffs", metric.WithUnit("{call}"), metric.WithDescription("Native calls the extension's policy ran on another thread or under its lock."))
+			return m.Int64Counter("goractor.extension.call_gate.handoffs", metric.WithUnit("{call}"), metric.WithDescription("Native calls the extension's policy ran on another thread or under its lock."))
 		}),
 	)
 	if err != nil {

@@ -45,9 +45,28 @@ func collectExt(t *testing.T, r sdkmetric.Reader) (sums map[point]int64, hist ma
 // and reason; a parallel-safe function is counted too (it is gated only
 // because a provider is set); every call's latency lands in the histogram.
 func TestMeterProviderCountsCalls(t *testing.T) {
+	t.Run("names", func(t *testing.T) {
+		meterCalls(t, nil, "goractor.extension.call_gate.refusals", "goractor.extension.call_gate.handoffs")
+	})
+	// The deprecation path docs/metrics.md gives for dashboards that still
+	// read the names before the rename: a View per renamed instrument.
+	t.Run("views restore the old names", func(t *testing.T) {
+		var views []sdkmetric.View
+		for _, n := range []string{"refusals", "handoffs"} {
+			views = append(views, sdkmetric.NewView(
+				sdkmetric.Instrument{Name: "goractor.extension.call_gate." + n},
+				sdkmetric.Stream{Name: "goractor.extension.gate." + n}))
+		}
+		meterCalls(t, views, "goractor.extension.gate.refusals", "goractor.extension.gate.handoffs")
+	})
+}
+
+// meterCalls runs calls, refusals and hand-offs through an extension whose
+// provider has views and checks them under the names refusals and handoffs.
+func meterCalls(t *testing.T, views []sdkmetric.View, refusals, handoffs string) {
 	c := buildCounter(t)
 	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader), sdkmetric.WithView(views...))
 	defer mp.Shutdown(context.Background())
 	x := load(t, register(t, Declaration{Name: "metered", Libraries: []string{c.path}, Policy: Serialize,
 		Functions: map[string]Safety{"fx_enter": NotParallelSafe, "fx_fired": ParallelSafe}}), "metered", WithMeterProvider(mp))
@@ -75,16 +94,16 @@ func TestMeterProviderCountsCalls(t *testing.T) {
 	})
 	sums, hist := collectExt(t, reader)
 	for p, want := range map[point]int64{
-		{"goractor.extension.calls", "fx_enter", "serialized", ""}:                3,
-		{"goractor.extension.calls", "fx_fired", "direct", ""}:                    1,
-		{"goractor.extension.gate.handoffs", "fx_enter", "serialized", ""}:        3,
-		{"goractor.extension.gate.refusals", "fx_enter", "", "not_parallel_safe"}: 1,
+		{"goractor.extension.calls", "fx_enter", "serialized", ""}: 3,
+		{"goractor.extension.calls", "fx_fired", "direct", ""}:     1,
+		{handoffs, "fx_enter", "serialized", ""}:                   3,
+		{refusals, "fx_enter", "", "not_parallel_safe"}:            1,
 	} {
 		if got := sums[p]; got != want {
 			t.Errorf("%+v = %d, want %d (all: %v)", p, got, want, sums)
 		}
 	}
-	if _, ok := sums[point{"goractor.extension.gate.handoffs", "fx_fired", "direct", ""}]; ok {
+	if _, ok := sums[point{handoffs, "fx_fired", "direct", ""}]; ok {
 		t.Error("a direct call was counted as a hand-off")
 	}
 	if got := hist[point{"goractor.extension.call.duration", "", "serialized", ""}]; got != 3 {

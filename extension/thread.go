@@ -2,6 +2,7 @@ package extension
 
 import (
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/nativecrash"
 	"github.com/goractor/goractor/internal/osthread"
 )
 
@@ -14,8 +15,15 @@ type dedicatedThread struct {
 	t *osthread.Thread[execctx.Exec]
 }
 
-func newDedicatedThread() *dedicatedThread {
-	return &dedicatedThread{t: osthread.NewThread[execctx.Exec]()}
+// newDedicatedThread returns the thread of extension name; a native crash
+// report names it "extension NAME thread".
+func newDedicatedThread(name string) *dedicatedThread {
+	t := osthread.NewThread[execctx.Exec]()
+	t.SetOnStart(func(tid int) func() {
+		r := nativecrash.DedicatedThread(tid, name)
+		return r.Drop
+	})
+	return &dedicatedThread{t: t}
 }
 
 // onThread reports whether the caller runs on the dedicated thread (a call

@@ -78,7 +78,7 @@ func (ps *pass) checkMove(call *ast.CallExpr, stack []ast.Node) {
 	at := slices.Index(block, stmt)
 	for _, s := range block[at+1:] {
 		if use, stop := ps.firstUse(s, v, errVar); use != nil {
-			ps.reportf(use, "goractor: %s is read after it was moved at line %d: the move cleared it (assign it again, or send a copy with Send)",
+			ps.reportf("move", use, "goractor: %s is read after it was moved at line %d: the move cleared it (assign it again, or send a copy with Send)",
 				v.Name(), ps.Fset.Position(call.Pos()).Line)
 			return
 		} else if stop {
@@ -179,7 +179,7 @@ func (ps *pass) checkSpawn(call *ast.CallExpr, body bool, stack []ast.Node) {
 			}
 			if native := ps.nativeIn(fnBody); native != nil {
 				ps.report(analysis.Diagnostic{
-					Pos: native.Pos(), End: native.End(),
+					Pos: native.Pos(), End: native.End(), Category: "unpinned",
 					Message: "goractor: native call in the body of an actor spawned with Unpinned (line " +
 						itoa(ps.Fset.Position(o.Pos()).Line) + "): it runs on whatever thread the goroutine has; spawn the actor pinned",
 					SuggestedFixes: []analysis.SuggestedFix{{
@@ -320,10 +320,10 @@ func (ps *pass) checkCaptures(call *ast.CallExpr, lit *ast.FuncLit, stack []ast.
 		})
 		switch {
 		case inside != nil:
-			ps.reportf(id, "goractor: the spawned closure captures %s and writes it (line %d): the creator shares it with the actor; pass it with WithArgs or declare it inside the closure",
+			ps.reportf("spawn", id, "goractor: the spawned closure captures %s and writes it (line %d): the creator shares it with the actor; pass it with WithArgs or declare it inside the closure",
 				v.Name(), ps.Fset.Position(inside.Pos()).Line)
 		case after != nil:
-			ps.reportf(id, "goractor: the spawned closure captures %s, which its creator writes after the spawn (line %d): pass it with WithArgs or copy it before Spawn",
+			ps.reportf("spawn", id, "goractor: the spawned closure captures %s, which its creator writes after the spawn (line %d): pass it with WithArgs or copy it before Spawn",
 				v.Name(), ps.Fset.Position(after.Pos()).Line)
 		}
 		return true
@@ -338,6 +338,6 @@ func (ps *pass) checkSignature(e ast.Expr) {
 		return
 	}
 	if _, err := ffi.ParseSignature(constant.StringVal(tv.Value)); err != nil {
-		ps.reportf(e, "goractor: %v", err)
+		ps.reportf("signature", e, "goractor: %v", err)
 	}
 }

@@ -8,7 +8,7 @@
 //
 // # Checks
 //
-//   - gate: a value passed to Ref.Send, SendContext, TrySend, Request,
+//   - sendgate: a value passed to Ref.Send, SendContext, TrySend, Request,
 //     HandlerContext.Send, Respond, Port.Send or WithArgs, or returned from a
 //     body, that the send gate (package shareable) will certainly refuse: a
 //     type holding a sync or sync/atomic value, an OS resource (os.File,
@@ -32,6 +32,9 @@
 //   - signature: a constant text signature given to ffi.ParseSignature or
 //     ffi.MustSignature that ffi.ParseSignature refuses; the message is
 //     ParseSignature's own.
+//
+// Each diagnostic's Category is the name of the check that made it (`go vet
+// -json` prints it).
 //
 // A comment //goractor:ignore on the reported line, or alone on the line
 // above it, silences that line.

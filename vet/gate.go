@@ -574,5 +574,5 @@ func (ps *pass) checkGate(e ast.Expr, what string) {
 	if r.unsure {
 		msg += " (it may name an earlier part first)"
 	}
-	ps.report(analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Message: msg})
+	ps.report(analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: "sendgate", Message: msg})
 }

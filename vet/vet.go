@@ -158,8 +158,9 @@ func (ps *pass) report(d analysis.Diagnostic) {
 	ps.Pass.Report(d)
 }
 
-func (ps *pass) reportf(n ast.Node, format string, args ...any) {
-	ps.report(analysis.Diagnostic{Pos: n.Pos(), End: n.End(), Message: fmt.Sprintf(format, args...)})
+// reportf reports n under category, the check's name (package doc, "Checks").
+func (ps *pass) reportf(category string, n ast.Node, format string, args ...any) {
+	ps.report(analysis.Diagnostic{Pos: n.Pos(), End: n.End(), Category: category, Message: fmt.Sprintf(format, args...)})
 }
 
 func run(p *analysis.Pass) (any, error) {

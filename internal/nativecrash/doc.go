@@ -20,9 +20,10 @@
 //   - the faulting PC with dladdr (library and symbol, or the address);
 //   - the called function: the innermost function on the crashed thread's
 //     stack whose entry point ffi resolved with dlsym ([NoteSymbol]);
-//   - the caller: a table keyed by thread id (actors, native pool threads)
-//     or by goroutine (pool worker goroutines), filled when such a thread
-//     or worker starts and emptied when it ends ([Actor], [PoolThread],
+//   - the caller: a table keyed by thread id (actors, the threads of
+//     DedicatedThread extensions, native pool threads) or by goroutine (pool
+//     worker goroutines), filled when such a thread or worker starts and
+//     emptied when it ends ([Actor], [DedicatedThread], [PoolThread],
 //     [PoolWorker]).
 //
 // It writes one line starting with [Prefix] to standard error. On a thread

@@ -300,7 +300,7 @@ func caller(g, tid uintptr) (*entry, uintptr) {
 	for i := 0; i < hw && i < TableSize; i++ {
 		e := &table.e[i]
 		switch e.kind {
-		case kindActor:
+		case kindActor, kindDedicated:
 			if e.tid == uint64(tid) {
 				return e, curg
 			}
@@ -435,6 +435,10 @@ func putCaller(e *entry, g, curg uintptr) {
 	case kindActor:
 		put("actor ")
 		put(e.name)
+	case kindDedicated:
+		put("extension ")
+		put(e.name)
+		put(" thread")
 	case kindPoolThread:
 		put("pool ")
 		put(e.name)

@@ -13,6 +13,7 @@ const (
 	kindActor      = 1 // keyed by tid
 	kindPoolThread = 2 // keyed by *tidp, published by the thread itself
 	kindPoolWorker = 3 // keyed by goroutine
+	kindDedicated  = 4 // keyed by tid
 )
 
 // entry is one registered caller. The crash handler reads entries without
@@ -73,6 +74,12 @@ func (r *Reg) Drop() {
 // actor's locked thread).
 func Actor(tid int, name string) Reg {
 	return register(entry{tid: uint64(tid), kind: kindActor, name: name})
+}
+
+// DedicatedThread names the thread tid after the DedicatedThread extension
+// whose calls it runs (for the life of that locked thread).
+func DedicatedThread(tid int, extension string) Reg {
+	return register(entry{tid: uint64(tid), kind: kindDedicated, name: extension})
 }
 
 // PoolThread names a native pool thread: thread index of pool, which

@@ -48,6 +48,8 @@ type Thread[C any] struct {
 	queue  []*request[C]
 
 	runningFor atomic.Pointer[C] // caller of the closure running now, nil when idle
+
+	onStart func(tid int) (end func()) // see SetOnStart
 }
 
 type request[C any] struct {
@@ -106,6 +108,12 @@ func NewThread[C any]() *Thread[C] {
 	return t
 }
 
+// SetOnStart makes t call f on its thread when it starts, with the thread's
+// kernel id, and the func f returns (if not nil) when it ends: a thread's
+// registration for its life (a native crash report names it). Call it
+// before the first Do.
+func (t *Thread[C]) SetOnStart(f func(tid int) (end func())) { t.onStart = f }
+
 // OnThread reports whether the caller runs on t (a closure run by t that
 // calls back into its owner): such a caller must run its work inline, since
 // waiting for the thread would wait for itself.
@@ -120,7 +128,13 @@ func (t *Thread[C]) ID() int { return int(t.tid.Load()) }
 func (t *Thread[C]) loop(started chan<- struct{}) {
 	LockForLife()
 	defer close(t.done)
-	t.tid.Store(int64(Gettid()))
+	tid := Gettid()
+	t.tid.Store(int64(tid))
+	if t.onStart != nil {
+		if end := t.onStart(tid); end != nil {
+			defer end()
+		}
+	}
 	close(started)
 	var batch []*request[C]
 	for {

@@ -130,3 +130,32 @@ func TestReplyEventStalePermit(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadOnStart: the start hook runs on the thread, before the first
+// closure, with the thread's id; the func it returns runs on the thread
+// when the thread ends, before Close returns.
+func TestThreadOnStart(t *testing.T) {
+	th := NewThread[int]()
+	var startTid, endTid int // written on the thread, read after Do/Close
+	th.SetOnStart(func(tid int) func() {
+		if tid != Gettid() {
+			t.Errorf("start hook given tid %d on thread %d", tid, Gettid())
+		}
+		startTid = tid
+		return func() { endTid = Gettid() }
+	})
+	var ran int
+	if _, _, ok := th.Do(nil, func() { ran = Gettid() }, false); !ok {
+		t.Fatal("Do on a new Thread: not ok")
+	}
+	if startTid == 0 || startTid != ran || startTid != th.ID() {
+		t.Errorf("start hook tid %d, closure ran on %d, ID() %d; want all equal", startTid, ran, th.ID())
+	}
+	if endTid != 0 {
+		t.Errorf("end func ran before Close")
+	}
+	th.Close()
+	if endTid != startTid {
+		t.Errorf("end func ran on thread %d; want %d, before Close returned", endTid, startTid)
+	}
+}
