@@ -45,6 +45,7 @@ type CallbackSignatureError struct {
 	Why   string       // what C cannot do with it
 }
 
+// Error names the handler type, the parameter (or result) and why.
 func (e *CallbackSignatureError) Error() string {
 	where := "result"
 	if e.Param >= 0 {
@@ -70,6 +71,7 @@ type CallbackPanicError struct {
 	Stack    []byte // the handler goroutine's stack at the panic
 }
 
+// Error names the callback, its owner and the panic value.
 func (e *CallbackPanicError) Error() string {
 	return fmt.Sprintf("callback: %s%s panicked: %v", e.Callback, ownerText(e.Owner), e.Value)
 }
@@ -93,6 +95,7 @@ type CallbackGoexitError struct {
 	Stack    []byte // the handler goroutine's stack at the Goexit
 }
 
+// Error names the callback and its owner and says C got the exceptional value.
 func (e *CallbackGoexitError) Error() string {
 	return fmt.Sprintf("callback: %s%s called runtime.Goexit (t.Fatal, t.FailNow or t.SkipNow in a handler): C got the exceptional value", e.Callback, ownerText(e.Owner))
 }
@@ -112,6 +115,7 @@ type CallbackTimeoutError struct {
 	Queued   int           // callers queued for the owner's token when the call gave up
 }
 
+// Error names the callback, how long it waited behind how many callers, and the owner.
 func (e *CallbackTimeoutError) Error() string {
 	return fmt.Sprintf("callback: %s: call not run: waited %v behind %d queued callbacks for actor %s (its callbacks run one at a time; see docs/callbacks.md for parallel callbacks)", e.Callback, e.Waited, e.Queued, e.Owner)
 }
