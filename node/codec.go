@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,9 @@ import (
 // github.com/fxamacker/cbor: a message is its registered type name and its
 // CBOR encoding; types held in interfaces travel as CBOR tags derived from
 // their registered names.
+
+// frozenMark starts the type name of a shareable.Frozen on the wire.
+const frozenMark = "~"
 
 // registry maps type names to Go types and back. Written at init
 // (RegisterType), read by every encode and decode.
@@ -41,7 +45,7 @@ func RegisterType[T any](name string) {
 }
 
 func registerType(t reflect.Type, name string) {
-	if name == "" || name[0] == '*' {
+	if name == "" || name[0] == '*' || strings.HasPrefix(name, frozenMark) {
 		panic(fmt.Sprintf("node: RegisterType of %v: invalid name %q", t, name))
 	}
 	registry.Lock()
@@ -107,7 +111,8 @@ func modes() (cbor.EncMode, cbor.DecMode) {
 }
 
 // payload is a value on the wire: its registered type name ("" for nil,
-// "*name" for a pointer to a registered type) and its CBOR encoding.
+// "*name" for a pointer to a registered type, frozenMark before either for a
+// shareable.Frozen) and its CBOR encoding.
 type payload struct {
 	T string          `cbor:"1,keyasint,omitempty"`
 	V cbor.RawMessage `cbor:"2,keyasint,omitempty"`
@@ -118,6 +123,13 @@ type payload struct {
 func encode(v any) (payload, error) {
 	if v == nil {
 		return payload{}, nil
+	}
+	if f, ok := v.(shareable.Frozen); ok {
+		// A Frozen crosses as the plain value it was frozen from, under the
+		// same rules, and is frozen again on arrival.
+		p, err := encode(f.Thaw())
+		p.T = frozenMark + p.T
+		return p, err
 	}
 	if err, ok := v.(error); ok {
 		if _, registered := typeName(reflect.TypeOf(v)); !registered {
@@ -157,6 +169,20 @@ func typeName(t reflect.Type) (string, bool) {
 // decode is encode's inverse. An unknown type name or bytes that do not
 // decode give a *DecodeError.
 func decode(p payload) (any, error) {
+	if frozen, ok := strings.CutPrefix(p.T, frozenMark); ok {
+		if strings.HasPrefix(frozen, frozenMark) { // no Frozen of a Frozen: garbage
+			return nil, &DecodeError{Type: p.T, Err: ErrUnknownType}
+		}
+		v, err := decode(payload{T: frozen, V: p.V})
+		if err != nil {
+			return nil, err
+		}
+		f, err := shareable.Freeze(v)
+		if err != nil {
+			return nil, &DecodeError{Type: p.T, Err: err}
+		}
+		return f, nil
+	}
 	if p.T == "" {
 		return nil, nil
 	}
@@ -188,6 +214,10 @@ var (
 	portType        = reflect.TypeFor[*actor.Port]()
 	frozenType      = reflect.TypeFor[shareable.Frozen]()
 )
+
+// frozenInside is the reason a Frozen held inside a value is refused: the
+// codec can carry a Frozen only as the whole message.
+const frozenInside = "shareable.Frozen inside a value cannot cross a node: send the Frozen as the message itself, or the plain value"
 
 // boundaryCheck is the node-boundary send gate: v may cross only if every part of it can
 // be encoded and decoded as itself. It refuses funcs, channels, unsafe
@@ -230,7 +260,7 @@ func (w *nodeWalker) walk(v reflect.Value, path string, depth int) error {
 	case portType:
 		return w.fail(path, t, "actor.Port cannot cross a node")
 	case frozenType:
-		return w.fail(path, t, "shareable.Frozen cannot cross a node: send the plain value")
+		return w.fail(path, t, frozenInside)
 	}
 	if t.Implements(cborMarshaler) || t.Implements(binaryMarshaler) {
 		return nil
@@ -249,6 +279,9 @@ func (w *nodeWalker) walk(v reflect.Value, path string, depth int) error {
 			return nil
 		}
 		e := v.Elem()
+		if e.Type() == frozenType {
+			return w.fail(path, e.Type(), frozenInside)
+		}
 		if _, ok := typeName(e.Type()); !ok {
 			if _, isErr := e.Interface().(error); isErr {
 				return w.fail(path, e.Type(), fmt.Sprintf("error of type %v in a value cannot cross a node unless registered (node.RegisterType)", e.Type()))

@@ -12,8 +12,7 @@
 // registered by name at init on every node ([RegisterKind],
 // [RegisterHandlerKind]); [Node.Spawn] starts one on the node at an address
 // and returns its *actor.Ref. Send, TrySend, SendContext, SendMove, Request,
-// Value, Join, Stop and Select work on it as on a local actor's Ref; Proto
-// returns the remote node's endpoint PID.
+// Value, Join, Stop and Select work on it as on a local actor's Ref.
 //
 // # The node boundary
 //
@@ -21,7 +20,10 @@
 // walk of the value refuses what cannot cross with a
 // *shareable.IsolationError naming the path (".Jobs[0].Notify: func cannot
 // cross a node"): funcs, channels, unsafe pointers, complex numbers,
-// actor.Ref, actor.Port, shareable.Frozen, struct fields that are unexported
+// actor.Ref, actor.Port, a shareable.Frozen held inside a value (a Frozen
+// sent as the whole message, request, response or result crosses as the
+// value it was frozen from, under these same rules, and arrives frozen
+// again: see shareable.Frozen.Thaw), struct fields that are unexported
 // (the codec would drop them; fields tagged `cbor:"-"` are skipped and
 // arrive as their zero value), cycles, and values in interfaces whose type
 // is not registered. Types that marshal themselves (encoding.BinaryMarshaler,

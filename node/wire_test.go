@@ -82,6 +82,8 @@ func FuzzUnmarshalWire(f *testing.F) {
 	for _, w := range []*wire{
 		{Op: opPing, Seq: 1, From: "127.0.0.1:1"},
 		{Op: opRequest, Seq: 2, ID: 3, Msg: payload{T: "int", V: []byte{0x01}}},
+		{Op: opRequest, Seq: 4, ID: 5, Msg: payload{T: frozenMark + "[]int", V: []byte{0x81, 0x01}}},
+		{Op: opRequest, Seq: 6, ID: 7, Msg: payload{T: frozenMark + frozenMark + "int", V: []byte{0x01}}},
 		{Op: opSpawn, Kind: "sum", Args: []payload{{T: "string", V: []byte{0x61, 0x61}}}},
 		{Op: opReply, Err: &Error{Type: "x", Message: "m", Is: []string{"actor.ErrClosed"}}},
 	} {

@@ -431,23 +431,19 @@ func putCaller(e *entry, g, curg uintptr) {
 		}
 		return
 	}
+	pre, post, index := "actor ", "", false
 	switch e.kind {
-	case kindActor:
-		put("actor ")
-		put(e.name)
 	case kindDedicated:
-		put("extension ")
-		put(e.name)
-		put(" thread")
+		pre, post = "extension ", " thread"
 	case kindPoolThread:
-		put("pool ")
-		put(e.name)
-		put(" thread ")
-		putInt(int64(e.index))
+		pre, post, index = "pool ", " thread ", true
 	case kindPoolWorker:
-		put("pool ")
-		put(e.name)
-		put(" worker ")
+		pre, post, index = "pool ", " worker ", true
+	}
+	put(pre)
+	put(e.name)
+	put(post)
+	if index {
 		putInt(int64(e.index))
 	}
 }
@@ -564,17 +560,21 @@ func putInt(v int64) {
 		putb('-')
 		v = -v
 	}
+	// Keep the nosplit chain under the handler short: with a bounds check
+	// on d[i] in the loop, the chain handle → … → putInt →
+	// runtime.panicBounds did not fit the nosplit stack limit in a build
+	// instrumented for fuzzing (TestNosplitChainFitsFuzzBuild).
 	var d [20]byte
 	i := len(d)
-	for {
+	for i > 0 {
 		i--
 		d[i] = byte('0' + v%10)
 		v /= 10
-		if v == 0 || i == 0 {
+		if v == 0 {
 			break
 		}
 	}
-	for ; i < len(d); i++ {
-		putb(d[i])
+	for _, c := range d[i:] {
+		putb(c)
 	}
 }
