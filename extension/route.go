@@ -12,7 +12,7 @@ import (
 // closure and touches no shared state except, for Serialize, the lock word.
 // When it finds that the call runs on the caller's goroutine (the main actor
 // calling a main-only function, any caller under the Serialize lock), ffi's
-// typed path (Bind's shapes, Fn0 … Fn6), which asks it through
+// typed path (Bind's listed shapes), which asks it through
 // ffi.Admitter (gate.Admit), calls C right there, on the caller's own stack
 // frame: no heap frame, no closure. Every other route (a refusal, a hand-off
 // to the main actor or to the dedicated thread, a traced or metered call)

@@ -3,6 +3,7 @@ package ffi
 import (
 	"bytes"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -47,5 +48,33 @@ func TestBindDocListsShapes(t *testing.T) {
 		if _, err := ParseSignature(s); err != nil {
 			t.Errorf("shape %q: %v", s, err)
 		}
+	}
+}
+
+// TestBindShapesReflectionFree checks that Bind gives every listed shape its
+// generated function, and an unlisted one none: where the register
+// trampoline exists no listed shape falls back to reflect.MakeFunc (named
+// func types: TestFastPath_NoAllocs).
+func TestBindShapesReflectionFree(t *testing.T) {
+	if !fastArch {
+		t.Skip("no register trampoline on this platform: every shape goes through purego")
+	}
+	for _, s := range aritygen.Shapes {
+		sig := MustSignature(s)
+		f, err := FuncAt(nil, 1, sig) // never called
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if !f.fastShape(reflect.New(sig.FuncType()).Elem()).IsValid() {
+			t.Errorf("%s: Bind goes through reflection", s)
+		}
+	}
+	f, err := FuncAt(nil, 1, MustSignature("func(string) uint64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unlisted func(string) uint32
+	if f.fastShape(reflect.ValueOf(&unlisted).Elem()).IsValid() {
+		t.Error("an unlisted shape got a generated function")
 	}
 }

@@ -77,7 +77,7 @@ func BenchmarkAsyncSleep1ms(b *testing.B) {
 		})
 	})
 	b.Run("c-threads-64", func(b *testing.B) {
-		ceiling, err := ffi.Fn2[int32, int64, int64](lib, "sleep_ms_threads")
+		ceiling, err := bind[func(int32, int64) (int64, error)](lib, "sleep_ms_threads")
 		if err != nil {
 			b.Fatal(err)
 		}

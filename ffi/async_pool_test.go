@@ -24,7 +24,7 @@ func TestOffload_ErrnoOnUnlockedWorkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	typed, err := ffi.Fn1[int32, int32](l, "set_errno", ffi.WithErrno())
+	typed, err := bind[func(int32) (int32, error)](l, "set_errno", ffi.WithErrno())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,17 +69,18 @@ func BenchmarkCall(b *testing.B) {
 		return p
 	}
 
-	add, _ := ffi.Fn2[int32, int32, int32](l, "add")
-	hyp, _ := ffi.Fn2[float64, float64, float64](l, "hypot2")
-	noop, _ := ffi.Fn0[ffi.Void](l, "noop")
+	add, _ := bind[func(int32, int32) (int32, error)](l, "add")
+	hyp, _ := bind[func(float64, float64) (float64, error)](l, "hypot2")
+	noop, _ := bind[func() error](l, "noop")
 	var bAdd func(int32, int32) int32
+	var bAddReflect func(int32, int32) uint32 // a shape Bind does not list: reflection
 	var bHyp func(float64, float64) float64
 	var bNoop func()
 	var bStrlen func(string) uint64
 	var bPoint func(pt, pt) pt
 	if err := l.BindAll(ffi.Binding{Symbol: "add", Target: &bAdd}, ffi.Binding{Symbol: "hypot2", Target: &bHyp},
 		ffi.Binding{Symbol: "noop", Target: &bNoop}, ffi.Binding{Symbol: "my_strlen", Target: &bStrlen},
-		ffi.Binding{Symbol: "point_add", Target: &bPoint}); err != nil {
+		ffi.Binding{Symbol: "point_add", Target: &bPoint}, ffi.Binding{Symbol: "add", Target: &bAddReflect}); err != nil {
 		b.Fatal(err)
 	}
 	dAdd, _ := l.Func("add", ffi.MustSignature("func(int32, int32) int32"))
@@ -92,10 +93,10 @@ func BenchmarkCall(b *testing.B) {
 		b.Fatal(err)
 	}
 	var bAddNoLib func(int32, int32) int32
-	ffi.MakeFunc(fAddNoLib, &bAddNoLib)
-	slenTyped, _ := ffi.Fn1[unsafe.Pointer, uint64](l, "my_strlen")
-	slenStr, _ := ffi.Fn1[string, uint64](l, "my_strlen")
-	padd, _ := ffi.Fn2[pt, pt, pt](l, "point_add")
+	ffi.SetFunc(fAddNoLib, &bAddNoLib)
+	slenTyped, _ := bind[func(unsafe.Pointer) uintptr](l, "my_strlen")
+	slenStr, _ := bind[func(string) (uint64, error)](l, "my_strlen")
+	padd, _ := ffi.TypedFn2[pt, pt, pt](l, "point_add") // the typed closure: Bind of a struct shape is bPoint
 
 	var pAdd func(int32, int32) int32
 	var pHyp func(float64, float64) float64
@@ -141,6 +142,11 @@ func BenchmarkCall(b *testing.B) {
 					sink32 += bAdd(int32(i), 1)
 				}
 			},
+			"ffi-bind-reflect": func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					sink32 += int32(bAddReflect(int32(i), 1))
+				}
+			},
 			"ffi-bind-nolib": func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					sink32 += bAddNoLib(int32(i), 1)
@@ -184,7 +190,7 @@ func BenchmarkCall(b *testing.B) {
 		"noop": {
 			"ffi-typed": func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					_, _ = noop()
+					_ = noop()
 				}
 			},
 			"ffi-bind": func(b *testing.B) {
@@ -216,7 +222,7 @@ func BenchmarkCall(b *testing.B) {
 			},
 			"ffi-typed-nulbytes": func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					sink64, _ = slenTyped(unsafe.Pointer(&nul[0]))
+					sink64 = uint64(slenTyped(unsafe.Pointer(&nul[0])))
 				}
 			},
 			"purego-registerlibfunc": func(b *testing.B) {
@@ -250,9 +256,9 @@ func BenchmarkCall(b *testing.B) {
 		run[name]["cgo"] = f
 	}
 	// Leaf calls (WithLeaf; ordinary calls under -race).
-	lAdd, _ := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
-	lHyp, _ := ffi.Fn2[float64, float64, float64](l, "hypot2", ffi.WithLeaf())
-	lNoop, _ := ffi.Fn0[ffi.Void](l, "noop", ffi.WithLeaf())
+	lAdd, _ := bind[func(int32, int32) (int32, error)](l, "add", ffi.WithLeaf())
+	lHyp, _ := bind[func(float64, float64) (float64, error)](l, "hypot2", ffi.WithLeaf())
+	lNoop, _ := bind[func() error](l, "noop", ffi.WithLeaf())
 	run["add"]["ffi-leaf"] = func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			r, _ := lAdd(int32(i), 1)
@@ -267,12 +273,12 @@ func BenchmarkCall(b *testing.B) {
 	}
 	run["noop"]["ffi-leaf"] = func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			_, _ = lNoop()
+			_ = lNoop()
 		}
 	}
 	for _, op := range []string{"add", "hypot2", "noop", "strlen", "struct"} {
 		b.Run(op, func(b *testing.B) {
-			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-actor-lending", "ffi-typed-nulbytes", "ffi-bind",
+			for _, impl := range []string{"ffi-typed", "ffi-typed-actor", "ffi-typed-actor-lending", "ffi-typed-nulbytes", "ffi-bind", "ffi-bind-reflect",
 				"ffi-bind-nolib", "ffi-dynamic", "purego-syscalln", "purego-registerlibfunc", "ffi-leaf", "cgo"} {
 				if f, ok := run[op][impl]; ok {
 					b.Run(impl, func(b *testing.B) {

@@ -1,6 +1,7 @@
 package ffi
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/goractor/goractor/internal/callback"
@@ -22,11 +23,21 @@ type Callback struct {
 // index and generation). C code that receives it as user data passes it back
 // as an argument; a Handle of a closed callback is detected and routed to
 // nobody, even after its slot was reused. The zero handle is never valid.
-type CallbackHandle = callback.Handle
+type CallbackHandle uintptr
 
 // CallbackArgs is the raw register image of one C call, for handlers of type
-// func(CallbackArgs) uintptr that decode their arguments themselves.
-type CallbackArgs = callback.Args
+// func(CallbackArgs) uintptr that decode their arguments themselves: Int
+// holds the integer and pointer argument registers in order (RDI, RSI, RDX,
+// RCX, R8, R9 on amd64), Float the floating-point ones (XMM0 … XMM7). A
+// narrow argument sits in the low bits of its register; the upper bits are
+// unspecified.
+type CallbackArgs struct {
+	Float [8]float64
+	Int   [6]uintptr
+}
+
+// Float32 returns floating-point register i read as a C float.
+func (a *CallbackArgs) Float32(i int) float32 { return (*callback.Args)(a).Float32(i) }
 
 // Errors of callbacks. They are the internal machinery's own values and types,
 // re-exported so that no user needs an internal import: compare with
@@ -58,31 +69,32 @@ var (
 	ErrCallbackGoexit = callback.ErrGoexit
 )
 
-// CallbackSignatureError names the parameter (or the result) of a handler
-// that C cannot call; it wraps ErrCallbackSignature.
-type CallbackSignatureError = callback.SignatureError
-
-// CallbackPanicError is what a handler's panic becomes: C received the
-// callback's exceptional value, and the owning actor gets this error (its
-// execution context's Fail hook: a body actor's Receive returns it, a
-// handler actor fails and its supervisor decides). Unwrap returns the panic
-// value when it is an error.
-type CallbackPanicError = callback.CallbackPanicError
-
-// CallbackGoexitError is what a handler's runtime.Goexit becomes: C received
-// the callback's exceptional value and the owning actor gets this error, as
-// for a panic. It wraps ErrCallbackGoexit.
-type CallbackGoexitError = callback.GoexitError
-
-// CallbackTimeoutError is one call from another thread that did not run: it
-// waited Waited behind Queued other callers for its owner's token. It wraps
-// ErrCallbackTimeout.
-type CallbackTimeoutError = callback.TimeoutError
-
 // CallbackStats is a snapshot of the process-wide callback counters (see
 // ReadCallbackStats). Fired == Delivered + Exceptional() whenever no call is
 // in flight.
-type CallbackStats = callback.Stats
+type CallbackStats struct {
+	Slots       int // trampolines created (never more than MaxCallbackPointers)
+	PuregoSlots int // of which purego.NewCallback slots (0 on amd64: ffi's own trampolines)
+	SlotsFree   int // pointer-form trampolines waiting for reuse
+	Live        int // callbacks created and not yet closed
+	Created     int64
+	Closed      int64
+	Fired       int64 // C calls that entered a trampoline
+	Delivered   int64 // calls whose handler returned normally
+	Inline      int64 // delivered on the owner's own goroutine (synchronous)
+	Foreign     int64 // delivered from another thread under the owner's token
+	// (Delivered - Inline - Foreign were unowned callbacks, run directly.)
+	ExClosed   int64 // exceptional: the callback was closed (or its owner stopped)
+	ExStale    int64 // exceptional: a stale CallbackHandle (its slot was reused)
+	ExDeadline int64 // exceptional: the owner's token was not free before the timeout
+	ExPanic    int64 // exceptional: the handler panicked
+	ExWrong    int64 // exceptional: a synchronous-only callback was called from another thread
+	ExDepth    int64 // exceptional: re-entrant nesting deeper than MaxCallbackDepth
+	ExGoexit   int64 // exceptional: the handler called runtime.Goexit
+}
+
+// Exceptional is the number of calls that returned the exceptional value.
+func (s CallbackStats) Exceptional() int64 { return callback.Stats(s).Exceptional() }
 
 // Limits of the callback machinery.
 const (
@@ -174,6 +186,13 @@ func NewCallback(fn any, opts ...CallbackOption) (*Callback, error) {
 			o = append(o, op.callbackOption())
 		}
 	}
+	if raw, ok := fn.(func(CallbackArgs) uintptr); ok {
+		// internal/callback's raw form takes its own register image, of
+		// the same layout; the callback keeps the handler's type as its
+		// default name (an option of the caller's comes later and wins).
+		fn = func(a callback.Args) uintptr { return raw(CallbackArgs(a)) }
+		o = append([]callback.Option{callback.Name(reflect.TypeFor[func(CallbackArgs) uintptr]().String())}, o...)
+	}
 	c, err := callback.New(fn, o...)
 	if err != nil {
 		return nil, err
@@ -199,7 +218,7 @@ func (c *Callback) Ptr() uintptr { return c.c.Ptr() }
 
 // Handle returns the callback's handle, the user data to give C with the
 // handle form (UserData).
-func (c *Callback) Handle() CallbackHandle { return c.c.Handle() }
+func (c *Callback) Handle() CallbackHandle { return CallbackHandle(c.c.Handle()) }
 
 // Close frees the callback: from now on a C call through it returns its
 // exceptional value and is counted; calls already running finish first. A
@@ -222,4 +241,8 @@ func (c *Callback) IsThreadSafe() bool { return c.c.IsThreadSafe() }
 func (c *Callback) Owner() string { return c.c.Owner().Name() }
 
 // ReadCallbackStats returns the process-wide callback counters.
-func ReadCallbackStats() CallbackStats { return callback.ReadStats() }
+func ReadCallbackStats() CallbackStats {
+	// CallbackStats is internal/callback's Stats field for field: this
+	// conversion stops compiling if they drift apart.
+	return CallbackStats(callback.ReadStats())
+}

@@ -19,11 +19,11 @@ func TestCallback_FromLibraryDestructor(t *testing.T) {
 	libc, err := ffi.Open("libc.so.6")
 	testlib.SkipIfLibraryMissing(t, "libc", err)
 	defer libc.Close()
-	malloc, err := ffi.Fn1[uintptr, unsafe.Pointer](libc, "malloc")
+	malloc, err := bind[func(uintptr) (unsafe.Pointer, error)](libc, "malloc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	free, err := ffi.Fn1[unsafe.Pointer, ffi.Void](libc, "free")
+	free, err := bind[func(unsafe.Pointer) error](libc, "free")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestCallback_FromLibraryDestructor(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			store, err := ffi.Fn2[uintptr, unsafe.Pointer, ffi.Void](lib, "dtor_store")
+			store, err := bind[func(uintptr, unsafe.Pointer) error](lib, "dtor_store")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestCallback_FromLibraryDestructor(t *testing.T) {
 					if err != nil {
 						return nil, err
 					}
-					if _, err := store(cb.Ptr(), out); err != nil {
+					if err := store(cb.Ptr(), out); err != nil {
 						return nil, err
 					}
 					if tc.name == "closed" {

@@ -46,11 +46,11 @@ func hammerClose(t *testing.T, path string, rounds int, binds map[string]func(l 
 		if err != nil {
 			t.Fatal(err)
 		}
-		set, err := ffi.Fn1[unsafe.Pointer, ffi.Void](l, "watch_set")
+		set, err := bind[func(unsafe.Pointer) error](l, "watch_set")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := set(unsafe.Pointer(watch)); err != nil {
+		if err := set(unsafe.Pointer(watch)); err != nil {
 			t.Fatal(err)
 		}
 		var closedAt atomic.Bool // set once Close has returned
@@ -113,7 +113,7 @@ func hammerClose(t *testing.T, path string, rounds int, binds map[string]func(l 
 type addBinder = func(l *ffi.Library) (func(a, b int32) (int32, error), error)
 
 func bindTyped(l *ffi.Library) (func(a, b int32) (int32, error), error) {
-	return ffi.Fn2[int32, int32, int32](l, "watched_add")
+	return bind[func(int32, int32) (int32, error)](l, "watched_add")
 }
 
 func bindBind(l *ffi.Library) (func(a, b int32) (int32, error), error) {

@@ -5,12 +5,14 @@
 // larger than 16 bytes and stack arguments). See docs/ffi.md for the full
 // guide.
 //
-// Library.Bind is the way to bind a C function to a Go func variable: it
-// calls without reflection or allocation for the func shapes its doc comment
-// lists and through reflection for the others. The typed functions Fn0 … Fn6
-// give the same reflection-free call for every other shape (any supported
-// argument and result types, structs by value included); Library.Func binds
-// a signature known only at run time.
+// Two ways to bind, one per job. Library.Bind sets a Go func variable to a
+// function that calls the C symbol: it is the way to call C with Go types
+// (MustBind panics instead of returning the error; BindAll binds several,
+// all or nothing). It calls without reflection or allocation for the func
+// shapes its doc comment lists and through reflection, about twenty times
+// slower, for the others. Library.Func, for a signature known only at run time
+// (text from a manifest or a tool), and FuncAt, for a C function pointer,
+// give a *Func called with Call(args ...any).
 //
 // # Type conversions
 //
@@ -96,6 +98,18 @@
 // ErrNull, ErrNullFunction, ErrPoolFull, ErrBadArgument) or, for errno, a
 // syscall.Errno. A Go signature without an error result cannot report a
 // refused call: the call panics with the *CallError instead.
+//
+// Callback errors are ffi's own types too: a refused handler is a
+// *CallbackSignatureError, and a handler's failure reaches its owning actor
+// (a body actor's Receive, a handler actor's supervisor, a *RemoteError's
+// chain) as a *CallbackPanicError, *CallbackGoexitError or
+// *CallbackTimeoutError. They are the errors the runtime reports, not
+// copies: package actor does not import ffi, so internal/callback, which
+// detects the failure and calls the owner's Fail hook, builds them through
+// constructors ffi installs in its init (callback_errors.go). Types defined
+// here rather than in a separate public package keep everything a user of
+// callbacks reads in this one package; errors.As with them matches wherever
+// the error arrives.
 //
 // # What ffi cannot verify
 //

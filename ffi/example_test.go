@@ -26,23 +26,6 @@ func ExampleOpen() {
 	// Output: 1024
 }
 
-func ExampleFn2() {
-	lib, err := ffi.Open("libm.so.6")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer lib.Close()
-	hypot, err := ffi.Fn2[float64, float64, float64](lib, "hypot")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	h, err := hypot(3, 4)
-	fmt.Println(h, err)
-	// Output: 5 <nil>
-}
-
 func ExampleParseSignature() {
 	lib, err := ffi.Open("libc.so.6")
 	if err != nil {
@@ -110,15 +93,16 @@ func ExampleWithErrno() {
 	// Output: -1 ffi: call "libc.so.6" "close": bad file descriptor
 }
 
-func ExampleFn1_string() {
+func ExampleLibrary_Bind_string() {
 	lib, err := ffi.Open("libc.so.6")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer lib.Close()
-	strlen, err := ffi.Fn1[string, uint64](lib, "strlen") // no allocation per call
-	if err != nil {
+	var strlen func(string) (uint64, error)
+	if err := lib.Bind(&strlen, "strlen"); err != nil { // no allocation per call
+
 		fmt.Println(err)
 		return
 	}
@@ -127,7 +111,7 @@ func ExampleFn1_string() {
 	// Output: 8 <nil>
 }
 
-func ExampleFn2_struct() {
+func ExampleLibrary_Bind_struct() {
 	lib, err := ffi.Open("libc.so.6")
 	if err != nil {
 		fmt.Println(err)
@@ -136,8 +120,8 @@ func ExampleFn2_struct() {
 	defer lib.Close()
 	// ldiv_t ldiv(long, long): a 16-byte struct returned in RAX:RDX.
 	type ldivT struct{ Quot, Rem int64 }
-	ldiv, err := ffi.Fn2[int64, int64, ldivT](lib, "ldiv")
-	if err != nil {
+	var ldiv func(int64, int64) (ldivT, error)
+	if err := lib.Bind(&ldiv, "ldiv"); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -707,10 +707,18 @@ func convertArg(a any, t reflect.Type) (reflect.Value, error) {
 // SignatureOf); a refused shape gives a *SignatureError and a missing symbol
 // a *LoadError, and *fptr is left unchanged.
 //
-// These func types get a reflection-free function that calls through the
-// register trampoline (without allocation, except for a string result's
-// copy); every other supported type goes through reflect.MakeFunc (about ten
-// times slower, and allocating: bind such a shape with Fn0 … Fn6 instead):
+// Bind is the one way to call a C function with Go types: MustBind is its
+// form for package initialisation, BindAll binds several all or nothing.
+// Library.Func (a *Signature known only at run time, from a manifest or a
+// tool) and FuncAt (a C function pointer) give a *Func called with
+// Call(args ...any) instead.
+//
+// These func types, and named func types with them as underlying type, get a
+// reflection-free function that calls through the register trampoline
+// (without allocation, except for a string result's copy); every other
+// supported type goes through reflect.MakeFunc over the same trampoline,
+// about twenty times the cost of a listed shape, with 11 allocations per
+// call (docs/performance.md, "Bind outside its list"):
 //
 //	func()
 //	func() error
@@ -752,6 +760,26 @@ func convertArg(a any, t reflect.Type) (reflect.Value, error) {
 //	func([]byte, int32) int32
 //	func(string, unsafe.Pointer, int32) int64
 //	func(string, *uintptr, int32) int64
+//	func() (int8, error)
+//	func() (int16, error)
+//	func() (int32, error)
+//	func() (int64, error)
+//	func() (int, error)
+//	func() (uint8, error)
+//	func() (uint16, error)
+//	func() (uint32, error)
+//	func() (uint64, error)
+//	func() (uint, error)
+//	func() (uintptr, error)
+//	func() (float32, error)
+//	func() (float64, error)
+//	func() (bool, error)
+//	func(int64) (int64, error)
+//	func(int32, int64) (int64, error)
+//	func(uintptr, int32, int32) int32
+//	func(uintptr, int32, int32) int64
+//	func(uint64, *uintptr) int32
+//	func(*uint64, uintptr, uintptr, uintptr) int32
 //
 // If the func type has no error result, a call that cannot be made (closed
 // library, gate refusal) panics with a *CallError.
@@ -778,35 +806,6 @@ func (l *Library) MustBind(fptr any, symbol string, opts ...BindOption) {
 	}
 }
 
-// makeFunc sets *fptr to a Go function calling f. The func type must be f's
-// signature's FuncType (named types with the same underlying types are
-// accepted). It panics on a mismatch, like reflect.MakeFunc.
-func (f *Func) makeFunc(fptr any) {
-	fv := checkFptr(fptr)
-	want := f.sig.FuncType()
-	if !sameShape(fv.Type(), want) {
-		panic(fmt.Sprintf("ffi: MakeFunc: %s does not match signature %s", fv.Type(), want))
-	}
-	f.setFunc(fv)
-}
-
-func sameShape(a, b reflect.Type) bool {
-	if a.NumIn() != b.NumIn() || a.NumOut() != b.NumOut() || a.IsVariadic() != b.IsVariadic() {
-		return false
-	}
-	for i := range a.NumIn() {
-		if a.In(i) != b.In(i) {
-			return false
-		}
-	}
-	for i := range a.NumOut() {
-		if a.Out(i) != b.Out(i) {
-			return false
-		}
-	}
-	return true
-}
-
 func checkFptr(fptr any) reflect.Value {
 	v := reflect.ValueOf(fptr)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Func {
@@ -816,11 +815,21 @@ func checkFptr(fptr any) reflect.Value {
 }
 
 func (f *Func) setFunc(fv reflect.Value) {
-	if fast := f.fastShape(fv); fast.IsValid() {
-		fv.Set(fast)
-		return
-	}
 	ft := fv.Type()
+	if ft.Name() == "" {
+		if fast := f.fastShape(fv); fast.IsValid() {
+			fv.Set(fast)
+			return
+		}
+	} else {
+		// A named func type (type gettid func() int32) gets the listed
+		// shape of its underlying type.
+		uv := reflect.New(reflect.FuncOf(ins(ft), outs(ft), ft.IsVariadic())).Elem()
+		if fast := f.fastShape(uv); fast.IsValid() {
+			fv.Set(fast.Convert(ft))
+			return
+		}
+	}
 	sig := f.sig
 	fv.Set(reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
 		if sig.Variadic {
@@ -859,4 +868,21 @@ func (f *Func) setFunc(fv reflect.Value) {
 func isErrno(err error) bool {
 	var e syscall.Errno
 	return errors.As(err, &e)
+}
+
+// ins and outs are t's parameter and result types.
+func ins(t reflect.Type) []reflect.Type {
+	ts := make([]reflect.Type, t.NumIn())
+	for i := range ts {
+		ts[i] = t.In(i)
+	}
+	return ts
+}
+
+func outs(t reflect.Type) []reflect.Type {
+	ts := make([]reflect.Type, t.NumOut())
+	for i := range ts {
+		ts[i] = t.Out(i)
+	}
+	return ts
 }

@@ -63,7 +63,7 @@ func onActor(e *execctx.Exec, fn func()) {
 func TestGate(t *testing.T) {
 	l := fixture(t)
 	g := &testGate{}
-	add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithGate(g))
+	add, err := bind[func(int32, int32) (int32, error)](l, "add", ffi.WithGate(g))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +120,8 @@ func TestGate(t *testing.T) {
 			}
 		}
 	}()
-	tid, _ := ffi.Fn0[int64](l, "tid", ffi.WithGate(g))
-	ownTid, _ := ffi.Fn0[int64](l, "tid")
+	tid, _ := bind[func() (int64, error)](l, "tid", ffi.WithGate(g))
+	ownTid, _ := bind[func() (int64, error)](l, "tid")
 	onActor(worker, func() {
 		r, err := add(20, 22)
 		if err != nil || r != 42 {
@@ -151,7 +151,7 @@ func TestTokenLending(t *testing.T) {
 		}
 		return i
 	})
-	callThread, err := ffi.Fn2[unsafe.Pointer, int32, int64](l, "call_cb_n_thread")
+	callThread, err := bind[func(unsafe.Pointer, int32) (int64, error)](l, "call_cb_n_thread")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestStackMovesDuringCall(t *testing.T) {
 		_ = depth(2000) // ~600 KB of stack: forces copies
 		return i * 2
 	})
-	callN, err := ffi.Fn2[uintptr, int32, int64](l, "call_cb_n")
+	callN, err := bind[func(uintptr, int32) (int64, error)](l, "call_cb_n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func (refuseGate) Call(f *ffi.Func, caller ffi.Caller, _ func()) error {
 // path, and that errors.As and errors.Is still see both layers.
 func TestGate_RefusalText(t *testing.T) {
 	l := fixture(t)
-	typed, err := ffi.Fn1[int32, string](l, "fmt_num", ffi.WithGate(refuseGate{}))
+	typed, err := bind[func(int32) (string, error)](l, "fmt_num", ffi.WithGate(refuseGate{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func (g *admitGate) Call(_ *ffi.Func, _ ffi.Caller, call func()) error {
 }
 
 // TestGate_Admitter checks the first phase: a typed call (scalar or string,
-// Fn and Bind) that the gate admits runs without Call, Release follows every
+// Bind's listed shapes) that the gate admits runs without Call, Release follows every
 // locked admission, and a call not admitted goes through Call with the same
 // result.
 func TestGate_Admitter(t *testing.T) {
@@ -310,7 +310,7 @@ func TestGate_Admitter(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &admitGate{admit: tc.admit, locked: tc.locked}
-			add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithGate(g))
+			add, err := bind[func(int32, int32) (int32, error)](l, "add", ffi.WithGate(g))
 			if err != nil {
 				t.Fatal(err)
 			}

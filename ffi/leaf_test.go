@@ -39,15 +39,15 @@ func TestLeaf_Calls(t *testing.T) {
 	if f.Leaf() != leafExpected() {
 		t.Errorf("Func.Leaf() = %v, want %v", f.Leaf(), leafExpected())
 	}
-	add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
+	add, err := bind[func(int32, int32) (int32, error)](l, "add", ffi.WithLeaf())
 	if err != nil {
 		t.Fatal(err)
 	}
-	hyp, err := ffi.Fn2[float64, float64, float64](l, "hypot2", ffi.WithLeaf())
+	hyp, err := bind[func(float64, float64) (float64, error)](l, "hypot2", ffi.WithLeaf())
 	if err != nil {
 		t.Fatal(err)
 	}
-	noop, err := ffi.Fn0[ffi.Void](l, "noop", ffi.WithLeaf())
+	noop, err := bind[func() error](l, "noop", ffi.WithLeaf())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,13 +66,13 @@ func TestLeaf_Calls(t *testing.T) {
 	if r, err := hyp(3, 4); err != nil || r != 25 {
 		t.Errorf("leaf hypot2(3, 4) = %g, %v", r, err)
 	}
-	if _, err := noop(); err != nil {
+	if err := noop(); err != nil {
 		t.Errorf("leaf noop: %v", err)
 	}
 	// Without the register trampoline (off amd64) leaf functions take the
 	// ordinary path, which allocates there: the promise is for the fast path.
 	if mustFunc(t, l, "add", "func(int32, int32) int32").Fast() {
-		if n := testing.AllocsPerRun(100, func() { _, _ = add(1, 2); _, _ = hyp(1, 2); _, _ = noop(); _ = bAdd(1, 2) }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { _, _ = add(1, 2); _, _ = hyp(1, 2); _ = noop(); _ = bAdd(1, 2) }); n != 0 {
 			t.Errorf("leaf calls allocate: %v per run", n)
 		}
 	}
@@ -122,8 +122,8 @@ func TestLeaf_ScalarOnly(t *testing.T) {
 			t.Errorf("%s %s WithLeaf: %v, want a *SignatureError about leaf functions", c.sym, c.sig, err)
 		}
 	}
-	if _, err := ffi.Fn1[string, uint64](l, "my_strlen", ffi.WithLeaf()); err == nil {
-		t.Error("Fn1[string] WithLeaf bound")
+	if _, err := bind[func(string) (uint64, error)](l, "my_strlen", ffi.WithLeaf()); err == nil {
+		t.Error("func(string) (uint64, error) WithLeaf bound")
 	}
 }
 
@@ -137,7 +137,7 @@ func TestLeaf_CloseHammer(t *testing.T) {
 	}
 	hammerClose(t, unloadWatch(t), rounds, map[string]addBinder{
 		"leaf": func(l *ffi.Library) (func(a, b int32) (int32, error), error) {
-			return ffi.Fn2[int32, int32, int32](l, "watched_add", ffi.WithLeaf())
+			return bind[func(int32, int32) (int32, error)](l, "watched_add", ffi.WithLeaf())
 		},
 		"leaf-bind": func(l *ffi.Library) (func(a, b int32) (int32, error), error) {
 			var add func(a, b int32) (int32, error)
@@ -214,14 +214,14 @@ func TestLeafHelper(t *testing.T) {
 	}
 	switch mode {
 	case "switch":
-		add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
+		add, err := bind[func(int32, int32) (int32, error)](l, "add", ffi.WithLeaf())
 		if err != nil {
 			t.Fatal(err)
 		}
 		r, err := add(40, 2)
 		fmt.Printf("leaf=%v sum=%d err=%v\n", ffi.LeafCalls(), r, err)
 	case "crash":
-		deref, err := ffi.Fn1[unsafe.Pointer, int32](l, "leaf_deref", ffi.WithLeaf())
+		deref, err := bind[func(unsafe.Pointer) (int32, error)](l, "leaf_deref", ffi.WithLeaf())
 		if err != nil {
 			t.Fatal(err)
 		}

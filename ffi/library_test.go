@@ -129,7 +129,7 @@ func TestClosedLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	add, err := ffi.Fn2[int32, int32, int32](l, "add")
+	add, err := bind[func(int32, int32) (int32, error)](l, "add")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestDlclose_WhileCallsInFlight(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sleep, err := ffi.Fn1[int32, int32](l, "sleep_ms")
+		sleep, err := bind[func(int32) (int32, error)](l, "sleep_ms")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,11 +256,11 @@ func TestDlclose_WhileCallsInFlight(t *testing.T) {
 // their own id; every call reports its own.
 func TestErrno_PerCallNoCrossTalk(t *testing.T) {
 	l := fixture(t)
-	setErrno, err := ffi.Fn1[int32, int32](l, "set_errno", ffi.WithErrno())
+	setErrno, err := bind[func(int32) (int32, error)](l, "set_errno", ffi.WithErrno())
 	if err != nil {
 		t.Fatal(err)
 	}
-	keep, err := ffi.Fn0[int32](l, "keep_errno", ffi.WithErrno())
+	keep, err := bind[func() (int32, error)](l, "keep_errno", ffi.WithErrno())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestErrno_PerCallNoCrossTalk(t *testing.T) {
 // many goroutines (plain and locked) call concurrently through every path.
 func TestConcurrentCalls(t *testing.T) {
 	l := fixture(t)
-	add, _ := ffi.Fn2[int32, int32, int32](l, "add")
+	add, _ := bind[func(int32, int32) (int32, error)](l, "add")
 	var hyp func(float64, float64) float64
 	var slen func(string) uint64
 	l.MustBind(&hyp, "hypot2")

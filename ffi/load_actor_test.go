@@ -132,7 +132,7 @@ func sampleThreads() (stop func() int) {
 // trend, never asserted (speed lives in the benchmarks).
 func TestLoad_CrossingOverhead(t *testing.T) {
 	l := fixture(t)
-	add, err := ffi.Fn2[int32, int32, int32](l, "add")
+	add, err := bind[func(int32, int32) (int32, error)](l, "add")
 	if err != nil {
 		t.Fatal(err)
 	}

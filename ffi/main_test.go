@@ -58,3 +58,10 @@ func fixture(t testing.TB) *ffi.Library {
 	t.Cleanup(func() { _ = l.Close() })
 	return l
 }
+
+// bind is Library.Bind returning the function, for tests that bind many.
+func bind[F any](l *ffi.Library, symbol string, opts ...ffi.BindOption) (F, error) {
+	var f F
+	err := l.Bind(&f, symbol, opts...)
+	return f, err
+}

@@ -53,8 +53,8 @@ func TestMisuse_NamesTheMistake(t *testing.T) {
 		_ = cb.Close()
 	}
 
-	if _, err := ffi.Fn2[int32, int32, int32](nil, "add"); !errors.Is(err, ffi.ErrBadArgument) || !strings.Contains(err.Error(), "nil *Library") {
-		t.Errorf("Fn2(nil library) = %v; want ErrBadArgument naming the nil library", err)
+	if _, err := bind[func(int32, int32) (int32, error)](nil, "add"); !errors.Is(err, ffi.ErrBadArgument) || !strings.Contains(err.Error(), "nil *Library") {
+		t.Errorf("Bind(nil library) = %v; want ErrBadArgument naming the nil library", err)
 	}
 	if _, err := ffi.Open("libc.so.6\x00junk"); !errors.Is(err, ffi.ErrBadArgument) || !strings.Contains(err.Error(), "NUL") {
 		t.Errorf("Open(name with NUL) = %v; want ErrBadArgument", err)

@@ -97,7 +97,7 @@ func WithPool(p *Pool) BindOption { return bindOptionFunc(func(c *bindConfig) { 
 
 // WithLeaf declares the function a leaf: short (well under a microsecond),
 // never blocking, never calling back into Go, and taking and returning
-// scalars only. Its typed calls (Fn0 … Fn6, and Bind's common shapes) then
+// scalars only. Its typed calls (Bind's listed shapes) then
 // switch to the thread's system stack without telling the scheduler, about
 // three times cheaper than an ordinary call (docs/ffi.md, "Leaf calls"; .NET
 // calls this SuppressGCTransition, Java's FFM API Linker.Option.critical).

@@ -19,7 +19,7 @@ func BenchmarkParallelAdd(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer l.Close()
-	add, _ := ffi.Fn2[int32, int32, int32](l, "add")
+	add, _ := bind[func(int32, int32) (int32, error)](l, "add")
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		var s int32

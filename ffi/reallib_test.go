@@ -65,7 +65,7 @@ func TestLibc(t *testing.T) {
 	if got := strtolP(unsafe.Pointer(&src[0]), &end, 10); got != 42 || end-uintptr(unsafe.Pointer(&src[0])) != 2 {
 		t.Errorf("strtol(42abc) = %d, end offset %d", got, end-uintptr(unsafe.Pointer(&src[0])))
 	}
-	close, err := ffi.Fn1[int32, int32](l, "close", ffi.WithErrno())
+	close, err := bind[func(int32) (int32, error)](l, "close", ffi.WithErrno())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func TestGate_StaticBufferResult(t *testing.T) {
 	for gname, g := range gates {
 		var bound func(int32) (string, error)
 		l.MustBind(&bound, "fmt_num", ffi.WithGate(g))
-		typed, err := ffi.Fn1[int32, string](l, "fmt_num", ffi.WithGate(g))
+		typed, err := bind[func(int32) (string, error)](l, "fmt_num", ffi.WithGate(g))
 		if err != nil {
 			t.Fatal(err)
 		}

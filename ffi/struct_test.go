@@ -34,7 +34,7 @@ type (
 // purego fallback, on the typed (Fn) path and through Bind.
 func TestTyped_Structs(t *testing.T) {
 	l := fixture(t)
-	padd, err := ffi.Fn2[tPoint, tPoint, tPoint](l, "point_add")
+	padd, err := bind[func(tPoint, tPoint) (tPoint, error)](l, "point_add")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,38 +58,38 @@ func TestTyped_Structs(t *testing.T) {
 		}
 		return true
 	}
-	di, err := ffi.Fn2[tDI, int32, tDI](l, "di_mix")
+	di, err := bind[func(tDI, int32) (tDI, error)](l, "di_mix")
 	if !refusedOnArm64("di_mix", err) {
 		if got, _ := di(tDI{1.5, 7}, 3); got != (tDI{4.5, 10}) {
 			t.Errorf("di_mix = %v", got)
 		}
 	}
-	id, err := ffi.Fn2[tID, float64, tID](l, "id_mix")
+	id, err := bind[func(tID, float64) (tID, error)](l, "id_mix")
 	if !refusedOnArm64("id_mix", err) {
 		if got, _ := id(tID{21, 0.5}, 2); got != (tID{42, 2.5}) {
 			t.Errorf("id_mix = %v", got)
 		}
 	}
-	f2, _ := ffi.Fn1[tF2, tF2](l, "f2_swap")
+	f2, _ := bind[func(tF2) (tF2, error)](l, "f2_swap")
 	if got, _ := f2(tF2{1.25, -3}); got != (tF2{-3, 1.25}) {
 		t.Errorf("f2_swap = %v", got)
 	}
-	ifm, _ := ffi.Fn1[tIF, tIF](l, "if_mix")
+	ifm, _ := bind[func(tIF) (tIF, error)](l, "if_mix")
 	if got, _ := ifm(tIF{41, 1.5}); got != (tIF{42, 3}) {
 		t.Errorf("if_mix = %v", got)
 	}
-	rgb, _ := ffi.Fn1[tRGB, tRGB](l, "rgb_inv")
+	rgb, _ := bind[func(tRGB) (tRGB, error)](l, "rgb_inv")
 	if got, _ := rgb(tRGB{0, 10, 255}); got != (tRGB{255, 245, 0}) {
 		t.Errorf("rgb_inv = %v", got)
 	}
-	f3, _ := ffi.Fn2[tF3, float32, tF3](l, "f3_scale")
+	f3, _ := bind[func(tF3, float32) (tF3, error)](l, "f3_scale")
 	if got, _ := f3(tF3{1, 2, 3}, 2); got != (tF3{2, 4, 6}) {
 		t.Errorf("f3_scale = %v", got)
 	}
 	// A 24-byte struct (memory class) takes the purego fallback; a
 	// one-register struct after five integers and four {double, int64}
 	// structs (4 + 4 registers) still fit the registers.
-	big, err := ffi.Fn2[tBig, tBig, tBig](l, "big_add")
+	big, err := bind[func(tBig, tBig) (tBig, error)](l, "big_add")
 	if err != nil {
 		t.Fatal(err)
 	}

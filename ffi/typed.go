@@ -19,25 +19,8 @@ type Scalar interface {
 		~float32 | ~float64 | ~bool | unsafe.Pointer
 }
 
-// Void is the result type of a typed function whose C function returns void.
-type Void struct{}
-
-// typedFunc binds symbol with the signature func(ins...) (R, error).
-func typedFunc[R any](l *Library, symbol string, opts []BindOption, ins ...reflect.Type) (*Func, error) {
-	sig, err := typedSig[R](ins...)
-	if err != nil {
-		return nil, err
-	}
-	return l.Func(symbol, sig, opts...)
-}
-
-func typedSig[R any](ins ...reflect.Type) (*Signature, error) {
-	out := []reflect.Type{errorType}
-	if rt := reflect.TypeFor[R](); rt != reflect.TypeFor[Void]() {
-		out = []reflect.Type{rt, errorType}
-	}
-	return SignatureOf(reflect.FuncOf(ins, out, false))
-}
+// void is the result type of a typed closure whose C function returns void.
+type void struct{}
 
 // escapeNever is always false, but the compiler cannot know it: storing the
 // arguments in escapeSink under it makes

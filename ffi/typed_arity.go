@@ -8,17 +8,10 @@ import (
 	"unsafe"
 )
 
-// Fn0 binds symbol as a typed function of no arguments. Like Fn2.
-func Fn0[R any](l *Library, symbol string, opts ...BindOption) (func() (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts)
-	if err != nil {
-		return nil, err
-	}
-	return fn0[R](f), nil
-}
-
-// fn0 is Fn0's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn0 is f as a typed closure of no arguments: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn0[R any](f *Func) func() (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -50,17 +43,10 @@ func scalarFn0[R any](f *Func) func() (R, error) {
 	}
 }
 
-// Fn1 binds symbol as a typed function of one argument. Like Fn2.
-func Fn1[T1, R any](l *Library, symbol string, opts ...BindOption) (func(T1) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[T1]())
-	if err != nil {
-		return nil, err
-	}
-	return fn1[T1, R](f), nil
-}
-
-// fn1 is Fn1's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn1 is f as a typed closure of one argument: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn1[T1, R any](f *Func) func(T1) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -107,36 +93,10 @@ func scalarFn1[T1, R any](f *Func) func(T1) (R, error) {
 	}
 }
 
-// Fn2 binds symbol as a typed function of two arguments:
-//
-//	add, err := ffi.Fn2[int32, int32, int32](lib, "add")
-//	sum, err := add(2, 3)
-//
-// Use Void as R for a C function returning void. Arguments are Scalars,
-// strings, byte slices, or structs by value; results Scalars, strings or
-// structs (see docs/ffi.md for how each is passed). The types are checked
-// when binding, not by the compiler: a refused type gives a
-// *SignatureError.
-//
-// When every argument and the result are Scalars, the returned function
-// calls C through the register trampoline without reflection or allocation
-// (on linux/amd64; elsewhere through purego). Strings are passed as a
-// NUL-terminated copy made on the C stack (no allocation up to 1022 bytes); a
-// string result allocates its copy. Structs of at most 16 bytes whose
-// eightbytes fit the remaining registers are passed and returned in
-// registers; larger ones go through purego. Its error is a *CallError for a
-// closed library, a gate refusal, a NULL string result, or errno when bound
-// WithErrno; the result is still returned with an errno error.
-func Fn2[T1, T2, R any](l *Library, symbol string, opts ...BindOption) (func(T1, T2) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[T1](), reflect.TypeFor[T2]())
-	if err != nil {
-		return nil, err
-	}
-	return fn2[T1, T2, R](f), nil
-}
-
-// fn2 is Fn2's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn2 is f as a typed closure of two arguments: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -186,17 +146,10 @@ func scalarFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 	}
 }
 
-// Fn3 binds symbol as a typed function of three arguments. Like Fn2.
-func Fn3[T1, T2, T3, R any](l *Library, symbol string, opts ...BindOption) (func(T1, T2, T3) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[T1](), reflect.TypeFor[T2](), reflect.TypeFor[T3]())
-	if err != nil {
-		return nil, err
-	}
-	return fn3[T1, T2, T3, R](f), nil
-}
-
-// fn3 is Fn3's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn3 is f as a typed closure of three arguments: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -251,17 +204,10 @@ func scalarFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 	}
 }
 
-// Fn4 binds symbol as a typed function of four arguments. Like Fn2.
-func Fn4[T1, T2, T3, T4, R any](l *Library, symbol string, opts ...BindOption) (func(T1, T2, T3, T4) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[T1](), reflect.TypeFor[T2](), reflect.TypeFor[T3](), reflect.TypeFor[T4]())
-	if err != nil {
-		return nil, err
-	}
-	return fn4[T1, T2, T3, T4, R](f), nil
-}
-
-// fn4 is Fn4's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn4 is f as a typed closure of four arguments: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -319,17 +265,10 @@ func scalarFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 	}
 }
 
-// Fn5 binds symbol as a typed function of five arguments. Like Fn2.
-func Fn5[T1, T2, T3, T4, T5, R any](l *Library, symbol string, opts ...BindOption) (func(T1, T2, T3, T4, T5) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[T1](), reflect.TypeFor[T2](), reflect.TypeFor[T3](), reflect.TypeFor[T4](), reflect.TypeFor[T5]())
-	if err != nil {
-		return nil, err
-	}
-	return fn5[T1, T2, T3, T4, T5, R](f), nil
-}
-
-// fn5 is Fn5's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn5 is f as a typed closure of five arguments: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -390,17 +329,10 @@ func scalarFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, 
 	}
 }
 
-// Fn6 binds symbol as a typed function of six arguments. Like Fn2.
-func Fn6[T1, T2, T3, T4, T5, T6, R any](l *Library, symbol string, opts ...BindOption) (func(T1, T2, T3, T4, T5, T6) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts, reflect.TypeFor[T1](), reflect.TypeFor[T2](), reflect.TypeFor[T3](), reflect.TypeFor[T4](), reflect.TypeFor[T5](), reflect.TypeFor[T6]())
-	if err != nil {
-		return nil, err
-	}
-	return fn6[T1, T2, T3, T4, T5, T6, R](f), nil
-}
-
-// fn6 is Fn6's function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+// fn6 is f as a typed closure of six arguments: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -488,13 +420,19 @@ func plain3[T1, T2, T3, R any](c func(T1, T2, T3) (R, error)) func(T1, T2, T3) R
 	return func(a1 T1, a2 T2, a3 T3) R { r, err := c(a1, a2, a3); mustCall(err); return r }
 }
 
+// plain4 drops the error result of c: a refused or failed call panics
+// with its *CallError (see mustCall).
+func plain4[T1, T2, T3, T4, R any](c func(T1, T2, T3, T4) (R, error)) func(T1, T2, T3, T4) R {
+	return func(a1 T1, a2 T2, a3 T3, a4 T4) R { r, err := c(a1, a2, a3, a4); mustCall(err); return r }
+}
+
 // noResult0 is plain0 for a function without results.
-func noResult0(c func() (Void, error)) func() {
+func noResult0(c func() (void, error)) func() {
 	return func() { _, err := c(); mustCall(err) }
 }
 
 // errOnly0 is c with only its error result.
-func errOnly0(c func() (Void, error)) func() error {
+func errOnly0(c func() (void, error)) func() error {
 	return func() error { _, err := c(); return err }
 }
 
@@ -509,9 +447,9 @@ func (f *Func) fastShape(fv reflect.Value) reflect.Value {
 	}
 	switch p := fv.Addr().Interface().(type) {
 	case *func():
-		*p = noResult0(fn0[Void](f))
+		*p = noResult0(fn0[void](f))
 	case *func() error:
-		*p = errOnly0(fn0[Void](f))
+		*p = errOnly0(fn0[void](f))
 	case *func() int32:
 		*p = plain0(fn0[int32](f))
 	case *func() int64:
@@ -588,6 +526,46 @@ func (f *Func) fastShape(fv reflect.Value) reflect.Value {
 		*p = plain3(fn3[string, unsafe.Pointer, int32, int64](f))
 	case *func(string, *uintptr, int32) int64:
 		*p = plain3(fn3[string, *uintptr, int32, int64](f))
+	case *func() (int8, error):
+		*p = fn0[int8](f)
+	case *func() (int16, error):
+		*p = fn0[int16](f)
+	case *func() (int32, error):
+		*p = fn0[int32](f)
+	case *func() (int64, error):
+		*p = fn0[int64](f)
+	case *func() (int, error):
+		*p = fn0[int](f)
+	case *func() (uint8, error):
+		*p = fn0[uint8](f)
+	case *func() (uint16, error):
+		*p = fn0[uint16](f)
+	case *func() (uint32, error):
+		*p = fn0[uint32](f)
+	case *func() (uint64, error):
+		*p = fn0[uint64](f)
+	case *func() (uint, error):
+		*p = fn0[uint](f)
+	case *func() (uintptr, error):
+		*p = fn0[uintptr](f)
+	case *func() (float32, error):
+		*p = fn0[float32](f)
+	case *func() (float64, error):
+		*p = fn0[float64](f)
+	case *func() (bool, error):
+		*p = fn0[bool](f)
+	case *func(int64) (int64, error):
+		*p = fn1[int64, int64](f)
+	case *func(int32, int64) (int64, error):
+		*p = fn2[int32, int64, int64](f)
+	case *func(uintptr, int32, int32) int32:
+		*p = plain3(fn3[uintptr, int32, int32, int32](f))
+	case *func(uintptr, int32, int32) int64:
+		*p = plain3(fn3[uintptr, int32, int32, int64](f))
+	case *func(uint64, *uintptr) int32:
+		*p = plain2(fn2[uint64, *uintptr, int32](f))
+	case *func(*uint64, uintptr, uintptr, uintptr) int32:
+		*p = plain4(fn4[*uint64, uintptr, uintptr, uintptr, int32](f))
 	default:
 		return reflect.Value{}
 	}

@@ -10,8 +10,8 @@ import (
 // The scalar fast path. When every argument of a typed function is a Scalar
 // (one integer or float register, no string copy, no slice, no struct), the
 // result is a Scalar or void, and no Gate is attached (or only one whose
-// first phase admits the call, see Admitter), Fn0 … Fn6 (and
-// Bind's shapes with such types) return a closure that only fills the argument registers
+// first phase admits the call, see Admitter), the typed closures fn0 … fn6
+// behind Bind's listed shapes return a closure that only fills the argument registers
 // of a frame on its stack and enters the trampoline: the register of each
 // argument and its extension are decided once at bind time, there is no
 // per-argument type switch on the string/slice/struct kinds, no heap copy to
@@ -89,7 +89,7 @@ func scalarResOf(p *plan) scalarRes {
 	return scalarRes{float: p.res.c.isFloat(), bool: p.res.c == cBool}
 }
 
-// scalarResult converts the scalar result in fr to R (nothing for Void), like
+// scalarResult converts the scalar result in fr to R (nothing for void), like
 // resultOf: R's size is a constant in each instantiation, so the switch
 // compiles to one store.
 func scalarResult[R any](fr *frame, rs scalarRes) (r R) {

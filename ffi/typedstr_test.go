@@ -13,27 +13,27 @@ import (
 
 func TestTyped_Fn5AndVoid(t *testing.T) {
 	l := fixture(t)
-	five, err := ffi.Fn5[int64, int32, float64, int8, uint16, int64](l, "five")
+	five, err := bind[func(int64, int32, float64, int8, uint16) (int64, error)](l, "five")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := five(1, 2, 3.5, -4, 5); err != nil || got != 1+4+10-16+25 {
 		t.Errorf("five = %v, %v; want %d", got, err, 1+4+10-16+25)
 	}
-	fiveVoid, err := ffi.Fn5[int64, int32, float64, int8, unsafe.Pointer, ffi.Void](l, "five_void")
+	fiveVoid, err := bind[func(int64, int32, float64, int8, unsafe.Pointer) error](l, "five_void")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out int64
-	if _, err := fiveVoid(1, 2, 3.9, 4, unsafe.Pointer(&out)); err != nil || out != 10 {
+	if err := fiveVoid(1, 2, 3.9, 4, unsafe.Pointer(&out)); err != nil || out != 10 {
 		t.Errorf("five_void wrote %d, %v; want 10", out, err)
 	}
-	fill, err := ffi.Fn3[[]byte, int32, int32, ffi.Void](l, "fill_bytes")
+	fill, err := bind[func([]byte, int32, int32) error](l, "fill_bytes")
 	if err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 16)
-	if _, err := fill(buf, 16, 7); err != nil || buf[0] != 7 || buf[15] != 7 {
+	if err := fill(buf, 16, 7); err != nil || buf[0] != 7 || buf[15] != 7 {
 		t.Errorf("fill_bytes: %v, %v", buf, err)
 	}
 	var bound func(int64, int32, float64, int8, uint16) int64 // reflective Bind, fast engine
@@ -45,12 +45,12 @@ func TestTyped_Fn5AndVoid(t *testing.T) {
 
 func TestTyped_Strings(t *testing.T) {
 	l := fixture(t)
-	slen, err := ffi.Fn1[string, uint64](l, "my_strlen")
+	slen, err := bind[func(string) (uint64, error)](l, "my_strlen")
 	if err != nil {
 		t.Fatal(err)
 	}
 	type cstr string // named string types work
-	slenNamed, _ := ffi.Fn1[cstr, uint64](l, "my_strlen")
+	slenNamed, _ := bind[func(cstr) (uint64, error)](l, "my_strlen")
 	var bslen func(string) uint64
 	l.MustBind(&bslen, "my_strlen")
 	long := strings.Repeat("x", 5000)
@@ -67,7 +67,7 @@ func TestTyped_Strings(t *testing.T) {
 		}
 	}
 	// Six strings at once, each at the C-stack limit.
-	cmp, _ := ffi.Fn2[string, string, int32](l, "str_cmp")
+	cmp, _ := bind[func(string, string) (int32, error)](l, "str_cmp")
 	a, b := strings.Repeat("q", 1022), strings.Repeat("q", 1021)+"r"
 	if got, _ := cmp(a, b); got >= 0 {
 		t.Errorf("strcmp(q..q, q..r) = %d, want < 0", got)
@@ -77,29 +77,29 @@ func TestTyped_Strings(t *testing.T) {
 	}
 	// String results: copied; a result pointing into an argument stays
 	// valid until it is copied.
-	echo, _ := ffi.Fn1[string, string](l, "echo")
+	echo, _ := bind[func(string) (string, error)](l, "echo")
 	for _, s := range []string{"", "round trip", long} {
 		if got, err := echo(s); err != nil || got != s {
 			t.Errorf("echo(len %d) = len %d, %v", len(s), len(got), err)
 		}
 	}
-	chr, _ := ffi.Fn2[string, int32, string](l, "str_chr")
+	chr, _ := bind[func(string, int32) (string, error)](l, "str_chr")
 	if got, err := chr("key=value", '='); err != nil || got != "=value" {
 		t.Errorf("strchr = %q, %v", got, err)
 	}
 	if got, err := chr("key", '='); got != "" || !errors.Is(err, ffi.ErrNull) {
 		t.Errorf("strchr miss = %q, %v; want \"\", ErrNull", got, err)
 	}
-	greet, _ := ffi.Fn0[string](l, "greeting")
+	greet, _ := bind[func() (string, error)](l, "greeting")
 	if got, err := greet(); err != nil || got != "hello, world" {
 		t.Errorf("greeting = %q, %v", got, err)
 	}
 	// Byte slices: a pointer to the first element; nil and empty are NULL.
-	sum, _ := ffi.Fn2[[]byte, int32, int64](l, "sum_bytes")
+	sum, _ := bind[func([]byte, int32) (int64, error)](l, "sum_bytes")
 	if got, _ := sum([]byte{1, 2, 3, 250}, 4); got != 256 {
 		t.Errorf("sum_bytes = %d", got)
 	}
-	isNull, _ := ffi.Fn1[[]byte, int32](l, "is_null")
+	isNull, _ := bind[func([]byte) (int32, error)](l, "is_null")
 	if got, _ := isNull(nil); got != 1 {
 		t.Error("nil slice did not arrive as NULL")
 	}
@@ -109,7 +109,7 @@ func TestTyped_Strings(t *testing.T) {
 	// Gated: the frame goes to the heap and the call to another thread.
 	tg := newThreadGate()
 	defer tg.close()
-	gslen, _ := ffi.Fn1[string, uint64](l, "my_strlen", ffi.WithGate(tg))
+	gslen, _ := bind[func(string) (uint64, error)](l, "my_strlen", ffi.WithGate(tg))
 	if got, err := gslen("through the gate"); err != nil || got != 16 {
 		t.Errorf("gated strlen = %d, %v", got, err)
 	}
@@ -133,7 +133,7 @@ func TestTyped_StringStackMoves(t *testing.T) {
 		_ = depth(2000)
 		return i
 	})
-	call, err := ffi.Fn4[uintptr, string, []byte, int32, int64](l, "cb_then_read")
+	call, err := bind[func(uintptr, string, []byte, int32) (int64, error)](l, "cb_then_read")
 	if err != nil {
 		t.Fatal(err)
 	}

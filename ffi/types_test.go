@@ -88,7 +88,7 @@ func TestRoundTrip_Bind(t *testing.T) {
 
 func TestRoundTrip_Typed(t *testing.T) {
 	l := fixture(t)
-	add, err := ffi.Fn2[int32, int32, int32](l, "add")
+	add, err := bind[func(int32, int32) (int32, error)](l, "add")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,50 +98,50 @@ func TestRoundTrip_Typed(t *testing.T) {
 	if got, _ := add(-5, 2); got != -3 {
 		t.Errorf("add(-5, 2) = %v, want -3", got)
 	}
-	h, err := ffi.Fn2[float64, float64, float64](l, "hypot2")
+	h, err := bind[func(float64, float64) (float64, error)](l, "hypot2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := h(3, 4); got != 25 {
 		t.Errorf("hypot2(3, 4) = %v, want 25", got)
 	}
-	noop, err := ffi.Fn0[ffi.Void](l, "noop")
+	noop, err := bind[func() error](l, "noop")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := noop(); err != nil {
+	if err := noop(); err != nil {
 		t.Errorf("noop: %v", err)
 	}
-	i8, _ := ffi.Fn1[int8, int8](l, "id_i8")
+	i8, _ := bind[func(int8) (int8, error)](l, "id_i8")
 	if got, _ := i8(-1); got != -1 {
 		t.Errorf("id_i8(-1) = %v", got)
 	}
-	u16, _ := ffi.Fn1[uint16, uint16](l, "id_u16")
+	u16, _ := bind[func(uint16) (uint16, error)](l, "id_u16")
 	if got, _ := u16(65000); got != 65000 {
 		t.Errorf("id_u16 = %v", got)
 	}
-	f32, _ := ffi.Fn1[float32, float32](l, "id_f32")
+	f32, _ := bind[func(float32) (float32, error)](l, "id_f32")
 	if got, _ := f32(-0.125); got != -0.125 {
 		t.Errorf("id_f32 = %v", got)
 	}
-	nb, _ := ffi.Fn1[bool, bool](l, "not_bool")
+	nb, _ := bind[func(bool) (bool, error)](l, "not_bool")
 	if got, _ := nb(true); got {
 		t.Errorf("not_bool(true) = %v", got)
 	}
 	type cint int32 // named types work
-	mixed, err := ffi.Fn4[cint, float64, cint, float32, float64](l, "mixed")
+	mixed, err := bind[func(cint, float64, cint, float32) (float64, error)](l, "mixed")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := mixed(1, 2.5, 3, 4.5); got != 11 {
 		t.Errorf("mixed = %v, want 11", got)
 	}
-	six, _ := ffi.Fn6[int64, int64, int64, int64, int64, int64, int64](l, "six")
+	six, _ := bind[func(int64, int64, int64, int64, int64, int64) (int64, error)](l, "six")
 	if got, _ := six(1, 2, 3, 4, 5, 6); got != 1+4+9+16+25+36 {
 		t.Errorf("six = %v", got)
 	}
 	x := int32(1)
-	idp, _ := ffi.Fn1[unsafe.Pointer, unsafe.Pointer](l, "id_ptr")
+	idp, _ := bind[func(unsafe.Pointer) (unsafe.Pointer, error)](l, "id_ptr")
 	if got, _ := idp(unsafe.Pointer(&x)); got != unsafe.Pointer(&x) {
 		t.Errorf("id_ptr mismatch")
 	}

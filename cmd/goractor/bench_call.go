@@ -40,11 +40,10 @@ func measureLeafCalls(c *benchConfig) ([]float64, error) {
 		return nil, err
 	}
 	defer l.Close()
-	add, err := ffi.Fn2[int32, int32, int32](l, "add", ffi.WithLeaf())
-	if err != nil {
-		return nil, err
-	}
-	noop, err := ffi.Fn0[ffi.Void](l, "noop", ffi.WithLeaf())
+	var add func(int32, int32) (int32, error)
+	var noop func() error
+	err = l.BindAll(ffi.Binding{Symbol: "add", Target: &add, Options: []ffi.BindOption{ffi.WithLeaf()}},
+		ffi.Binding{Symbol: "noop", Target: &noop, Options: []ffi.BindOption{ffi.WithLeaf()}})
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +61,7 @@ func measureLeafCalls(c *benchConfig) ([]float64, error) {
 		out[0] = perOp(time.Since(start), n)
 		start = time.Now()
 		for range n {
-			_, _ = noop()
+			_ = noop()
 		}
 		out[1] = perOp(time.Since(start), n)
 		return nil

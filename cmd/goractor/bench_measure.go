@@ -113,7 +113,7 @@ type fixture struct {
 	lib     *ffi.Library
 	add     func(int32, int32) (int32, error)
 	hypot2  func(float64, float64) (float64, error)
-	noop    func() (ffi.Void, error)
+	noop    func() error
 	sleepMs func(int32) (int32, error)
 }
 
@@ -123,13 +123,8 @@ func openFixture(path string) (*fixture, error) {
 		return nil, err
 	}
 	f := &fixture{lib: l}
-	if f.add, err = ffi.Fn2[int32, int32, int32](l, "add"); err == nil {
-		if f.hypot2, err = ffi.Fn2[float64, float64, float64](l, "hypot2"); err == nil {
-			if f.noop, err = ffi.Fn0[ffi.Void](l, "noop"); err == nil {
-				f.sleepMs, err = ffi.Fn1[int32, int32](l, "sleep_ms")
-			}
-		}
-	}
+	err = l.BindAll(ffi.Binding{Symbol: "add", Target: &f.add}, ffi.Binding{Symbol: "hypot2", Target: &f.hypot2},
+		ffi.Binding{Symbol: "noop", Target: &f.noop}, ffi.Binding{Symbol: "sleep_ms", Target: &f.sleepMs})
 	if err != nil {
 		_ = l.Close()
 		return nil, err
@@ -183,7 +178,7 @@ func measureCalls(c *benchConfig) ([]float64, error) {
 		out[1] = perOp(time.Since(start), n)
 		start = time.Now()
 		for range n {
-			_, _ = f.noop()
+			_ = f.noop()
 		}
 		out[2] = perOp(time.Since(start), n)
 		return nil
@@ -384,7 +379,7 @@ func measureAsync(c *benchConfig) ([]float64, error) {
 	}
 	var ceiling func(int32, int64) (int64, error)
 	if _, skip := c.skip[figAsyncCThreads]; !skip {
-		if ceiling, err = ffi.Fn2[int32, int64, int64](l, "sleep_ms_threads"); err != nil {
+		if err = l.Bind(&ceiling, "sleep_ms_threads"); err != nil {
 			return nil, err
 		}
 	}

@@ -229,7 +229,7 @@ func udRegister(p *plan, param int) (int, error) {
 	case reflect.Uintptr, reflect.UnsafePointer:
 		return int(p.regs[param]), nil
 	}
-	return -1, fmt.Errorf("%w: UserData(%d): parameter type %v cannot carry a Handle (want uintptr, unsafe.Pointer or callback.Handle)", ErrBadOption, param, p.typ.In(param))
+	return -1, fmt.Errorf("%w: UserData(%d): parameter type %v cannot carry a Handle (want uintptr, unsafe.Pointer or a Handle)", ErrBadOption, param, p.typ.In(param))
 }
 
 // Ptr returns the C function pointer. It stays callable forever: after Close
@@ -392,7 +392,7 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 	cancel()
 	if err != nil {
 		stats.exDeadline.Add(1)
-		c.fail(&TimeoutError{Callback: c.name, Owner: e.Name(), Waited: c.timeout, Queued: e.Waiters()})
+		c.fail(Errors.Timeout(c.name, e.Name(), c.timeout, e.Waiters()))
 	}
 	return err
 }
@@ -416,11 +416,11 @@ func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
 				ge.stack = debug.Stack()
 			}
 			stats.exGoexit.Add(1)
-			c.fail(&GoexitError{Callback: c.name, Owner: c.owner.Name(), Stack: ge.stack})
+			c.fail(Errors.Goexit(c.name, c.owner.Name(), ge.stack))
 			return
 		}
 		stats.exPanic.Add(1)
-		c.fail(&CallbackPanicError{Callback: c.name, Owner: c.owner.Name(), Value: r, Stack: debug.Stack()})
+		c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 	}()
 	defer func() {
 		if !returned {

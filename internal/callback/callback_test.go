@@ -41,13 +41,13 @@ func TestSignatureRefusals(t *testing.T) {
 	before := Slots()
 	for _, c := range cases {
 		_, err := New(c.fn)
-		var se *SignatureError
+		var se *sigErr
 		if !errors.As(err, &se) || !errors.Is(err, ErrUnsupported) {
-			t.Errorf("New(%T) = %v; want a *SignatureError wrapping ErrUnsupported", c.fn, err)
+			t.Errorf("New(%T) = %v; want a signature error wrapping ErrUnsupported", c.fn, err)
 			continue
 		}
-		if se.Param != c.param || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("New(%T) = %q (param %d); want param %d and %q", c.fn, err, se.Param, c.param, c.want)
+		if se.param != c.param || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%T) = %q (param %d); want param %d and %q", c.fn, err, se.param, c.param, c.want)
 		}
 	}
 	if got := Slots(); got != before {

@@ -19,9 +19,9 @@ func TestCapture(t *testing.T) {
 
 	var r uintptr
 	err := Capture(func() { r = f.call(t, "call_cb_n", c.Ptr(), 3) })
-	var pe *CallbackPanicError
-	if !errors.As(err, &pe) || pe.Value != "captured" || r != 0+100+2 {
-		t.Errorf("Capture: %v, C sum %d; want a *CallbackPanicError and 102", err, r)
+	var pe *panicErr
+	if !errors.As(err, &pe) || pe.value != "captured" || r != 0+100+2 {
+		t.Errorf("Capture: %v, C sum %d; want a panic error and 102", err, r)
 	}
 
 	// A failure on another goroutine is not this capture's.
@@ -66,7 +66,7 @@ func countPanics(err error) int {
 		}
 		return n
 	}
-	var pe *CallbackPanicError
+	var pe *panicErr
 	if errors.As(err, &pe) {
 		return 1
 	}

@@ -22,7 +22,8 @@
 //     can start a pthread that calls back into A and wait for the answer. If
 //     the token is not free within the timeout (DefaultTimeout, or Timeout),
 //     the handler does not run, C gets the exceptional value and Fail gets
-//     a *TimeoutError (wrapping ErrTokenTimeout) for that call: one per call.
+//     a timeout error (Errors.Timeout, wrapping ErrTokenTimeout) for that
+//     call: one per call.
 //   - Unowned (Owner(nil), or created outside any actor): the handler runs
 //     directly on whichever thread calls it; it must be safe for that.
 //
@@ -69,14 +70,15 @@
 //
 // # Errors
 //
-// New refuses what C cannot call before purego ever sees it: a
-// *SignatureError naming the parameter, wrapping ErrUnsupported. A handler's
-// panic is recovered at the trampoline and never unwinds through C frames: C
-// gets the exceptional value and the owner's execctx.Hooks.Fail gets a
-// *CallbackPanicError. A handler's runtime.Goexit (t.Fatal) is stopped at
-// the trampoline the same way and becomes a *GoexitError wrapping ErrGoexit
-// (see goexit.go for how, and where it cannot be). Every call that returns
-// the exceptional value is
-// counted (ReadStats); Fired == Delivered + Exceptional() when no call is in
-// flight.
+// The error types are package ffi's (ffi.CallbackPanicError and its
+// siblings), built through the constructors ffi installs in Errors. New
+// refuses what C cannot call before purego ever sees it: a signature error
+// naming the parameter (Errors.Signature), wrapping ErrUnsupported. A
+// handler's panic is recovered at the trampoline and never unwinds through C
+// frames: C gets the exceptional value and the owner's execctx.Hooks.Fail
+// gets a panic error (Errors.Panic). A handler's runtime.Goexit (t.Fatal) is
+// stopped at the trampoline the same way and becomes a Goexit error
+// (Errors.Goexit) wrapping ErrGoexit (see goexit.go for how, and where it
+// cannot be). Every call that returns the exceptional value is counted
+// (ReadStats); Fired == Delivered + Exceptional() when no call is in flight.
 package callback

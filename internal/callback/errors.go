@@ -30,88 +30,45 @@ var (
 	ErrGoexit = errors.New("callback: runtime.Goexit called in a handler")
 )
 
-// GoexitError is what a handler's runtime.Goexit becomes. C received the
-// callback's exceptional value instead; the owning actor gets this error
-// through its execctx.Hooks.Fail. It wraps ErrGoexit.
-type GoexitError struct {
-	Callback string // the callback's name
-	Owner    string // the owning actor's name, "" when unowned
-	Stack    []byte // the handler goroutine's stack at the Goexit
+// Constructors builds the errors of failed handler calls (for an owner's
+// Fail hook and Capture) and of refused handlers (from New).
+type Constructors struct {
+	// Panic: a handler panicked with value; C got the exceptional value.
+	Panic func(callback, owner string, value any, stack []byte) error
+	// Goexit: a handler called runtime.Goexit; it must wrap ErrGoexit.
+	Goexit func(callback, owner string, stack []byte) error
+	// Timeout: a call from another thread waited past the callback's
+	// timeout for its owner's token behind queued callers and did not run;
+	// it must wrap ErrTokenTimeout.
+	Timeout func(callback, owner string, waited time.Duration, queued int) error
+	// Signature: C cannot call handler type fn; param is the offending
+	// parameter (-1 for the result or the whole signature), typ its type
+	// (nil when the shape itself is wrong). It must wrap ErrUnsupported.
+	Signature func(fn reflect.Type, param int, typ reflect.Type, why string) error
 }
 
-// Error names the callback and its owner and says C got the exceptional value.
-func (e *GoexitError) Error() string {
-	owner := ""
-	if e.Owner != "" {
-		owner = " (actor " + e.Owner + ")"
-	}
-	return fmt.Sprintf("callback: %s%s called runtime.Goexit (t.Fatal, t.FailNow or t.SkipNow in a handler): C got the exceptional value", e.Callback, owner)
-}
-
-// Unwrap returns ErrGoexit.
-func (e *GoexitError) Unwrap() error { return ErrGoexit }
-
-// TimeoutError is what one call from another thread becomes when it waited
-// past the callback's timeout for its owner's execution token: the handler
-// did not run and C received the exceptional value. Every such call is
-// reported to the owner, one error per call. It wraps ErrTokenTimeout.
-type TimeoutError struct {
-	Callback string        // the callback's name
-	Owner    string        // the owning actor's name
-	Waited   time.Duration // how long the call waited (the callback's timeout)
-	Queued   int           // callers queued for the owner's token when the call gave up
-}
-
-func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("callback: %s: call not run: waited %v behind %d queued callbacks for actor %s (its callbacks run one at a time; see docs/callbacks.md for parallel callbacks)", e.Callback, e.Waited, e.Queued, e.Owner)
-}
-
-func (e *TimeoutError) Unwrap() error { return ErrTokenTimeout }
-
-// SignatureError names the parameter (or the result) of a handler signature
-// that cannot be called from C. It wraps ErrUnsupported.
-type SignatureError struct {
-	Func  reflect.Type // the handler's type
-	Param int          // index of the offending parameter; -1 for the result
-	Type  reflect.Type // the offending type, nil when the shape itself is wrong
-	Why   string
-}
-
-func (e *SignatureError) Error() string {
-	where := "result"
-	if e.Param >= 0 {
-		where = fmt.Sprintf("parameter %d", e.Param)
-	}
-	if e.Type != nil {
-		return fmt.Sprintf("callback: %v: %s (%v): %s", e.Func, where, e.Type, e.Why)
-	}
-	return fmt.Sprintf("callback: %v: %s", e.Func, e.Why)
-}
-
-func (e *SignatureError) Unwrap() error { return ErrUnsupported }
-
-// CallbackPanicError is what a handler's panic becomes. C received the
-// callback's exceptional value instead; the owning actor gets this error
-// through its execctx.Hooks.Fail.
-type CallbackPanicError struct {
-	Callback string // the callback's name (its handler's type unless named)
-	Owner    string // the owning actor's name, "" when unowned
-	Value    any    // the value passed to panic
-	Stack    []byte // the handler goroutine's stack at the panic
-}
-
-func (e *CallbackPanicError) Error() string {
-	owner := ""
-	if e.Owner != "" {
-		owner = " (actor " + e.Owner + ")"
-	}
-	return fmt.Sprintf("callback: %s%s panicked: %v", e.Callback, owner, e.Value)
-}
-
-// Unwrap returns the panic value when it is an error.
-func (e *CallbackPanicError) Unwrap() error {
-	if err, ok := e.Value.(error); ok {
-		return err
-	}
-	return nil
+// Errors are the constructors this package reports with. The errors are
+// package ffi's public types (ffi.CallbackPanicError and its siblings), which
+// this package cannot import: ffi installs their constructors here in its
+// init, before any callback can exist, so that errors.As with ffi's types
+// matches every error reported, an actor's Fail hook included. These
+// defaults serve only where ffi is not linked (this package's own tests):
+// plain errors wrapping the same sentinels (and a panic value that is an
+// error).
+var Errors = Constructors{
+	Panic: func(cb, owner string, value any, _ []byte) error {
+		if err, ok := value.(error); ok {
+			return fmt.Errorf("callback: %s (actor %q) panicked: %w", cb, owner, err)
+		}
+		return fmt.Errorf("callback: %s (actor %q) panicked: %v", cb, owner, value)
+	},
+	Goexit: func(cb, owner string, _ []byte) error {
+		return fmt.Errorf("%w: %s (actor %q)", ErrGoexit, cb, owner)
+	},
+	Timeout: func(cb, owner string, waited time.Duration, queued int) error {
+		return fmt.Errorf("%w: %s (actor %q) waited %v behind %d", ErrTokenTimeout, cb, owner, waited, queued)
+	},
+	Signature: func(fn reflect.Type, param int, typ reflect.Type, why string) error {
+		return fmt.Errorf("%w: %v: %s", ErrUnsupported, fn, why)
+	},
 }

@@ -48,7 +48,7 @@ func TestGoexitLayoutChecked(t *testing.T) {
 // TestGoexitSubprocess: a handler that calls runtime.Goexit (what t.Fatal
 // calls) is treated like a panic, synchronous or on a C thread, owned or
 // not: its deferred calls run, C gets the exceptional value and goes on
-// (the sums count every call), the owner's Fail hook gets a *GoexitError,
+// (the sums count every call), the owner's Fail hook gets a Goexit error,
 // ExGoexit counts each. It runs in a fresh process: before the escape the
 // foreign-thread case killed the process ("runtime.Goexit called in a
 // thread that was not created by the Go runtime") and the synchronous one
@@ -80,8 +80,8 @@ func goexitSubproc() {
 	var fails, bad, deferred atomic.Int32
 	hooks := execctx.Hooks{Fail: func(err error) {
 		fails.Add(1)
-		var ge *GoexitError
-		if !errors.As(err, &ge) || !errors.Is(err, ErrGoexit) || ge.Owner != "G" || ge.Callback != "quits" || !strings.Contains(string(ge.Stack), "runtime.Goexit") {
+		var ge *goexitErr
+		if !errors.As(err, &ge) || !errors.Is(err, ErrGoexit) || ge.owner != "G" || ge.cb != "quits" || !strings.Contains(string(ge.stack), "runtime.Goexit") {
 			fmt.Println("unexpected failure report:", err)
 			bad.Add(1)
 		}

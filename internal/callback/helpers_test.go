@@ -1,7 +1,9 @@
 package callback
 
 import (
+	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"sync"
 	"testing"
@@ -13,6 +15,45 @@ import (
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/testlib"
 )
+
+// The tests record what this package hands Errors' constructors (ffi
+// installs its public types there; ffi's callback tests check those).
+type panicErr struct {
+	cb, owner string
+	value     any
+	stack     []byte
+}
+
+func (e *panicErr) Error() string { return fmt.Sprintf("callback: %s panicked: %v", e.cb, e.value) }
+func (e *panicErr) Unwrap() error { err, _ := e.value.(error); return err }
+
+type goexitErr struct {
+	cb, owner string
+	stack     []byte
+}
+
+func (e *goexitErr) Error() string { return "callback: " + e.cb + " called runtime.Goexit" }
+func (e *goexitErr) Unwrap() error { return ErrGoexit }
+
+type sigErr struct {
+	param int
+	why   string
+}
+
+func (e *sigErr) Error() string { return "callback: " + e.why }
+func (e *sigErr) Unwrap() error { return ErrUnsupported }
+
+func init() {
+	Errors.Panic = func(cb, owner string, v any, stack []byte) error {
+		return &panicErr{cb: cb, owner: owner, value: v, stack: stack}
+	}
+	Errors.Goexit = func(cb, owner string, stack []byte) error {
+		return &goexitErr{cb: cb, owner: owner, stack: stack}
+	}
+	Errors.Signature = func(_ reflect.Type, param int, _ reflect.Type, why string) error {
+		return &sigErr{param: param, why: why}
+	}
+}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(subprocEnv) != "" {

@@ -20,7 +20,7 @@ const subprocEnv = "GORACTOR_CALLBACK_SUBPROC"
 
 // TestPanics covers D1 (a panic in a synchronous callback) and D2 (in a
 // foreign-thread callback): C gets the exceptional value and finishes, the
-// owner's Fail hook gets a *CallbackPanicError, the process survives.
+// owner's Fail hook gets a panic error, the process survives.
 func TestPanics(t *testing.T) {
 	f := loadFixture(t)
 	var sink errSink
@@ -57,9 +57,9 @@ func TestPanics(t *testing.T) {
 		t.Fatalf("Fail got %d errors; want 10", len(errs))
 	}
 	for _, err := range errs {
-		var pe *CallbackPanicError
-		if !errors.As(err, &pe) || !errors.Is(err, boom) || pe.Owner != "P" || len(pe.Stack) == 0 {
-			t.Errorf("Fail got %v; want a *CallbackPanicError of actor P wrapping boom with a stack", err)
+		var pe *panicErr
+		if !errors.As(err, &pe) || !errors.Is(err, boom) || pe.owner != "P" || len(pe.stack) == 0 {
+			t.Errorf("Fail got %v; want a panic error of actor P wrapping boom with a stack", err)
 		}
 	}
 }

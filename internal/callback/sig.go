@@ -51,20 +51,20 @@ const floatReg = 64
 func compile(fn any) (*plan, error) {
 	v := reflect.ValueOf(fn)
 	if !v.IsValid() {
-		return nil, &SignatureError{Param: -1, Why: "handler is nil"}
+		return nil, Errors.Signature(nil, -1, nil, "handler is nil")
 	}
 	t := v.Type()
 	if t.Kind() != reflect.Func {
-		return nil, &SignatureError{Func: t, Param: -1, Why: "handler is not a function"}
+		return nil, Errors.Signature(t, -1, nil, "handler is not a function")
 	}
 	if v.IsNil() {
-		return nil, &SignatureError{Func: t, Param: -1, Why: "handler is a nil function"}
+		return nil, Errors.Signature(t, -1, nil, "handler is a nil function")
 	}
 	if raw, ok := fn.(func(Args) uintptr); ok {
 		return &plan{typ: t, raw: true, hasRet: true, call: func(a *Args) uintptr { return raw(*a) }}, nil
 	}
 	if t.IsVariadic() {
-		return nil, &SignatureError{Func: t, Param: t.NumIn() - 1, Type: t.In(t.NumIn() - 1), Why: "variadic handlers are not supported"}
+		return nil, Errors.Signature(t, t.NumIn()-1, t.In(t.NumIn()-1), "variadic handlers are not supported")
 	}
 	p := &plan{typ: t, regs: make([]uint8, t.NumIn())}
 	ni, nf := 0, 0
@@ -73,18 +73,18 @@ func compile(fn any) (*plan, error) {
 		switch {
 		case ctype.IntRegister(in):
 			if ni == MaxIntArgs {
-				return nil, &SignatureError{Func: t, Param: i, Type: in, Why: "more than 6 integer or pointer arguments: the rest would be passed on the stack, which callbacks do not support"}
+				return nil, Errors.Signature(t, i, in, "more than 6 integer or pointer arguments: the rest would be passed on the stack, which callbacks do not support")
 			}
 			p.regs[i] = uint8(ni)
 			ni++
 		case ctype.FloatRegister(in):
 			if nf == MaxFloatArgs {
-				return nil, &SignatureError{Func: t, Param: i, Type: in, Why: "more than 8 floating-point arguments: the rest would be passed on the stack, which callbacks do not support"}
+				return nil, Errors.Signature(t, i, in, "more than 8 floating-point arguments: the rest would be passed on the stack, which callbacks do not support")
 			}
 			p.regs[i] = uint8(floatReg + nf)
 			nf++
 		default:
-			return nil, &SignatureError{Func: t, Param: i, Type: in, Why: ctype.Problem(in, ctype.CallbackParam)}
+			return nil, Errors.Signature(t, i, in, ctype.Problem(in, ctype.CallbackParam))
 		}
 	}
 	switch t.NumOut() {
@@ -92,11 +92,11 @@ func compile(fn any) (*plan, error) {
 	case 1:
 		out := t.Out(0)
 		if why := ctype.Problem(out, ctype.CallbackResult); why != "" {
-			return nil, &SignatureError{Func: t, Param: -1, Type: out, Why: why}
+			return nil, Errors.Signature(t, -1, out, why)
 		}
 		p.hasRet = true
 	default:
-		return nil, &SignatureError{Func: t, Param: -1, Why: "a C callback returns at most one value"}
+		return nil, Errors.Signature(t, -1, nil, "a C callback returns at most one value")
 	}
 	p.call = fastInvoker(fn)
 	if p.call == nil {

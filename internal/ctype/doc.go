@@ -3,8 +3,8 @@
 // signatures (Go calls C: parameters and results) and package callback's
 // handlers (C calls Go: a handler's parameters and result). Each package
 // keeps its own public error type (ffi.SignatureError wrapping
-// ffi.ErrUnsupportedSignature, callback.SignatureError wrapping
-// callback.ErrUnsupported) and puts the reason [Problem] returns in it, so a
+// ffi.ErrUnsupportedSignature, ffi.CallbackSignatureError, which package
+// callback builds, wrapping callback.ErrUnsupported) and puts the reason [Problem] returns in it, so a
 // map is refused with the same words whichever way it was meant to go.
 //
 // What a type becomes in registers (widths, System V struct classes, the

@@ -101,8 +101,8 @@ func scalarLoop(x *extension.Extension, b *bound) (loop drawLoop, ok bool, err e
 // result renders as b.invoke's outcome of the same call would (%#v of the
 // value, or "error …"), so both loops give the same strings.
 func typedLoop[R ffi.Scalar](lib *ffi.Library, symbol string, inputs int) (drawLoop, bool, error) {
-	call, err := ffi.Fn0[R](lib, symbol)
-	if err != nil {
+	var call func() (R, error) // a shape Bind lists for every scalar R: no reflection
+	if err := lib.Bind(&call, symbol); err != nil {
 		return nil, false, err
 	}
 	return func(first, step int, more func(int) bool) (int, func(int) string) {

@@ -1,6 +1,6 @@
 // Package aritygen writes ffi's arity families (typed_arity.go): the typed
-// binders Fn0 … Fn6, their general and scalar closures, and the
-// reflection-free shapes of Library.Bind. Go has no variadic generics, so
+// closures fn0 … fn6 (general and scalar) and the reflection-free shapes of
+// Library.Bind built on them. Go has no variadic generics, so
 // each arity is its own function; they are generated from one template
 // instead of copied by hand. Run `go generate ./ffi` after editing this
 // package; ffi's TestArityGenerated fails while the committed file differs
@@ -15,13 +15,17 @@ import (
 	"text/template"
 )
 
-// MaxArity is the largest number of arguments of a typed binder: the integer
-// argument registers of the System V AMD64 ABI.
+// MaxArity is the largest number of arguments of a typed closure: the
+// integer argument registers of the System V AMD64 ABI.
 const MaxArity = 6
 
 // Shapes are the func types Library.Bind implements without reflection. Each
 // must be a valid ffi signature in Go syntax; Bind's doc comment lists them
-// (TestBindDocListsShapes).
+// (TestBindDocListsShapes). Every shape the module's own code binds is here,
+// so that none of its calls goes through reflection: the fixtures of
+// goractor bench and the examples below the common libc and libm shapes, and
+// func() (S, error) for every scalar S, which the conformance engine's
+// typed draw loop binds for each result kind.
 var Shapes = []string{
 	"func()",
 	"func() error",
@@ -63,6 +67,26 @@ var Shapes = []string{
 	"func([]byte, int32) int32",
 	"func(string, unsafe.Pointer, int32) int64",
 	"func(string, *uintptr, int32) int64",
+	"func() (int8, error)",
+	"func() (int16, error)",
+	"func() (int32, error)",
+	"func() (int64, error)",
+	"func() (int, error)",
+	"func() (uint8, error)",
+	"func() (uint16, error)",
+	"func() (uint32, error)",
+	"func() (uint64, error)",
+	"func() (uint, error)",
+	"func() (uintptr, error)",
+	"func() (float32, error)",
+	"func() (float64, error)",
+	"func() (bool, error)",
+	"func(int64) (int64, error)",
+	"func(int32, int64) (int64, error)",
+	"func(uintptr, int32, int32) int32",
+	"func(uintptr, int32, int32) int64",
+	"func(uint64, *uintptr) int32",
+	"func(*uint64, uintptr, uintptr, uintptr) int32",
 }
 
 // shape is one entry of Shapes, split.
@@ -105,7 +129,7 @@ func (s shape) Call() string {
 	n := len(s.Params)
 	r := s.Result
 	if r == "" {
-		r = "Void"
+		r = "void"
 	}
 	inst := fmt.Sprintf("fn%d[%s](f)", n, strings.Join(append(append([]string{}, s.Params...), r), ", "))
 	switch {
@@ -150,23 +174,49 @@ func arities(max int) []arity {
 	return as
 }
 
+// addArity adds a to as (sorted by arity) unless it is there.
+func addArity(as []arity, a arity, n int) []arity {
+	for i, b := range as {
+		if b.N == n {
+			return as
+		}
+		if b.N > n {
+			return append(as[:i], append([]arity{a}, as[i:]...)...)
+		}
+	}
+	return append(as, a)
+}
+
 // Source returns the contents of ffi/typed_arity.go, gofmt'ed.
 func Source() ([]byte, error) {
 	var shapes []shape
-	maxShape := 0
+	// The wrappers the shapes use, by arity: plainN for a result without
+	// error, noResultN and errOnlyN for none.
+	var plain, noResult, errOnly []arity
+	all := arities(MaxArity)
 	for _, s := range Shapes {
 		sh, err := parseShape(s)
 		if err != nil {
 			return nil, err
 		}
 		shapes = append(shapes, sh)
-		maxShape = max(maxShape, len(sh.Params))
+		a, n := all[len(sh.Params)], len(sh.Params)
+		switch {
+		case sh.Result == "" && sh.WithErr:
+			errOnly = addArity(errOnly, a, n)
+		case sh.Result == "":
+			noResult = addArity(noResult, a, n)
+		case !sh.WithErr:
+			plain = addArity(plain, a, n)
+		}
 	}
 	var buf bytes.Buffer
 	err := tmpl.Execute(&buf, map[string]any{
-		"Arities": arities(MaxArity),
-		"Plain":   arities(maxShape),
-		"Shapes":  shapes,
+		"Arities":  all,
+		"Plain":    plain,
+		"NoResult": noResult,
+		"ErrOnly":  errOnly,
+		"Shapes":   shapes,
 	})
 	if err != nil {
 		return nil, err
@@ -188,41 +238,11 @@ import (
 	"unsafe"
 )
 
-{{range .Arities}}{{$a := .}}
-{{- if eq .N 2}}
-// Fn2 binds symbol as a typed function of two arguments:
-//
-//	add, err := ffi.Fn2[int32, int32, int32](lib, "add")
-//	sum, err := add(2, 3)
-//
-// Use Void as R for a C function returning void. Arguments are Scalars,
-// strings, byte slices, or structs by value; results Scalars, strings or
-// structs (see docs/ffi.md for how each is passed). The types are checked
-// when binding, not by the compiler: a refused type gives a
-// *SignatureError.
-//
-// When every argument and the result are Scalars, the returned function
-// calls C through the register trampoline without reflection or allocation
-// (on linux/amd64; elsewhere through purego). Strings are passed as a
-// NUL-terminated copy made on the C stack (no allocation up to 1022 bytes); a
-// string result allocates its copy. Structs of at most 16 bytes whose
-// eightbytes fit the remaining registers are passed and returned in
-// registers; larger ones go through purego. Its error is a *CallError for a
-// closed library, a gate refusal, a NULL string result, or errno when bound
-// WithErrno; the result is still returned with an errno error.
-{{- else}}
-// Fn{{.N}} binds symbol as a typed function of {{.Word}} argument{{if ne .N 1}}s{{end}}. Like Fn2.
-{{- end}}
-func Fn{{.N}}[{{.TList}}R any](l *Library, symbol string, opts ...BindOption) (func({{.Sig}}) (R, error), error) {
-	f, err := typedFunc[R](l, symbol, opts{{range .Types}}, reflect.TypeFor[{{.}}](){{end}})
-	if err != nil {
-		return nil, err
-	}
-	return fn{{.N}}[{{.TList}}R](f), nil
-}
-
-// fn{{.N}} is Fn{{.N}}'s function for f: the scalar closure when it applies,
-// else the general typed closure, else (no trampoline) reflection.
+{{range .Arities}}
+// fn{{.N}} is f as a typed closure of {{.Word}} argument{{if ne .N 1}}s{{end}}: the scalar closure
+// when it applies, else the general typed closure, else (no trampoline)
+// reflection. Its error is a *CallError for a closed library, a gate
+// refusal, a NULL string result, or errno when bound WithErrno.
 func fn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 	p := &f.sig.plan
 	if !p.fast {
@@ -289,17 +309,17 @@ func scalarFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 func plain{{.N}}[{{.TList}}R any](c func({{.Sig}}) (R, error)) func({{.Sig}}) R {
 	return func({{.Params}}) R { r, err := c({{.VList}}); mustCall(err); return r }
 }
+{{end}}{{range .NoResult}}
+// noResult{{.N}} is plain{{.N}} for a function without results.
+func noResult{{.N}}{{if .N}}[{{.Sig}} any]{{end}}(c func({{.Sig}}) (void, error)) func({{.Sig}}) {
+	return func({{.Params}}) { _, err := c({{.VList}}); mustCall(err) }
+}
+{{end}}{{range .ErrOnly}}
+// errOnly{{.N}} is c with only its error result.
+func errOnly{{.N}}{{if .N}}[{{.Sig}} any]{{end}}(c func({{.Sig}}) (void, error)) func({{.Sig}}) error {
+	return func({{.Params}}) error { _, err := c({{.VList}}); return err }
+}
 {{end}}
-// noResult0 is plain0 for a function without results.
-func noResult0(c func() (Void, error)) func() {
-	return func() { _, err := c(); mustCall(err) }
-}
-
-// errOnly0 is c with only its error result.
-func errOnly0(c func() (Void, error)) func() error {
-	return func() error { _, err := c(); return err }
-}
-
 // fastShape returns a reflection-free implementation of fv's func type for
 // the shapes listed in Bind's doc comment, or the zero Value. Each wraps the
 // typed path; the shapes without an error result panic with a refused or
