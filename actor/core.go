@@ -59,9 +59,9 @@ type core struct {
 	blockTimeout time.Duration
 	queued       atomic.Int64 // messages accepted and not yet taken out
 
-	spaceMu      sync.Mutex // protects spaceWaiters
-	spaceWaiters []*osthread.Event
-	nSpace       atomic.Int32 // len(spaceWaiters), read without the lock
+	spaceMu      sync.Mutex     // protects spaceWaiters
+	spaceWaiters []*spaceWaiter // senders blocked on the full mailbox, in arrival order
+	nSpace       atomic.Int32   // len(spaceWaiters), read without the lock
 
 	in     inbox         // body actors
 	remote RemoteBackend // remote Refs (NewRemoteRef)
@@ -218,7 +218,7 @@ func (c *core) finish(result any, err error) {
 	c.closeInbox()
 	c.closePorts()
 	c.failCalls()
-	c.wakeSpaceWaiters(true)
+	c.wakeSpaceWaiters()
 	close(c.done)
 	c.watchMu.Lock()
 	for ev := range c.watchers {

@@ -2,6 +2,7 @@ package actor
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,7 +91,8 @@ const (
 	OverflowFail Overflow = iota + 1
 	// OverflowBlock makes Send wait for room, up to the mailbox's block
 	// timeout (see WithMailbox), then fail with ErrMailboxFull. The sender
-	// parks; it never spins.
+	// parks; it never spins. Blocked senders get room in the order they
+	// blocked, before any sender that comes later.
 	OverflowBlock
 	// OverflowDrop makes Send discard the message, count it in
 	// Stats.Dropped, log it at debug level, and return nil.
@@ -110,20 +112,33 @@ func (o Overflow) String() string {
 	return "overflow(?)"
 }
 
+// spaceWaiter is a sender blocked on a full bounded mailbox. A slot that
+// frees up is handed to the first waiter (granted) instead of being left to
+// whoever takes it first: senders that keep sending would otherwise take
+// every free slot before a woken waiter gets to run, and starve it past its
+// deadline (a fan-in of 1000 senders under load did).
+type spaceWaiter struct {
+	ev      *osthread.Event
+	granted atomic.Bool // a slot is reserved for this sender
+}
+
 // reserve takes one slot of a bounded mailbox. wait says whether to wait
 // for room (until ctx is done). It returns errDropped for OverflowDrop.
 func (c *core) reserve(ctx context.Context, wait bool) error {
 	if c.capacity == 0 {
 		return nil
 	}
-	if c.tryReserve() {
-		return nil
-	}
 	if !wait {
+		if c.tryReserve() {
+			return nil
+		}
 		if c.overflow == OverflowDrop {
 			return errDropped
 		}
 		return &fullError{actor: c.name}
+	}
+	if c.nSpace.Load() == 0 && c.tryReserve() {
+		return nil // nobody is waiting: no one to overtake
 	}
 	self := current()
 	if self == c || c.exec.OnOwnGoroutine() {
@@ -133,29 +148,23 @@ func (c *core) reserve(ctx context.Context, wait bool) error {
 	if c.isDone() {
 		return nil // the send will report ErrClosed
 	}
-	err := await(ctx, self, c, func() bool { return c.tryReserve() || c.isDone() }, func(ev *osthread.Event) func() {
+	w := &spaceWaiter{}
+	err := await(ctx, self, c, func() bool { return w.granted.Load() || c.isDone() }, func(ev *osthread.Event) func() {
+		w.ev = ev
 		c.spaceMu.Lock()
-		c.spaceWaiters = append(c.spaceWaiters, ev)
-		c.nSpace.Store(int32(len(c.spaceWaiters)))
+		c.spaceWaiters = append(c.spaceWaiters, w)
+		c.grantLocked() // a slot that is free already goes to the first waiter
 		c.spaceMu.Unlock()
 		return func() {
 			c.spaceMu.Lock()
-			for i, w := range c.spaceWaiters {
-				if w == ev {
-					c.spaceWaiters = append(c.spaceWaiters[:i], c.spaceWaiters[i+1:]...)
-					break
-				}
+			if i := slices.Index(c.spaceWaiters, w); i >= 0 {
+				c.spaceWaiters = slices.Delete(c.spaceWaiters, i, i+1)
+				c.nSpace.Store(int32(len(c.spaceWaiters)))
 			}
-			c.nSpace.Store(int32(len(c.spaceWaiters)))
 			c.spaceMu.Unlock()
-			// We may have been woken for a slot we did not take: pass
-			// the wake-up on so no other waiter is stranded.
-			if c.queued.Load() < c.capacity && c.nSpace.Load() > 0 {
-				c.wakeSpaceWaiters(false)
-			}
 		}
 	})
-	if err != nil {
+	if err != nil && !w.granted.Load() { // a slot granted as the deadline passed is still taken
 		return &fullError{actor: c.name, reason: err}
 	}
 	return nil
@@ -173,25 +182,44 @@ func (c *core) tryReserve() bool {
 	}
 }
 
-// release gives a slot back after a message left the mailbox.
+// release gives a slot back after a message left the mailbox: to the first
+// blocked sender, if there is one.
 func (c *core) release() {
 	if c.capacity == 0 {
 		return
 	}
 	c.queued.Add(-1)
 	if c.nSpace.Load() > 0 {
-		c.wakeSpaceWaiters(false)
+		c.spaceMu.Lock()
+		c.grantLocked()
+		c.spaceMu.Unlock()
 	}
 }
 
-// wakeSpaceWaiters signals one blocked sender (all of them when all is set).
-func (c *core) wakeSpaceWaiters(all bool) {
-	c.spaceMu.Lock()
-	for _, ev := range c.spaceWaiters {
-		ev.Signal()
-		if !all {
-			break
+// grantLocked reserves free slots for the waiters at the head of the queue
+// and wakes them. It publishes the waiter count before each attempt, so
+// that a release either sees a waiter or frees its slot before the attempt
+// (no slot is left free with a sender waiting for it).
+func (c *core) grantLocked() {
+	for {
+		c.nSpace.Store(int32(len(c.spaceWaiters)))
+		if len(c.spaceWaiters) == 0 || !c.tryReserve() {
+			return
 		}
+		w := c.spaceWaiters[0]
+		c.spaceWaiters[0] = nil
+		c.spaceWaiters = c.spaceWaiters[1:]
+		w.granted.Store(true)
+		w.ev.Signal()
+	}
+}
+
+// wakeSpaceWaiters wakes every blocked sender: the actor has finished, and
+// each send reports ErrClosed.
+func (c *core) wakeSpaceWaiters() {
+	c.spaceMu.Lock()
+	for _, w := range c.spaceWaiters {
+		w.ev.Signal()
 	}
 	c.spaceMu.Unlock()
 }
