@@ -29,8 +29,18 @@ func size(t testing.TB, full, short, race int) int {
 
 func bg() context.Context { return context.Background() }
 
+// timeout bounds one wait of a test: long enough that only a hang reaches
+// it, also on a machine loaded many times over (a 30 s bound failed waits
+// that took 33 s at load average 30), and ending before the test binary's
+// own deadline, so that a hang fails its test rather than the binary.
 func timeout(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	d := 2 * time.Minute
+	if dt, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if end, ok := dt.Deadline(); ok {
+			d = min(d, time.Until(end)-10*time.Second)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
 }

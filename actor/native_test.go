@@ -18,6 +18,7 @@ type native struct {
 	setTLS  func(int32)
 	getTLS  func() int32
 	sleepMS func(int32)
+	waitFD  func(int32) int32
 }
 
 var (
@@ -52,10 +53,16 @@ func openNative(t testing.TB, path string) *native {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return nativeFrom(h)
+}
+
+// nativeFrom binds the fixture's functions from the opened library h.
+func nativeFrom(h uintptr) *native {
 	n := &native{}
 	purego.RegisterLibFunc(&n.setTLS, h, "set_tls")
 	purego.RegisterLibFunc(&n.getTLS, h, "get_tls")
 	purego.RegisterLibFunc(&n.sleepMS, h, "sleep_ms")
+	purego.RegisterLibFunc(&n.waitFD, h, "wait_fd")
 	return n
 }
 
@@ -74,9 +81,5 @@ func buildNative() (*native, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &native{}
-	purego.RegisterLibFunc(&n.setTLS, h, "set_tls")
-	purego.RegisterLibFunc(&n.getTLS, h, "get_tls")
-	purego.RegisterLibFunc(&n.sleepMS, h, "sleep_ms")
-	return n, nil
+	return nativeFrom(h), nil
 }

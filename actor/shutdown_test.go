@@ -177,9 +177,18 @@ func TestStop_WhileInNativeCall(t *testing.T) {
 		var events testlib.Log[string]
 		note := events.Add
 		inCall := ctx.NewPort()
+		// The call blocks in C until the test writes a byte: it outlasts
+		// Stop's deadline however the threads are scheduled.
+		rd, wr, err := os.Pipe()
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
+		defer wr.Close()
+		fd := int32(rd.Fd())
 		r, _ := ctx.Spawn(func(cx *Context) (any, error) {
 			_ = inCall.Send(true)
-			nat.sleepMS(300)
+			nat.waitFD(fd)
 			note("native returned")
 			_, err := cx.Receive()
 			if errors.Is(err, ErrClosed) {
@@ -191,7 +200,7 @@ func TestStop_WhileInNativeCall(t *testing.T) {
 		// Stop cannot interrupt C: with a short deadline it reports the
 		// deadline; the inbox is released at once (E14).
 		sctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		err := r.Stop(sctx)
+		err = r.Stop(sctx)
 		cancel()
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Stop() during a native call = %v; want DeadlineExceeded", err)
@@ -199,6 +208,9 @@ func TestStop_WhileInNativeCall(t *testing.T) {
 		note("stop returned")
 		if err := r.Send(1); !errors.Is(err, ErrClosed) {
 			t.Errorf("Send after Stop while in C = %v; want ErrClosed (mailbox released promptly)", err)
+		}
+		if _, err := wr.Write([]byte{1}); err != nil { // let the call return
+			return err
 		}
 		if err := r.Stop(timeout(t)); err != nil {
 			t.Errorf("second Stop() = %v; want nil once the call returned", err)
