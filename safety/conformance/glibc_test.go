@@ -7,7 +7,8 @@ import (
 	"github.com/goractor/goractor/safety/conformance"
 )
 
-// Layouts of glibc's struct tm and struct passwd on 64-bit Linux.
+// Layouts of glibc's struct tm, struct passwd and struct hostent on 64-bit
+// Linux.
 var (
 	tmLayout = &conformance.Layout{Fields: []conformance.Field{
 		{Name: "sec", Type: "int32"}, {Name: "min", Type: "int32"}, {Name: "hour", Type: "int32"},
@@ -19,6 +20,10 @@ var (
 		{Name: "name", Type: "string"}, {Name: "passwd", Type: "string"}, {Name: "uid", Type: "uint32"},
 		{Name: "gid", Type: "uint32"}, {Name: "gecos", Type: "string"}, {Name: "dir", Type: "string"},
 		{Name: "shell", Type: "string"},
+	}}
+	hostentLayout = &conformance.Layout{Fields: []conformance.Field{
+		{Name: "name", Type: "string"}, {Name: "aliases", Type: "pointer"},
+		{Name: "addrtype", Type: "int32"}, {Name: "length", Type: "int32"}, {Name: "addr_list", Type: "pointer"},
 	}}
 )
 
@@ -49,6 +54,10 @@ func glibcUnsafe() []conformance.Function {
 		{Name: "localtime", Signature: "func(unsafe.Pointer) unsafe.Pointer", Result: tmLayout, Inputs: times},
 		{Name: "getpwnam", Signature: "func(string) unsafe.Pointer", Result: passwdLayout,
 			Inputs: [][]any{{"root"}, {"daemon"}, {"bin"}, {"nobody"}}},
+		// Numeric addresses: no lookup leaves the process, and h_name is
+		// a copy of the argument in the static struct's buffer.
+		{Name: "gethostbyname", Signature: "func(string) unsafe.Pointer", Result: hostentLayout,
+			Inputs: [][]any{{"127.0.0.1"}, {"127.0.0.2"}, {"10.1.2.3"}}},
 		// String arguments, static buffers.
 		{Name: "asctime", Signature: "func(unsafe.Pointer) string",
 			Inputs: [][]any{{tmValue(1, 2, 3, 4, 5, 70)}, {tmValue(59, 59, 23, 31, 11, 99)}, {tmValue(30, 30, 12, 15, 6, 123)}}},
