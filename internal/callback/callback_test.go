@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/goractor/goractor/internal/execctx"
+	"github.com/goractor/goractor/internal/testlib"
 	"github.com/goractor/goractor/safety"
 )
 
@@ -160,8 +161,8 @@ func TestDeadlockForeignThreadWhileOwnerInC(t *testing.T) {
 
 func TestWrongThreadAndDeadline(t *testing.T) {
 	f := loadFixture(t)
-	var sink errSink
-	a := newActor("W", execctx.Hooks{Fail: sink.fail})
+	var sink testlib.Log[error] // errors delivered through Hooks.Fail
+	a := newActor("W", execctx.Hooks{Fail: sink.Add})
 	defer a.stop()
 	var sc, tc *Callback
 	a.do(func() {
@@ -193,7 +194,7 @@ func TestWrongThreadAndDeadline(t *testing.T) {
 		t.Errorf("ExDeadline grew by %d; want 2", d)
 	}
 	var wrong, dead int
-	for _, err := range sink.all() {
+	for _, err := range sink.All() {
 		switch {
 		case errors.Is(err, safety.ErrWrongThread):
 			wrong++

@@ -183,21 +183,3 @@ func mustClose(tb testing.TB, c *Callback) {
 		tb.Fatalf("Close() = %v", err)
 	}
 }
-
-// errSink collects errors delivered through Hooks.Fail.
-type errSink struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (s *errSink) fail(err error) {
-	s.mu.Lock()
-	s.errs = append(s.errs, err)
-	s.mu.Unlock()
-}
-
-func (s *errSink) all() []error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]error(nil), s.errs...)
-}

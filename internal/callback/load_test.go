@@ -215,8 +215,8 @@ func foreignStorm(t *testing.T, gcPressure bool) {
 // same thread, nested to depth 32 (fine) and past MaxDepth (exceptional).
 func TestReentrantDepth(t *testing.T) {
 	f := loadFixture(t)
-	var sink errSink
-	a := newActor("D7", execctx.Hooks{Fail: sink.fail})
+	var sink testlib.Log[error] // errors delivered through Hooks.Fail
+	a := newActor("D7", execctx.Hooks{Fail: sink.Add})
 	defer a.stop()
 	depthFn := f.fn(t, "call_cb_depth")
 	var c *Callback
@@ -251,7 +251,7 @@ func TestReentrantDepth(t *testing.T) {
 		}
 	}
 	var depthErrs int
-	for _, err := range sink.all() {
+	for _, err := range sink.All() {
 		if errors.Is(err, ErrDepth) {
 			depthErrs++
 		}

@@ -23,8 +23,8 @@ const subprocEnv = "GORACTOR_CALLBACK_SUBPROC"
 // owner's Fail hook gets a panic error, the process survives.
 func TestPanics(t *testing.T) {
 	f := loadFixture(t)
-	var sink errSink
-	a := newActor("P", execctx.Hooks{Fail: sink.fail})
+	var sink testlib.Log[error] // errors delivered through Hooks.Fail
+	a := newActor("P", execctx.Hooks{Fail: sink.Add})
 	defer a.stop()
 	var sc, tc *Callback
 	boom := errors.New("boom")
@@ -52,7 +52,7 @@ func TestPanics(t *testing.T) {
 	if d := ReadStats().ExPanic - before.ExPanic; d != 10 {
 		t.Errorf("ExPanic grew by %d; want 10", d)
 	}
-	errs := sink.all()
+	errs := sink.All()
 	if len(errs) != 10 {
 		t.Fatalf("Fail got %d errors; want 10", len(errs))
 	}
