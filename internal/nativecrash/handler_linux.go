@@ -471,13 +471,16 @@ func putSig(sig uintptr) {
 	}
 }
 
+// put is not inlined: a copy at each of report's many call sites made
+// report's frame too large for the nosplit chain of a fuzz build.
+//
 //go:nosplit
+//go:noinline
 //go:norace
 //go:nocheckptr
 func put(s string) {
-	for i := 0; i < len(s) && bufn < len(buf)-1; i++ {
-		buf[bufn] = s[i]
-		bufn++
+	for i := 0; i < len(s); i++ {
+		putb(s[i])
 	}
 }
 
@@ -485,9 +488,14 @@ func put(s string) {
 //go:norace
 //go:nocheckptr
 func putb(c byte) {
-	if bufn >= 0 && bufn < len(buf)-1 {
-		buf[bufn] = c
-		bufn++
+	// One load of bufn into a local, compared unsigned: the index is then
+	// provably in range and no bounds check can call runtime.panicBounds,
+	// whose frames the nosplit chain has no room for in a fuzz build
+	// (TestNosplitChainFitsFuzzBuild).
+	n := bufn
+	if uint(n) < uint(len(buf)-1) {
+		buf[n] = c
+		bufn = n + 1
 	}
 }
 
@@ -560,21 +568,14 @@ func putInt(v int64) {
 		putb('-')
 		v = -v
 	}
-	// Keep the nosplit chain under the handler short: with a bounds check
-	// on d[i] in the loop, the chain handle → … → putInt →
-	// runtime.panicBounds did not fit the nosplit stack limit in a build
-	// instrumented for fuzzing (TestNosplitChainFitsFuzzBuild).
-	var d [20]byte
-	i := len(d)
-	for i > 0 {
-		i--
-		d[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
+	// Digits from the highest power of ten down, through putb only: no
+	// array, so no bounds check (see putb).
+	u := uint64(v)
+	d := uint64(1)
+	for u/d >= 10 {
+		d *= 10
 	}
-	for _, c := range d[i:] {
-		putb(c)
+	for ; d > 0; d /= 10 {
+		putb(byte('0' + u/d%10))
 	}
 }
