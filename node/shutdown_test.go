@@ -130,7 +130,7 @@ func TestInboundBeginCloseOrdersMessages(t *testing.T) {
 func TestInboundHeldMessageDelaysClose(t *testing.T) {
 	in := &inbound{}
 	fs := newScriptStream()
-	work := make(chan struct{})
+	work, holding := make(chan struct{}), make(chan struct{})
 	ended := make(chan error, 1)
 	go func() {
 		ended <- in.intercept(nil, fs, &grpc.StreamServerInfo{FullMethod: receiveMethod},
@@ -138,11 +138,16 @@ func TestInboundHeldMessageDelaysClose(t *testing.T) {
 				if err := ss.RecvMsg(nil); err != nil {
 					return err
 				}
+				close(holding)
 				<-work // working on the message
 				return errors.New("loop gave up")
 			})
 	}()
 	fs.recv <- nil
+	// Until RecvMsg returns, the message is not handed over yet, and a
+	// beginClose that comes first rightly ends the stream instead: wait
+	// for the hand-over.
+	recvWithin(t, holding, "the message handed over")
 	closed := make(chan bool, 1)
 	go func() { in.beginClose(); closed <- true }()
 	quiet(t, closed, "beginClose while a message is being worked on")
