@@ -67,6 +67,11 @@ var (
 	// (t.Fatal, t.FailNow): C got the exceptional value, as for a panic, and
 	// no C frame was unwound. It is wrapped by every *CallbackGoexitError.
 	ErrCallbackGoexit = callback.ErrGoexit
+	// ErrCallbackInLeafCall reports a callback C made during a leaf call
+	// (WithLeaf): the handler did not run, C got the exceptional value, and
+	// the callback's owner (else the actor that made the leaf call) gets an
+	// error wrapping this, once per leaf call.
+	ErrCallbackInLeafCall = callback.ErrInLeafCall
 )
 
 // CallbackStats is a snapshot of the process-wide callback counters (see
@@ -91,6 +96,7 @@ type CallbackStats struct {
 	ExWrong    int64 // exceptional: a synchronous-only callback was called from another thread
 	ExDepth    int64 // exceptional: re-entrant nesting deeper than MaxCallbackDepth
 	ExGoexit   int64 // exceptional: the handler called runtime.Goexit
+	ExLeaf     int64 // exceptional: called during a leaf call (WithLeaf), where Go cannot be entered
 }
 
 // Exceptional is the number of calls that returned the exceptional value.

@@ -85,8 +85,9 @@
 // WithLeaf declares a short, non-blocking, callback-free function with a
 // scalar signature a leaf: its typed calls run on the thread's system stack
 // without the scheduler's syscall transition, holding the goroutine's P. A
-// callback into Go from a leaf call ends the process; a stop-the-world waits
-// for a running leaf call. Leaf calls are off under the race detector and
+// callback into Go from a leaf call is refused: C gets the callback's
+// exceptional value and the owner an error wrapping ErrCallbackInLeafCall. A
+// stop-the-world waits for a running leaf call. Leaf calls are off under the race detector and
 // with GORACTOR_FFI_LEAF=off (LeafCalls); see docs/ffi.md.
 //
 // # Errors

@@ -5,6 +5,8 @@ import (
 	"os"
 	"runtime"
 	"unsafe"
+
+	"github.com/goractor/goractor/internal/callback"
 )
 
 // Leaf calls (WithLeaf, docs/ffi.md "Leaf calls"). A leaf call switches to
@@ -66,6 +68,9 @@ func (f *Func) lcall(fr *frame) bool {
 	fr.nflt = uintptr(f.sig.plan.nflt)
 	fr.lib = uintptr(unsafe.Pointer(f.lib))
 	leafcall(fr)
+	if fr.cbrefused != 0 {
+		callback.ReportLeaf(callback.Handle(fr.cbrefused), f.name)
+	}
 	return fr.state == stateCalled
 }
 

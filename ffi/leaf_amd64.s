@@ -9,6 +9,16 @@
 #define g_sched_sp 56
 #define m_g0 0
 
+// The leaf area at the top of the system stack, below g0.sched.sp rounded
+// down to 16 bytes: saved goroutine SP, g, frame, the magic word that tells
+// a callback trampoline it was entered during a leaf call, and the Handle of
+// the last callback refused there. internal/callback/tramp_amd64.s finds it
+// the same way (TestLeaf_CallbackRefused fails if the two disagree).
+#define leafAreaSize 48
+#define leafAreaMagic 24
+#define leafAreaRefused 32
+#define leafMagic 0x6c6561666361 // "acfael": a leaf call is running
+
 // func leafProbe() (gp, m, g0, g0m, lo, hi, sp uintptr)
 TEXT ·leafProbe(SB), NOSPLIT, $0-56
 	MOVQ (TLS), AX
@@ -44,11 +54,16 @@ TEXT ·leafcall(SB), NOSPLIT, $0-8
 	MOVQ TLS, BX
 	MOVQ SI, 0(BX)(TLS*1) // g = g0
 	MOVQ g_sched_sp(SI), SP
-	SUBQ $32, SP
+	SUBQ $leafAreaSize, SP
 	ANDQ $~15, SP // C ABI alignment
+	// The leaf area (internal/callback/leaf.go reads it at the same place
+	// to refuse a callback made during the call).
 	MOVQ DX, 0(SP)  // goroutine SP
 	MOVQ R8, 8(SP)  // goroutine g
 	MOVQ DI, 16(SP) // frame
+	MOVQ $leafMagic, AX
+	MOVQ AX, leafAreaMagic(SP)
+	MOVQ $0, leafAreaRefused(SP)
 
 	// The library's closed flag, read on the system stack: Close's stop
 	// the world waits for this call if it is already past this check.
@@ -70,8 +85,11 @@ call:
 	MOVQ DX, frame_r2(R11)
 	MOVQ X0, frame_f1(R11)
 	MOVQ X1, frame_f2(R11)
+	MOVQ leafAreaRefused(SP), AX
+	MOVQ AX, frame_cbrefused(R11)
 
 back:
+	MOVQ $0, leafAreaMagic(SP)
 	MOVQ 8(SP), R8
 	MOVQ TLS, BX
 	MOVQ R8, 0(BX)(TLS*1) // g = the goroutine again

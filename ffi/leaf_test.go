@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/goractor/goractor/actor"
 	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/cbuild"
 )
@@ -227,5 +228,95 @@ func TestLeafHelper(t *testing.T) {
 		}
 		r, _ := deref(nil)
 		fmt.Println("leaf call returned", r)
+	}
+}
+
+// TestLeaf_CallbackRefused: a C function bound WithLeaf that calls back into
+// Go does not end the process (entering Go during a leaf call would:
+// "exitsyscall: syscall frame is no longer valid"). The handler does not
+// run, C gets the callback's exceptional value, the call is counted in
+// ExLeaf, and the callback's owner gets an error wrapping
+// ErrCallbackInLeafCall that names the C function and the callback, for
+// both forms. Without leaf calls (under -race) the same calls are ordinary
+// and the handler runs.
+func TestLeaf_CallbackRefused(t *testing.T) {
+	l := fixture(t)
+	var leafCB func(uintptr, int32, int32) int64 // a listed shape: typed, so a leaf call
+	if err := l.Bind(&leafCB, "leaf_cb", ffi.WithLeaf()); err != nil {
+		t.Fatal(err)
+	}
+	var setUD func(uintptr) uintptr
+	if err := l.Bind(&setUD, "leaf_set_ud"); err != nil {
+		t.Fatal(err)
+	}
+	leaf := leafExpected()
+	for _, form := range []string{"pointer", "handle"} {
+		t.Run(form, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			before := ffi.ReadCallbackStats()
+			var got int64
+			runs := 0
+			var failure error
+			err := runInA(ctx, func(cx *actor.Context) (any, error) {
+				opts := []ffi.CallbackOption{ffi.Exceptional(int64(-5)), ffi.CallbackName("twice")}
+				var cb *ffi.Callback
+				var err error
+				if form == "pointer" {
+					cb, err = ffi.NewCallback(func(x int64) int64 { runs++; return 2 * x }, opts...)
+				} else {
+					cb, err = ffi.NewCallback(func(_ uintptr, x int64) int64 { runs++; return 2 * x }, append(opts, ffi.UserData(0))...)
+				}
+				if err != nil {
+					return nil, err
+				}
+				defer cb.Close()
+				if form == "pointer" {
+					got = leafCB(cb.Ptr(), 0, 10)
+				} else {
+					setUD(uintptr(cb.Handle()))
+					got = leafCB(cb.Ptr(), 1, 10)
+				}
+				if leaf {
+					// The refusal is reported to the owner in place of a message.
+					_, failure = cx.ReceiveContext(ctx)
+				}
+				return nil, nil
+			})
+			dumpOnDeadline(t, ctx, err)
+			if err != nil {
+				t.Fatal(err)
+			}
+			delta := ffi.ReadCallbackStats().ExLeaf - before.ExLeaf
+			if !leaf {
+				if got != 21 || runs != 1 || delta != 0 || failure != nil {
+					t.Fatalf("ordinary call: C got %d after %d handler runs (ExLeaf +%d, %v), want 21 after 1", got, runs, delta, failure)
+				}
+				return
+			}
+			if got != -4 || runs != 0 {
+				t.Errorf("leaf call: C got %d after %d handler runs, want the exceptional value (-5, +1 by C) and none", got, runs)
+			}
+			if delta != 1 {
+				t.Errorf("ExLeaf delta = %d, want 1", delta)
+			}
+			if !errors.Is(failure, ffi.ErrCallbackInLeafCall) || !strings.Contains(failure.Error(), "leaf_cb") || !strings.Contains(failure.Error(), "twice") {
+				t.Errorf("owner got %v, want an error wrapping ErrCallbackInLeafCall naming leaf_cb and twice", failure)
+			}
+		})
+	}
+	// An unowned callback called during a leaf call from a plain goroutine:
+	// refused and counted the same way, nothing to report to.
+	cb := ffi.MustCallback(func(x int64) int64 { return 2 * x }, ffi.Unowned(), ffi.Exceptional(int64(-5)))
+	defer cb.Close()
+	before := ffi.ReadCallbackStats()
+	got := leafCB(cb.Ptr(), 0, 10)
+	after := ffi.ReadCallbackStats()
+	want, wantLeaf := int64(21), int64(0)
+	if leaf {
+		want, wantLeaf = -4, 1
+	}
+	if got != want || after.ExLeaf-before.ExLeaf != wantLeaf {
+		t.Errorf("unowned: C got %d, ExLeaf +%d; want %d, +%d", got, after.ExLeaf-before.ExLeaf, want, wantLeaf)
 	}
 }

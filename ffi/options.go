@@ -104,8 +104,10 @@ func WithPool(p *Pool) BindOption { return bindOptionFunc(func(c *bindConfig) { 
 //
 // The price: while a leaf call runs, its goroutine holds its P, a
 // stop-the-world (a GC phase, Close of a library with leaf functions) waits
-// for it, and a callback into Go from it ends the process (not refused
-// yet: never declare a function that may call back a leaf). A signature with a
+// for it, and a callback into Go from it does not run: C gets the
+// callback's exceptional value and the callback's owner an error wrapping
+// ErrCallbackInLeafCall (never declare a function that calls back a leaf). A
+// signature with a
 // string, slice or struct, or a variadic one, gives a *SignatureError.
 // Under the race detector, with GORACTOR_FFI_LEAF=off in the environment,
 // and on platforms without the amd64 trampoline (see LeafCalls), and for an

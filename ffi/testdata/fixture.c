@@ -174,3 +174,13 @@ int rendezvous(int n, int timeout_ms) {
 	return 1;
 }
 void rendezvous_reset(void) { atomic_store(&rv_inside, 0); atomic_store(&rv_expired, 0); }
+
+/* a short C function that calls back into Go: bound WithLeaf by
+ * TestLeaf_CallbackRefused, where the callback must be refused. kind 0
+ * calls the pointer form cb(x), kind 1 the handle form cb(leaf_ud, x). */
+static intptr_t leaf_ud;
+intptr_t leaf_set_ud(intptr_t ud) { leaf_ud = ud; return ud; }
+int64_t leaf_cb(void *cb, int32_t kind, int32_t x) {
+	if (kind == 0) return ((intptr_t (*)(intptr_t))cb)(x) + 1;
+	return ((intptr_t (*)(intptr_t, intptr_t))cb)(leaf_ud, x) + 1;
+}

@@ -436,12 +436,33 @@ func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
 // fail reports err to the capture of the goroutine C called on (an
 // offloaded call; see Capture), if any, and to the owner's Fail hook, if
 // any. A panicking hook is swallowed: nothing may unwind into C.
-func (c *Callback) fail(err error) {
+func (c *Callback) fail(err error) { report(c.owner, err) }
+
+// ReportLeaf reports that C called the callback with Handle h during a leaf
+// call of the C function fn and got the exceptional value (leafRefuse). It
+// is called by package ffi on the goroutine that made the leaf call, once
+// that call has returned. The report goes where the callback's other
+// failures go; a callback without an owner reports to the actor that made
+// the leaf call.
+func ReportLeaf(h Handle, fn string) {
+	owner, name := execctx.Current(), "a callback"
+	if c, _ := lookup(h); c != nil {
+		name = c.name
+		if c.owner != nil {
+			owner = c.owner
+		}
+	}
+	report(owner, fmt.Errorf("%w: C function %s called %s; a function that calls back into Go must not be bound as a leaf function", ErrInLeafCall, fn, name))
+}
+
+// report gives err to the capture of the calling goroutine (an offloaded
+// call; see Capture), if any, and to owner's Fail hook, if any.
+func report(owner *execctx.Exec, err error) {
 	captured(err)
-	if c.owner == nil {
+	if owner == nil {
 		return
 	}
-	f := c.owner.Hooks().Fail
+	f := owner.Hooks().Fail
 	if f == nil {
 		return
 	}

@@ -28,6 +28,10 @@ var (
 	// t.FailNow, t.SkipNow): C received the exceptional value, as for a
 	// panic, and no C frame was unwound.
 	ErrGoexit = errors.New("callback: runtime.Goexit called in a handler")
+	// ErrInLeafCall reports a callback C made during one of package ffi's
+	// leaf calls: Go cannot be entered there, so the handler did not run
+	// and C received the exceptional value.
+	ErrInLeafCall = errors.New("callback: called during a leaf call")
 )
 
 // Constructors builds the errors of failed handler calls (for an owner's

@@ -114,6 +114,17 @@ func udSlot(k int) (int, error) {
 // dispatch is where every C call into a callback lands.
 func dispatch(i int, a *Args) uintptr {
 	stats.fired.Add(1)
+	c, dead := target(i, a)
+	if c == nil {
+		return dead
+	}
+	return c.invoke(a)
+}
+
+// target returns the live callback a call through slot i with arguments a
+// reaches, or nil and the exceptional value to give C (counted: the
+// callback was closed, or the Handle is stale).
+func target(i int, a *Args) (*Callback, uintptr) {
 	s := &pool.slots[i]
 	var h Handle
 	if s.ud >= 0 {
@@ -122,7 +133,7 @@ func dispatch(i int, a *Args) uintptr {
 		h = Handle(s.h.Load())
 		if h == 0 {
 			stats.exClosed.Add(1)
-			return s.dead.Load()
+			return nil, s.dead.Load()
 		}
 	}
 	c, dead := lookup(h)
@@ -132,7 +143,6 @@ func dispatch(i int, a *Args) uintptr {
 		} else {
 			stats.exClosed.Add(1)
 		}
-		return dead
 	}
-	return c.invoke(a)
+	return c, dead
 }

@@ -10,7 +10,7 @@ type counter struct {
 var stats struct {
 	fired, direct, inline, foreign                                 counter
 	exClosed, exStale, exDeadline, exPanic, exWrongThread, exDepth counter
-	exGoexit                                                       counter
+	exGoexit, exLeaf                                               counter
 	created, closed                                                counter
 }
 
@@ -35,11 +35,12 @@ type Stats struct {
 	ExWrong    int64 // exceptional: a synchronous-only callback was called from another thread
 	ExDepth    int64 // exceptional: re-entrant nesting deeper than MaxDepth
 	ExGoexit   int64 // exceptional: the handler called runtime.Goexit
+	ExLeaf     int64 // exceptional: called during a leaf call (ffi.WithLeaf), where Go cannot be entered
 }
 
 // Exceptional is the number of calls that returned the exceptional value.
 func (s Stats) Exceptional() int64 {
-	return s.ExClosed + s.ExStale + s.ExDeadline + s.ExPanic + s.ExWrong + s.ExDepth + s.ExGoexit
+	return s.ExClosed + s.ExStale + s.ExDeadline + s.ExPanic + s.ExWrong + s.ExDepth + s.ExGoexit + s.ExLeaf
 }
 
 // ReadStats returns the current counters.
@@ -68,6 +69,7 @@ func ReadStats() Stats {
 		ExWrong:     stats.exWrongThread.Load(),
 		ExDepth:     stats.exDepth.Load(),
 		ExGoexit:    stats.exGoexit.Load(),
+		ExLeaf:      stats.exLeaf.Load(),
 	}
 }
 

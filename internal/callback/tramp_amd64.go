@@ -30,3 +30,32 @@ const trampEntrySize = 11
 
 // usesPurego reports whether trampolines come from purego.NewCallback.
 const usesPurego = false
+
+// leafArea is the top of a thread's system stack during one of package
+// ffi's leaf calls (ffi/leaf_amd64.s): tramp1 finds it there and calls
+// leafRefuse instead of entering Go.
+type leafArea struct {
+	sp, g, frame uintptr
+	magic        uintptr
+	refused      uintptr // the Handle of the last callback refused during the call
+}
+
+// leafRefuse is what a callback made during a leaf call gets: not the
+// handler (entering Go there would end the process), but the callback's
+// exceptional value, counted in ExLeaf, and the Handle left in the leaf area
+// for ffi to report once the leaf call has returned (ReportLeaf). It runs on
+// the system stack, called by tramp1 on the C thread with g = g0: it must
+// not allocate, block or take a lock.
+//
+//go:nosplit
+//go:norace
+func leafRefuse(i uintptr, a *Args, area *leafArea) uintptr {
+	stats.fired.Add(1)
+	c, dead := target(int(i), a)
+	if c == nil {
+		return dead
+	}
+	stats.exLeaf.Add(1)
+	area.refused = uintptr(c.handle)
+	return c.exc
+}

@@ -8,6 +8,15 @@
 #include "abi_amd64.h"
 #include "go_asm.h"
 
+// What the leaf check reads (ffi/leaf_amd64.s keeps the same definitions;
+// ffi's init checks the runtime offsets, TestLeaf_CallbackRefused the rest).
+#define g_m 48
+#define g_sched_sp 56
+#define m_g0 0
+#define leafAreaSize 48
+#define leafAreaMagic 24
+#define leafMagic 0x6c6561666361
+
 // trampolines is MaxSlots entries of 11 bytes each; entry i is the C
 // function pointer of slot i: MOVL $i, R11 (spelled in bytes, so that the
 // assembler neither shortens nor rewrites it) then JMP tramp1. Jumping,
@@ -561,8 +570,32 @@ TEXT ·tramp1(SB), NOSPLIT|NOFRAME, $0
 
 	PUSH_REGS_HOST_TO_ABI0()
 
-	// asmFrame on our stack, passed as the frame to cgocallback.
 	SUBQ $(24+asmFrame__size), SP
+
+	// Entered during a leaf call (ffi.WithLeaf, ffi/leaf_amd64.s)? Then
+	// this thread runs on its system stack (g is g0) while the goroutine
+	// under the call is still running, not in a system call, and
+	// cgocallback would end the process ("syscall frame is no longer
+	// valid"). The leaf call left its magic word in the leaf area at the
+	// top of the system stack; an ordinary C call (asmcgocall) leaves no such
+	// word there, and a thread Go never ran on has no g at all.
+	MOVQ (TLS), CX // g, 0 on a thread Go never ran on
+	TESTQ CX, CX
+	JZ enter
+	MOVQ g_m(CX), DX
+	TESTQ DX, DX
+	JZ enter
+	CMPQ m_g0(DX), CX
+	JNE enter
+	MOVQ g_sched_sp(CX), DX
+	SUBQ $leafAreaSize, DX
+	ANDQ $~15, DX // the leaf area
+	MOVQ $leafMagic, CX
+	CMPQ leafAreaMagic(DX), CX
+	JEQ leaf
+
+enter:
+	// asmFrame on our stack, passed as the frame to cgocallback.
 	MOVQ AX, (24+asmFrame_index)(SP)
 	MOVQ R8, (24+asmFrame_args)(SP)
 	MOVQ $0, (24+asmFrame_result)(SP)
@@ -576,6 +609,8 @@ TEXT ·tramp1(SB), NOSPLIT|NOFRAME, $0
 	CALL crosscall2(SB) // runtime.cgocallback(fn, frame, ctxt)
 
 	MOVQ (24+asmFrame_result)(SP), AX
+
+done:
 	ADDQ $(24+asmFrame__size), SP
 
 	POP_REGS_HOST_TO_ABI0()
@@ -585,3 +620,14 @@ TEXT ·tramp1(SB), NOSPLIT|NOFRAME, $0
 
 	MOVQ R10, 0(SP) // the register image's last word overlaid it
 	RET
+
+leaf:
+	// leafRefuse(index, &Args, area) uintptr, ABI0, on the system stack:
+	// no Go M switch, no goroutine; it counts and returns the exceptional
+	// value.
+	MOVQ AX, 0(SP)
+	MOVQ R8, 8(SP)
+	MOVQ DX, 16(SP)
+	CALL ·leafRefuse(SB)
+	MOVQ 24(SP), AX
+	JMP done
