@@ -33,10 +33,6 @@ type frame struct {
 	// was closed) or stateNoSlot (no thread slot: count the call in the
 	// shards and make it again).
 	state uintptr
-	// cbrefused is set by a leaf call (leaf_amd64.s): the Handle of a
-	// callback C tried to call during it, refused with its exceptional
-	// value (0: none).
-	cbrefused uintptr
 }
 
 const (

@@ -60,18 +60,44 @@ func leafSig(sig *Signature) string {
 	return ""
 }
 
-// lcall makes a leaf call of f with the arguments set in fr (on the caller's
-// stack, which cannot move during the call: no Go code runs). It returns
-// false, without calling, when f's library is closed.
+// lcall makes a leaf call of f with the arguments set in fr (the frame's
+// register words only) and reports whether it was made: false, without
+// calling, when f's library is closed. It serves the paths that build a
+// frame (a gated function's admitted calls); Bind's leaf closures pass
+// their arguments to leafInts or leafRegs themselves (leafFn0 …).
 func (f *Func) lcall(fr *frame) bool {
-	fr.fn = f.ptr
-	fr.nflt = uintptr(f.sig.plan.nflt)
-	fr.lib = uintptr(unsafe.Pointer(f.lib))
-	leafcall(fr)
-	if fr.cbrefused != 0 {
-		callback.ReportLeaf(callback.Handle(fr.cbrefused), f.name)
+	r1, f1, refused, state := leafRegs(f.ptr, uintptr(unsafe.Pointer(f.lib)), &fr.regs)
+	fr.r1, fr.f1 = uintptr(r1), f1
+	if refused != 0 {
+		callback.ReportLeaf(callback.Handle(refused), f.name)
 	}
-	return fr.state == stateCalled
+	return state == stateCalled
+}
+
+// leafDone is the slow end of a leaf call: it reports a callback refused
+// during the call and returns ErrClosed when the call was not made.
+//
+//go:noinline
+func (f *Func) leafDone(refused, state uintptr) error {
+	if refused != 0 {
+		callback.ReportLeaf(callback.Handle(refused), f.name)
+	}
+	if state != stateCalled {
+		return f.callErr(ErrClosed)
+	}
+	return nil
+}
+
+// leafIntRegs reports whether the leaf closure can pass f's arguments
+// straight to leafInts: every one travels in the integer register of its
+// own position.
+func leafIntRegs(sa []scalarArg) bool {
+	for i := range sa {
+		if int(sa[i].slot) != i {
+			return false
+		}
+	}
+	return true
 }
 
 // stopTheWorld stops every goroutine at a safe point and starts them again.

@@ -4,10 +4,18 @@ package ffi
 
 const leafArch = true
 
-// leafcall runs fr on the calling thread's system stack (leaf_amd64.s).
+// leafInts calls fn on the calling thread's system stack with i0 … i5 in
+// the six integer argument registers (leaf_amd64.s). It returns RAX, XMM0,
+// the Handle of a callback C made during the call (refused: see
+// internal/callback's leafRefuse), 0 if none, and stateCalled, or
+// stateClosed without calling when lib (a *Library, or 0) is closed.
+func leafInts(fn, lib uintptr, i0, i1, i2, i3, i4, i5 uint64) (r1, f1 uint64, refused, state uintptr)
+
+// leafRegs is leafInts with the six integer and eight float argument
+// registers in regs.
 //
 //go:noescape
-func leafcall(fr *frame)
+func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, refused, state uintptr)
 
 // leafProbe returns what leafcall reads of the runtime's structures for the
 // calling goroutine: g.m, m.g0, g0.m, and g0's stack bounds and saved stack

@@ -2,7 +2,6 @@
 
 #include "textflag.h"
 #include "go_asm.h"
-#include "frame_amd64.h"
 
 // Offsets in the runtime's g and m (checked by leafLayoutOK at init).
 #define g_m 48
@@ -10,7 +9,7 @@
 #define m_g0 0
 
 // The leaf area at the top of the system stack, below g0.sched.sp rounded
-// down to 16 bytes: saved goroutine SP, g, frame, the magic word that tells
+// down to 16 bytes: saved goroutine SP, g, a spare word, the magic word that tells
 // a callback trampoline it was entered during a leaf call, and the Handle of
 // the last callback refused there. internal/callback/tramp_amd64.s finds it
 // the same way (TestLeaf_CallbackRefused fails if the two disagree).
@@ -37,61 +36,108 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 	MOVQ DX, sp+48(FP)
 	RET
 
-// func leafcall(fr *frame)
-//
-// Switches to g0's stack exactly as runtime·asmcgocall does (g := g0, SP :=
-// g0.sched.sp), but without the scheduler's entersyscall: the goroutine keeps
-// its P. With g = g0 the runtime treats signals arriving in the C function
-// as arriving in system code: no preemption, and a fault is reported as a
-// fatal error with Go's crash report. The frame, on the goroutine's stack,
-// cannot move: no Go code runs until the call returns.
-TEXT ·leafcall(SB), NOSPLIT, $0-8
-	MOVQ fr+0(FP), DI
-	MOVQ (TLS), R8 // g
-	MOVQ g_m(R8), SI
-	MOVQ m_g0(SI), SI     // g0
-	MOVQ SP, DX
-	MOVQ TLS, BX
-	MOVQ SI, 0(BX)(TLS*1) // g = g0
-	MOVQ g_sched_sp(SI), SP
-	SUBQ $leafAreaSize, SP
-	ANDQ $~15, SP // C ABI alignment
-	// The leaf area (internal/callback/leaf.go reads it at the same place
-	// to refuse a callback made during the call).
-	MOVQ DX, 0(SP)  // goroutine SP
-	MOVQ R8, 8(SP)  // goroutine g
-	MOVQ DI, 16(SP) // frame
-	MOVQ $leafMagic, AX
-	MOVQ AX, leafAreaMagic(SP)
-	MOVQ $0, leafAreaRefused(SP)
+// LEAF_ENTER switches to g0's stack exactly as runtime·asmcgocall does (g :=
+// g0, SP := g0.sched.sp), but without the scheduler's entersyscall: the
+// goroutine keeps its P. With g = g0 the runtime treats signals arriving in
+// the C function as arriving in system code: no preemption, and a fault is
+// reported as a fatal error with Go's crash report. It writes the leaf area
+// (goroutine SP and g, the magic word, no refused callback yet) and then
+// reads the library's closed flag (R11: *Library or 0) on the system stack,
+// jumping to closed when it is set: Close's stop the world waits for this
+// call if it is already past this check. It uses AX, BX, R12 and R13 and
+// leaves the argument registers alone.
+#define LEAF_ENTER \
+	MOVQ (TLS), R12; \
+	MOVQ g_m(R12), R13; \
+	MOVQ m_g0(R13), R13; \
+	MOVQ SP, BX; \
+	MOVQ TLS, AX; \
+	MOVQ R13, 0(AX)(TLS*1); \
+	MOVQ g_sched_sp(R13), SP; \
+	SUBQ $leafAreaSize, SP; \
+	ANDQ $~15, SP; \
+	MOVQ BX, 0(SP); \
+	MOVQ R12, 8(SP); \
+	MOVQ $leafMagic, AX; \
+	MOVQ AX, leafAreaMagic(SP); \
+	MOVQ $0, leafAreaRefused(SP); \
+	TESTQ R11, R11; \
+	JZ call; \
+	MOVL Library_closed(R11), AX; \
+	TESTL AX, AX; \
+	JNZ closed
 
-	// The library's closed flag, read on the system stack: Close's stop
-	// the world waits for this call if it is already past this check.
-	MOVQ frame_lib(DI), AX
-	TESTQ AX, AX
-	JZ call
-	MOVL Library_closed(AX), AX
-	TESTL AX, AX
-	JZ call
-	MOVQ $const_stateClosed, frame_state(DI)
-	JMP back
-
-call:
-	MOVQ DI, R11
-	CALL_FRAME
-
-	MOVQ 16(SP), R11
-	MOVQ AX, frame_r1(R11)
-	MOVQ DX, frame_r2(R11)
-	MOVQ X0, frame_f1(R11)
-	MOVQ X1, frame_f2(R11)
-	MOVQ leafAreaRefused(SP), AX
-	MOVQ AX, frame_cbrefused(R11)
-
-back:
-	MOVQ $0, leafAreaMagic(SP)
-	MOVQ 8(SP), R8
-	MOVQ TLS, BX
-	MOVQ R8, 0(BX)(TLS*1) // g = the goroutine again
+// LEAF_CALL is the rest, from label call: the C call (function in R10),
+// then, from either path, the way back to the goroutine's stack and g. It
+// leaves the results in registers for the caller's named stores: AX (RAX)
+// and X0 (XMM0) from C, R12 the Handle of a callback refused during the
+// call (internal/callback/tramp_amd64.s writes it into the leaf area), R13
+// the state (stateCalled, or stateClosed without a call).
+#define LEAF_CALL \
+call: \
+	CALL R10; \
+	MOVQ leafAreaRefused(SP), R12; \
+	MOVQ $const_stateCalled, R13; \
+	JMP back; \
+closed: \
+	XORQ AX, AX; \
+	MOVQ AX, X0; \
+	XORQ R12, R12; \
+	MOVQ $const_stateClosed, R13; \
+back: \
+	MOVQ $0, leafAreaMagic(SP); \
+	MOVQ 8(SP), BX; \
+	MOVQ TLS, CX; \
+	MOVQ BX, 0(CX)(TLS*1); \
 	MOVQ 0(SP), SP
+
+// func leafInts(fn, lib uintptr, i0, i1, i2, i3, i4, i5 uint64) (r1, f1 uint64, refused, state uintptr)
+//
+// A leaf call whose arguments all travel in integer registers, passed as
+// they are: no frame.
+TEXT ·leafInts(SB), NOSPLIT, $0-96
+	MOVQ fn+0(FP), R10
+	MOVQ lib+8(FP), R11
+	MOVQ i0+16(FP), DI
+	MOVQ i1+24(FP), SI
+	MOVQ i2+32(FP), DX
+	MOVQ i3+40(FP), CX
+	MOVQ i4+48(FP), R8
+	MOVQ i5+56(FP), R9
+	LEAF_ENTER
+	LEAF_CALL
+	MOVQ AX, r1+64(FP)
+	MOVQ X0, f1+72(FP)
+	MOVQ R12, refused+80(FP)
+	MOVQ R13, state+88(FP)
+	RET
+
+// func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, refused, state uintptr)
+//
+// A leaf call with any scalar arguments: regs holds the six integer
+// registers, then the eight float registers.
+TEXT ·leafRegs(SB), NOSPLIT, $0-56
+	MOVQ fn+0(FP), R10
+	MOVQ lib+8(FP), R11
+	MOVQ regs+16(FP), R12
+	MOVQ (6*8)(R12), X0
+	MOVQ (7*8)(R12), X1
+	MOVQ (8*8)(R12), X2
+	MOVQ (9*8)(R12), X3
+	MOVQ (10*8)(R12), X4
+	MOVQ (11*8)(R12), X5
+	MOVQ (12*8)(R12), X6
+	MOVQ (13*8)(R12), X7
+	MOVQ (0*8)(R12), DI
+	MOVQ (1*8)(R12), SI
+	MOVQ (2*8)(R12), DX
+	MOVQ (3*8)(R12), CX
+	MOVQ (4*8)(R12), R8
+	MOVQ (5*8)(R12), R9
+	LEAF_ENTER
+	LEAF_CALL
+	MOVQ AX, r1+24(FP)
+	MOVQ X0, f1+32(FP)
+	MOVQ R12, refused+40(FP)
+	MOVQ R13, state+48(FP)
 	RET

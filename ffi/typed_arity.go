@@ -18,6 +18,9 @@ func fn0[R any](f *Func) func() (R, error) {
 		return func() (R, error) { return slowTyped[R](f) }
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn0[R](f)
+		}
 		return scalarFn0[R](f)
 	}
 	rc := p.res
@@ -43,6 +46,33 @@ func scalarFn0[R any](f *Func) func() (R, error) {
 	}
 }
 
+// leafFn0 is fn0 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn0[R any](f *Func) func() (R, error) {
+	p := &f.sig.plan
+	var sa [0]scalarArg
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func() (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, 0, 0, 0, 0, 0, 0)
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func() (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
+	}
+}
+
 // fn1 is f as a typed closure of one argument: the scalar closure
 // when it applies, else the general typed closure, else (no trampoline)
 // reflection. Its error is a *CallError for a closed library, a gate
@@ -53,6 +83,9 @@ func fn1[T1, R any](f *Func) func(T1) (R, error) {
 		return func(a1 T1) (R, error) { return slowTyped[R](f, reflect.ValueOf(a1)) }
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn1[T1, R](f)
+		}
 		return scalarFn1[T1, R](f)
 	}
 	var ps [1]pinfo
@@ -93,6 +126,43 @@ func scalarFn1[T1, R any](f *Func) func(T1) (R, error) {
 	}
 }
 
+// leafFn1 is fn1 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn1[T1, R any](f *Func) func(T1) (R, error) {
+	p := &f.sig.plan
+	var sa [1]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func(a1 T1) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), 0, 0, 0, 0, 0)
+			if escapeNever {
+				escapeSink = [...]any{a1}
+			}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func(a1 T1) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		regs[sa[0].slot] = scalarWord(sa[0], &a1)
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if escapeNever {
+			escapeSink = [...]any{a1}
+		}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
+	}
+}
+
 // fn2 is f as a typed closure of two arguments: the scalar closure
 // when it applies, else the general typed closure, else (no trampoline)
 // reflection. Its error is a *CallError for a closed library, a gate
@@ -103,6 +173,9 @@ func fn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 		return func(a1 T1, a2 T2) (R, error) { return slowTyped[R](f, reflect.ValueOf(a1), reflect.ValueOf(a2)) }
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn2[T1, T2, R](f)
+		}
 		return scalarFn2[T1, T2, R](f)
 	}
 	var ps [2]pinfo
@@ -146,6 +219,44 @@ func scalarFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 	}
 }
 
+// leafFn2 is fn2 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
+	p := &f.sig.plan
+	var sa [2]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func(a1 T1, a2 T2) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), 0, 0, 0, 0)
+			if escapeNever {
+				escapeSink = [...]any{a1, a2}
+			}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func(a1 T1, a2 T2) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		regs[sa[0].slot] = scalarWord(sa[0], &a1)
+		regs[sa[1].slot] = scalarWord(sa[1], &a2)
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if escapeNever {
+			escapeSink = [...]any{a1, a2}
+		}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
+	}
+}
+
 // fn3 is f as a typed closure of three arguments: the scalar closure
 // when it applies, else the general typed closure, else (no trampoline)
 // reflection. Its error is a *CallError for a closed library, a gate
@@ -158,6 +269,9 @@ func fn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 		}
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn3[T1, T2, T3, R](f)
+		}
 		return scalarFn3[T1, T2, T3, R](f)
 	}
 	var ps [3]pinfo
@@ -204,6 +318,45 @@ func scalarFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 	}
 }
 
+// leafFn3 is fn3 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
+	p := &f.sig.plan
+	var sa [3]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func(a1 T1, a2 T2, a3 T3) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), 0, 0, 0)
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3}
+			}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func(a1 T1, a2 T2, a3 T3) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		regs[sa[0].slot] = scalarWord(sa[0], &a1)
+		regs[sa[1].slot] = scalarWord(sa[1], &a2)
+		regs[sa[2].slot] = scalarWord(sa[2], &a3)
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if escapeNever {
+			escapeSink = [...]any{a1, a2, a3}
+		}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
+	}
+}
+
 // fn4 is f as a typed closure of four arguments: the scalar closure
 // when it applies, else the general typed closure, else (no trampoline)
 // reflection. Its error is a *CallError for a closed library, a gate
@@ -216,6 +369,9 @@ func fn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 		}
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn4[T1, T2, T3, T4, R](f)
+		}
 		return scalarFn4[T1, T2, T3, T4, R](f)
 	}
 	var ps [4]pinfo
@@ -265,6 +421,46 @@ func scalarFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 	}
 }
 
+// leafFn4 is fn4 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
+	p := &f.sig.plan
+	var sa [4]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func(a1 T1, a2 T2, a3 T3, a4 T4) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), 0, 0)
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3, a4}
+			}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func(a1 T1, a2 T2, a3 T3, a4 T4) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		regs[sa[0].slot] = scalarWord(sa[0], &a1)
+		regs[sa[1].slot] = scalarWord(sa[1], &a2)
+		regs[sa[2].slot] = scalarWord(sa[2], &a3)
+		regs[sa[3].slot] = scalarWord(sa[3], &a4)
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if escapeNever {
+			escapeSink = [...]any{a1, a2, a3, a4}
+		}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
+	}
+}
+
 // fn5 is f as a typed closure of five arguments: the scalar closure
 // when it applies, else the general typed closure, else (no trampoline)
 // reflection. Its error is a *CallError for a closed library, a gate
@@ -277,6 +473,9 @@ func fn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, error)
 		}
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn5[T1, T2, T3, T4, T5, R](f)
+		}
 		return scalarFn5[T1, T2, T3, T4, T5, R](f)
 	}
 	var ps [5]pinfo
@@ -329,6 +528,47 @@ func scalarFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, 
 	}
 }
 
+// leafFn5 is fn5 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, error) {
+	p := &f.sig.plan
+	var sa [5]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), scalarWord(sa[4], &a5), 0)
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3, a4, a5}
+			}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		regs[sa[0].slot] = scalarWord(sa[0], &a1)
+		regs[sa[1].slot] = scalarWord(sa[1], &a2)
+		regs[sa[2].slot] = scalarWord(sa[2], &a3)
+		regs[sa[3].slot] = scalarWord(sa[3], &a4)
+		regs[sa[4].slot] = scalarWord(sa[4], &a5)
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if escapeNever {
+			escapeSink = [...]any{a1, a2, a3, a4, a5}
+		}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
+	}
+}
+
 // fn6 is f as a typed closure of six arguments: the scalar closure
 // when it applies, else the general typed closure, else (no trampoline)
 // reflection. Its error is a *CallError for a closed library, a gate
@@ -341,6 +581,9 @@ func fn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6) (R
 		}
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn6[T1, T2, T3, T4, T5, T6, R](f)
+		}
 		return scalarFn6[T1, T2, T3, T4, T5, T6, R](f)
 	}
 	var ps [6]pinfo
@@ -393,6 +636,48 @@ func scalarFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, 
 			escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
 		}
 		return scalarResult[R](&fr, rc), err
+	}
+}
+
+// leafFn6 is fn6 for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6) (R, error) {
+	p := &f.sig.plan
+	var sa [6]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5, a6 T6) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), scalarWord(sa[4], &a5), scalarWord(sa[5], &a6))
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
+			}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5, a6 T6) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+		regs[sa[0].slot] = scalarWord(sa[0], &a1)
+		regs[sa[1].slot] = scalarWord(sa[1], &a2)
+		regs[sa[2].slot] = scalarWord(sa[2], &a3)
+		regs[sa[3].slot] = scalarWord(sa[3], &a4)
+		regs[sa[4].slot] = scalarWord(sa[4], &a5)
+		regs[sa[5].slot] = scalarWord(sa[5], &a6)
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		if escapeNever {
+			escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
+		}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
 	}
 }
 

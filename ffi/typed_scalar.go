@@ -63,6 +63,11 @@ func scalarArgOf(p *plan, i int) scalarArg {
 // sign-extended by the shift chosen at bind time. The result is the same as
 // scalarBits.
 func setScalar[T any](fr *frame, a scalarArg, v *T) {
+	fr.regs[a.slot] = scalarWord(a, v)
+}
+
+// scalarWord is the register word of v, as setScalar stores it.
+func scalarWord[T any](a scalarArg, v *T) uint64 {
 	var raw uint64
 	p := unsafe.Pointer(v)
 	switch unsafe.Sizeof(*v) {
@@ -76,7 +81,7 @@ func setScalar[T any](fr *frame, a scalarArg, v *T) {
 		raw = *(*uint64)(p)
 	}
 	s := a.shift & 63 // < 64: no shift-overflow handling
-	fr.regs[a.slot] = uint64(int64(raw<<s) >> s)
+	return uint64(int64(raw<<s) >> s)
 }
 
 // scalarRes is how a scalar result is read, fixed at bind time.
@@ -92,10 +97,16 @@ func scalarResOf(p *plan) scalarRes {
 // scalarResult converts the scalar result in fr to R (nothing for void), like
 // resultOf: R's size is a constant in each instantiation, so the switch
 // compiles to one store.
-func scalarResult[R any](fr *frame, rs scalarRes) (r R) {
-	w := uint64(fr.r1)
+func scalarResult[R any](fr *frame, rs scalarRes) R {
+	return scalarValue[R](uint64(fr.r1), fr.f1, rs)
+}
+
+// scalarValue is scalarResult from the result registers RAX (r1) and XMM0
+// (f1).
+func scalarValue[R any](r1, f1 uint64, rs scalarRes) (r R) {
+	w := r1
 	if rs.float {
-		w = fr.f1
+		w = f1
 	}
 	if rs.bool && uint8(w) != 0 {
 		w = 1

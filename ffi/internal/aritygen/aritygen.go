@@ -153,6 +153,9 @@ type arity struct {
 	Sig    string   // "T1, T2"
 	VList  string   // "a1, a2"
 	Word   string   // "two"
+	// LeafInts is the six integer register words of leafInts:
+	// "scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), 0, 0, 0, 0".
+	LeafInts string
 }
 
 var words = []string{"no", "one", "two", "three", "four", "five", "six"}
@@ -169,6 +172,14 @@ func arities(max int) []arity {
 			a.TList += t + ", "
 		}
 		a.Params, a.VList, a.Sig = strings.Join(ps, ", "), strings.Join(a.Vals, ", "), strings.Join(a.Types, ", ")
+		words := make([]string, MaxArity)
+		for i := range words {
+			words[i] = "0"
+			if i < n {
+				words[i] = fmt.Sprintf("scalarWord(sa[%d], &a%d)", i, i+1)
+			}
+		}
+		a.LeafInts = strings.Join(words, ", ")
 		as = append(as, a)
 	}
 	return as
@@ -249,6 +260,9 @@ func fn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 		return func({{.Params}}) (R, error) { return slowTyped[R](f{{range .Vals}}, reflect.ValueOf({{.}}){{end}}) }
 	}
 	if scalarOnly(f) {
+		if f.leaf && f.admit == nil {
+			return leafFn{{.N}}[{{.TList}}R](f)
+		}
 		return scalarFn{{.N}}[{{.TList}}R](f)
 	}
 {{- if .N}}
@@ -300,6 +314,53 @@ func scalarFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 		}
 {{- end}}
 		return scalarResult[R](&fr, rc), err
+	}
+}
+
+// leafFn{{.N}} is fn{{.N}} for a leaf function (leaf.go): the argument words go to
+// the leaf trampoline as they are, in registers when they are all integers,
+// else in one array; no frame, no in-flight count.
+func leafFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
+	p := &f.sig.plan
+{{- if .N}}
+	var sa [{{.N}}]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
+{{- else}}
+	var sa [0]scalarArg
+{{- end}}
+	rc := scalarResOf(p)
+	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
+	if leafIntRegs(sa[:]) {
+		return func({{.Params}}) (R, error) {
+			r1, f1, refused, state := leafInts(fn, lib, {{.LeafInts}})
+{{- if .N}}
+			if escapeNever {
+				escapeSink = [...]any{ {{- .VList -}} }
+			}
+{{- end}}
+			if refused|state != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			}
+			return scalarValue[R](r1, f1, rc), nil
+		}
+	}
+	return func({{.Params}}) (R, error) {
+		var regs [numIntRegs + numFloatRegs]uint64
+{{- range $i, $v := .Vals}}
+		regs[sa[{{$i}}].slot] = scalarWord(sa[{{$i}}], &{{$v}})
+{{- end}}
+		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+{{- if .N}}
+		if escapeNever {
+			escapeSink = [...]any{ {{- .VList -}} }
+		}
+{{- end}}
+		if refused|state != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		}
+		return scalarValue[R](r1, f1, rc), nil
 	}
 }
 {{end}}
