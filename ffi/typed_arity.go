@@ -52,6 +52,9 @@ func scalarFn0[R any](f *Func) func() (R, error) {
 func leafFn0[R any](f *Func) func() (R, error) {
 	p := &f.sig.plan
 	var sa [0]scalarArg
+	for i := range sa {
+		sa[i] = scalarArgOf(p, i)
+	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
 	if leafIntRegs(sa[:]) {

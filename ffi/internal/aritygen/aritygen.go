@@ -322,14 +322,10 @@ func scalarFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 // else in one array; no frame, no in-flight count.
 func leafFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 	p := &f.sig.plan
-{{- if .N}}
 	var sa [{{.N}}]scalarArg
 	for i := range sa {
 		sa[i] = scalarArgOf(p, i)
 	}
-{{- else}}
-	var sa [0]scalarArg
-{{- end}}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
 	if leafIntRegs(sa[:]) {
