@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/goractor/goractor/actor"
+	"github.com/goractor/goractor/internal/nodegate"
 	"github.com/goractor/goractor/shareable"
 )
 
@@ -213,151 +213,52 @@ var (
 	refType         = reflect.TypeFor[*actor.Ref]()
 	portType        = reflect.TypeFor[*actor.Port]()
 	frozenType      = reflect.TypeFor[shareable.Frozen]()
+	errorType       = reflect.TypeFor[error]()
 )
 
 // frozenInside is the reason a Frozen held inside a value is refused: the
 // codec can carry a Frozen only as the whole message.
 const frozenInside = "shareable.Frozen inside a value cannot cross a node: send the Frozen as the message itself, or the plain value"
 
-// boundaryCheck is the node-boundary send gate: v may cross only if every part of it can
-// be encoded and decoded as itself. It refuses funcs, channels, unsafe
-// pointers, Refs and Ports, structs with unexported fields (which the codec
-// would silently drop) unless they marshal themselves, cycles (which the
-// codec cannot express), and values in interfaces whose type is not
-// registered.
-func boundaryCheck(v any) error {
-	w := nodeWalker{root: reflect.TypeOf(v), seen: map[uintptr]bool{}}
-	return w.walk(reflect.ValueOf(v), "", 0)
-}
+// boundaryCheck is the node-boundary send gate: v may cross only if every
+// part of it can be encoded and decoded as itself. It is the local send
+// gate's walker (package shareable) in its node mode, given the rules only
+// this package knows: Refs, Ports and a Frozen inside a value are refused,
+// types that marshal themselves cross whole, and a value in an interface
+// crosses only if its type is registered. The walker refuses funcs,
+// channels, unsafe pointers, uintptrs, complex numbers, structs with
+// unexported fields (which the codec would silently drop) unless they are
+// tagged cbor:"-", cycles (which the codec cannot express) and values nested
+// deeper than the decoder accepts.
+func boundaryCheck(v any) error { return nodegate.Check(v) }
 
-type nodeWalker struct {
-	root reflect.Type
-	seen map[uintptr]bool // pointers on the current path
-}
-
-func (w *nodeWalker) fail(path string, t reflect.Type, reason string) error {
-	return &shareable.IsolationError{Root: w.root, Path: path, Type: t, Reason: reason}
-}
-
-// enter records that the walk is inside the object at p; false means it
-// already was: a cycle.
-func (w *nodeWalker) enter(p uintptr) bool {
-	if w.seen[p] {
-		return false
-	}
-	w.seen[p] = true
-	return true
-}
-
-func (w *nodeWalker) walk(v reflect.Value, path string, depth int) error {
-	if depth > 200 {
-		return w.fail(path, v.Type(), "value nested too deep to cross a node")
-	}
-	t := v.Type()
-	switch t {
-	case refType:
-		return w.fail(path, t, "actor.Ref cannot cross a node")
-	case portType:
-		return w.fail(path, t, "actor.Port cannot cross a node")
-	case frozenType:
-		return w.fail(path, t, frozenInside)
-	}
-	if t.Implements(cborMarshaler) || t.Implements(binaryMarshaler) {
-		return nil
-	}
-	switch t.Kind() {
-	case reflect.Func:
-		return w.fail(path, t, "func cannot cross a node")
-	case reflect.Chan:
-		return w.fail(path, t, "channel cannot cross a node")
-	case reflect.UnsafePointer, reflect.Uintptr:
-		return w.fail(path, t, t.String()+" cannot cross a node")
-	case reflect.Complex64, reflect.Complex128:
-		return w.fail(path, t, "complex number cannot cross a node")
-	case reflect.Interface:
-		if v.IsNil() {
-			return nil
-		}
-		e := v.Elem()
-		if e.Type() == frozenType {
-			return w.fail(path, e.Type(), frozenInside)
-		}
-		if _, ok := typeName(e.Type()); !ok {
-			if _, isErr := e.Interface().(error); isErr {
-				return w.fail(path, e.Type(), fmt.Sprintf("error of type %v in a value cannot cross a node unless registered (node.RegisterType)", e.Type()))
+func init() {
+	nodegate.Install(nodegate.Rules{
+		Refuse: func(t reflect.Type) string {
+			switch t {
+			case refType:
+				return "actor.Ref cannot cross a node"
+			case portType:
+				return "actor.Port cannot cross a node"
+			case frozenType:
+				return frozenInside
 			}
-			return w.fail(path, e.Type(), fmt.Sprintf("type %v in an interface is not registered to cross a node (node.RegisterType)", e.Type()))
-		}
-		return w.walk(e, path, depth+1)
-	case reflect.Pointer:
-		if v.IsNil() {
-			return nil
-		}
-		if !w.enter(v.Pointer()) {
-			return w.fail(path, t, "cycle cannot cross a node")
-		}
-		defer delete(w.seen, v.Pointer())
-		return w.walk(v.Elem(), path, depth+1)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if f.Tag.Get("cbor") == "-" {
-				continue // the codec skips it: it arrives as its zero value
+			return ""
+		},
+		Whole: func(t reflect.Type) bool {
+			return t.Implements(cborMarshaler) || t.Implements(binaryMarshaler)
+		},
+		Dynamic: func(t reflect.Type) string {
+			if t == frozenType {
+				return frozenInside
 			}
-			if !f.IsExported() {
-				return w.fail(path+"."+f.Name, f.Type, "unexported field cannot cross a node")
+			if _, ok := typeName(t); ok {
+				return ""
 			}
-			if err := w.walk(v.Field(i), path+"."+f.Name, depth+1); err != nil {
-				return err
+			if t.Implements(errorType) {
+				return fmt.Sprintf("error of type %v in a value cannot cross a node unless registered (node.RegisterType)", t)
 			}
-		}
-	case reflect.Slice:
-		if v.IsNil() {
-			return nil
-		}
-		if t.Elem().Kind() == reflect.Uint8 {
-			return nil
-		}
-		if v.Len() == 0 {
-			return nil
-		}
-		if !w.enter(v.Pointer()) {
-			return w.fail(path, t, "cycle cannot cross a node")
-		}
-		defer delete(w.seen, v.Pointer())
-		fallthrough
-	case reflect.Array:
-		for i := range v.Len() {
-			if err := w.walk(v.Index(i), path+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
-				return err
-			}
-		}
-	case reflect.Map:
-		if v.IsNil() {
-			return nil
-		}
-		if !w.enter(v.Pointer()) {
-			return w.fail(path, t, "cycle cannot cross a node")
-		}
-		defer delete(w.seen, v.Pointer())
-		it := v.MapRange()
-		for it.Next() {
-			seg := "[" + it.Key().Type().String() + "]"
-			switch k := it.Key(); k.Kind() {
-			case reflect.String:
-				seg = "[" + strconv.Quote(k.String()) + "]"
-			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-				seg = "[" + strconv.FormatInt(k.Int(), 10) + "]"
-			case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-				seg = "[" + strconv.FormatUint(k.Uint(), 10) + "]"
-			}
-			if err := w.walk(it.Key(), path+seg, depth+1); err != nil {
-				return err
-			}
-			if err := w.walk(it.Value(), path+seg, depth+1); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+			return fmt.Sprintf("type %v in an interface is not registered to cross a node (node.RegisterType)", t)
+		},
+	})
 }

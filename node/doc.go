@@ -16,17 +16,19 @@
 //
 // # The node boundary
 //
-// A value crossing a node must be serializable. Before anything is sent, a
-// walk of the value refuses what cannot cross with a
+// A value crossing a node must be serializable. Before anything is sent, the
+// local send gate's walker (package shareable's), in its node mode, refuses
+// what cannot cross with a
 // *shareable.IsolationError naming the path (".Jobs[0].Notify: func cannot
-// cross a node"): funcs, channels, unsafe pointers, complex numbers,
+// cross a node"): funcs (nil ones too), channels, unsafe pointers, uintptrs,
+// complex numbers,
 // actor.Ref, actor.Port, a shareable.Frozen held inside a value (a Frozen
 // sent as the whole message, request, response or result crosses as the
 // value it was frozen from, under these same rules, and arrives frozen
 // again: see shareable.Frozen.Thaw), struct fields that are unexported
 // (the codec would drop them; fields tagged `cbor:"-"` are skipped and
-// arrive as their zero value), cycles, and values in interfaces whose type
-// is not registered. Types that marshal themselves (encoding.BinaryMarshaler,
+// arrive as their zero value), cycles, values nested deeper than 200 levels,
+// and values in interfaces whose type is not registered. Types that marshal themselves (encoding.BinaryMarshaler,
 // cbor.Marshaler: time.Time...) cross as they encode.
 //
 // Plain Go data is encoded as CBOR (RFC 8949) with github.com/fxamacker/cbor.

@@ -72,6 +72,7 @@ type walkMode uint8
 const (
 	modeShare walkMode = iota // Check: anything mutable fails
 	modeCross                 // Copy/Move: only what may never cross fails
+	modeNode                  // node.Send and friends: what cannot be encoded fails (node.go)
 )
 
 // checkAt walks the value of type ti at p and returns the first violation.
@@ -96,10 +97,11 @@ func checkAt(ti *tinfo, p unsafe.Pointer, mode walkMode) error {
 
 // wframe is one pending part of the walk.
 type wframe struct {
-	p    unsafe.Pointer
-	ti   *tinfo
-	err  bool // inside an error value: pointers are followed, not mutable
-	path *pathNode
+	p     unsafe.Pointer
+	ti    *tinfo
+	err   bool  // inside an error value: pointers are followed, not mutable
+	depth int32 // modeNode: nesting from the root
+	path  *pathNode
 }
 
 type visitKey struct {
@@ -115,6 +117,9 @@ type walker struct {
 	seen  map[visitKey]struct{}
 	root  reflect.Type
 	err   *IsolationError
+	// onpath holds, in modeNode, the objects on the path to the frame
+	// being walked, in w.seen as well.
+	onpath []onPath
 }
 
 // visit reports whether (p, ti, n) is new and marks it.
@@ -200,6 +205,9 @@ func (w *walker) walk(f wframe) bool {
 }
 
 func (w *walker) step(f *wframe) bool {
+	if w.mode == modeNode {
+		return w.stepNode(f)
+	}
 	ti := f.ti
 	switch ti.verdict {
 	case vShare:
@@ -275,21 +283,7 @@ func (w *walker) step(f *wframe) bool {
 		if (ti.key.verdict == vShare && ti.elem.verdict == vShare) || !w.visit(m, ti, 0) {
 			return true
 		}
-		mv := reflect.NewAt(ti.t, f.p).Elem()
-		it := mv.MapRange()
-		for it.Next() {
-			k := reflect.New(ti.key.t)
-			k.Elem().SetIterKey(it)
-			v := reflect.New(ti.elem.t)
-			v.Elem().SetIterValue(it)
-			var kp *pathNode
-			if w.track {
-				kp = &pathNode{parent: f.path, seg: keySeg(k.Elem())}
-			}
-			w.stack = append(w.stack,
-				wframe{p: v.UnsafePointer(), ti: ti.elem, err: f.err, path: kp},
-				wframe{p: k.UnsafePointer(), ti: ti.key, err: f.err, path: kp})
-		}
+		w.pushEntries(f, ti.key, ti.elem)
 	case reflect.Interface:
 		rt := dynamicRtype(f.p, ti.empty)
 		if rt == nil {
@@ -313,7 +307,26 @@ func (w *walker) step(f *wframe) bool {
 func (w *walker) pushElems(f *wframe, p unsafe.Pointer, elem *tinfo, n int) {
 	for i := n - 1; i >= 0; i-- {
 		w.stack = append(w.stack, wframe{p: unsafe.Add(p, uintptr(i)*elem.size), ti: elem, err: f.err,
-			path: w.childIndex(f, i)})
+			depth: f.depth + 1, path: w.childIndex(f, i)})
+	}
+}
+
+// pushEntries queues copies of the keys (of type key) and values (of type
+// elem) of the map at f, so that each key is walked before its value.
+func (w *walker) pushEntries(f *wframe, key, elem *tinfo) {
+	it := reflect.NewAt(f.ti.t, f.p).Elem().MapRange()
+	for it.Next() {
+		k := reflect.New(key.t)
+		k.Elem().SetIterKey(it)
+		v := reflect.New(elem.t)
+		v.Elem().SetIterValue(it)
+		var kp *pathNode
+		if w.track {
+			kp = &pathNode{parent: f.path, seg: keySeg(k.Elem())}
+		}
+		w.stack = append(w.stack,
+			wframe{p: v.UnsafePointer(), ti: elem, err: f.err, depth: f.depth + 1, path: kp},
+			wframe{p: k.UnsafePointer(), ti: key, err: f.err, depth: f.depth + 1, path: kp})
 	}
 }
 

@@ -59,6 +59,10 @@ type tinfo struct {
 	length int         // array length
 	fields []fieldInfo // struct fields that need a walk
 	all    []fieldInfo // every struct field, for Freeze
+
+	// The node-boundary verdict (modeNode), built with the rest once
+	// package node has installed its rules (see node.go).
+	node nodeInfo
 }
 
 // fieldInfo is one struct field whose values need a walk (verdict vWalk).
@@ -237,6 +241,16 @@ func (b *builder) build(t reflect.Type) *tinfo {
 	}
 	ti := &tinfo{t: t, rt: rtypeOf(t), kind: t.Kind(), size: t.Size(), verdict: vWalk}
 	b.m[t] = ti
+	b.buildLocal(ti)
+	if r := nodeRules.Load(); r != nil {
+		b.buildNode(ti, r)
+	}
+	return ti
+}
+
+// buildLocal computes the local send gate's description of ti.t.
+func (b *builder) buildLocal(ti *tinfo) {
+	t := ti.t
 	ti.direct = isDirectIface(t)
 	ti.empty = ti.kind == reflect.Interface && t.NumMethod() == 0
 	ti.isErr = ti.kind != reflect.Interface && t.Implements(errorType)
@@ -245,11 +259,11 @@ func (b *builder) build(t reflect.Type) *tinfo {
 	if registry[t] || declares(t) || sharedNamed(t) {
 		ti.verdict = vShare
 		ti.built = true
-		return ti
+		return
 	}
 	if fn := copierOf(t); fn != nil {
 		ti.copyFn, ti.built = fn, true
-		return ti
+		return
 	}
 	if reason := forbiddenNamed(t); reason != "" {
 		if ti.kind == reflect.Func {
@@ -258,7 +272,7 @@ func (b *builder) build(t reflect.Type) *tinfo {
 			ti.forbid("", t, reason)
 		}
 		ti.built = true
-		return ti
+		return
 	}
 	switch ti.kind {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -296,7 +310,7 @@ func (b *builder) build(t reflect.Type) *tinfo {
 				ti.forbid("."+f.Name+fi.badPath, fi.badType, fi.reason)
 				ti.fields, ti.all = nil, nil
 				ti.built = true
-				return ti
+				return
 			case vWalk:
 				ti.verdict = vWalk
 				ti.fields = append(ti.fields, fieldInfo{off: f.Offset, name: f.Name, ti: fi})
@@ -323,7 +337,6 @@ func (b *builder) build(t reflect.Type) *tinfo {
 		ti.verdict = vShare
 	}
 	ti.built = true
-	return ti
 }
 
 // onlyNil marks ti as a kind whose nil value crosses and whose other values
