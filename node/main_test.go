@@ -83,6 +83,9 @@ func peerMain(mode string) int {
 		if err != nil {
 			return err
 		}
+		if err := spawnRawEcho(cx); err != nil {
+			return err
+		}
 		fmt.Printf("ADDR %s\n", n.Addr())
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		err = n.Close()
@@ -112,7 +115,7 @@ type proc struct {
 // startPeer starts a peer node process and returns it once it listens. It
 // ends with the test: stdin closed, then killed (by its PID) if it has not
 // exited within 20 s. The peer also dies with this process (Pdeathsig).
-func startPeer(t *testing.T) *proc {
+func startPeer(t testing.TB) *proc {
 	t.Helper()
 	p := &proc{stats: make(chan actor.Stats, 1)}
 	c, err := selfexec.Start(peerEnv+"=1", func(line string) {
@@ -133,7 +136,7 @@ func startPeer(t *testing.T) *proc {
 
 // stop closes the peer's stdin and waits for it, killing it after 20 s.
 // Calling it again does nothing.
-func (p *proc) stop(t *testing.T) {
+func (p *proc) stop(t testing.TB) {
 	if err := p.Stop(20 * time.Second); err != nil {
 		t.Error(err)
 	}

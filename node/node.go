@@ -21,9 +21,10 @@ import (
 	"github.com/goractor/goractor/internal/protoref"
 )
 
-// endpointName is the protoactor name of every node's endpoint actor: a
-// peer at address A is reached at PID{A, endpointName}.
-const endpointName = "goractor-node"
+// endpointName is the protoactor name of every node's endpoint: a peer at
+// address A is reached at PID{A, endpointName}. workerName is the local
+// actor the endpoint hands the operations that may wait to.
+const endpointName, workerName = "goractor-node", "goractor-node-worker"
 
 // Defaults of the failure detector (see docs/distribution.md).
 const (
@@ -62,7 +63,8 @@ type Node struct {
 	rem  *remote.Remote
 	in   *inbound // orders inbound streams with rem's shutdown
 	addr string
-	self *proto.PID
+	self *proto.PID // the worker actor
+	ep   *proto.PID // the endpoint
 	log  *zap.Logger
 	cfg  config
 	sub  *eventstream.Subscription
@@ -142,12 +144,19 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		refs:    map[refKey]*remoteRef{},
 		peers:   map[string]*peer{},
 	}
-	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
+	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), workerName)
 	if err != nil {
 		rem.Shutdown(false)
 		return nil, fmt.Errorf("node: start endpoint: %w", err)
 	}
 	n.self = pid
+	ep, ok := ps.ProcessRegistry.Add(&endpoint{n}, endpointName)
+	if !ok {
+		ps.Root.StopFuture(pid).Wait() //nolint:errcheck // a timeout leaves nothing to undo
+		rem.Shutdown(false)
+		return nil, fmt.Errorf("node: start endpoint: the name %q is taken", endpointName)
+	}
+	n.ep = ep
 	n.sub = ps.EventStream.Subscribe(func(evt any) {
 		if e, ok := evt.(*remote.EndpointTerminatedEvent); ok {
 			n.peerDown(e.Address, "connection lost")
@@ -184,6 +193,7 @@ func (n *Node) Close() error {
 	for a := range addrs {
 		n.peerDown(a, "local node closed")
 	}
+	n.ps.ProcessRegistry.Remove(n.ep)
 	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
 	n.in.beginClose()
 	n.rem.Shutdown(true)
@@ -417,29 +427,53 @@ func (n *Node) reply(w *wire, r *wire) {
 	}
 }
 
-// receive is the endpoint actor: every message from a peer arrives here.
-// It never blocks for long: requests go to their actor with RequestFunc,
-// stops and ends are waited for on goroutines.
-func (n *Node) receive(pc proto.Context) {
-	switch m := pc.Message().(type) {
+// endpoint is the protoactor process every message from a peer arrives
+// at. It runs on the goroutine that delivers the message (protoactor
+// remote's reader of the peer's stream), as a protoactor future does, so
+// that a reply reaches its requester without passing through a mailbox: it
+// decodes the envelope and handles at once what never waits (replies,
+// pings, what cannot be decoded); the rest (spawn, send, request, stop,
+// done: a bounded mailbox may make them wait) goes, in order, to the worker
+// actor.
+type endpoint struct{ n *Node }
+
+func (e *endpoint) SendUserMessage(_ *proto.PID, message any) {
+	n := e.n
+	_, msg, sender := proto.UnwrapEnvelope(message)
+	switch m := msg.(type) {
 	case *wrapperspb.BytesValue:
 		w, err := unmarshalWire(m.Value)
 		if err != nil {
 			n.log.Warn("node: undecodable message", zap.Error(err))
 			if w != nil && w.From != "" && w.Seq != 0 && w.Op != opReply {
 				n.reply(w, &wire{Err: wireError(err)})
-			} else if s := pc.Sender(); s != nil {
-				pc.Respond(&wrapperspb.StringValue{Value: err.Error()})
+			} else if sender != nil {
+				n.ps.Root.Send(sender, &wrapperspb.StringValue{Value: err.Error()})
 			}
 			return
 		}
-		n.handle(w)
-	case proto.AutoReceiveMessage, proto.SystemMessage:
+		switch w.Op {
+		case opReply, opPing:
+			n.handle(w)
+		default:
+			n.ps.Root.Send(n.self, w)
+		}
 	default:
 		n.log.Warn("node: message of a foreign type ignored", zap.String("type", fmt.Sprintf("%T", m)))
-		if s := pc.Sender(); s != nil {
-			pc.Respond(&wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
+		if sender != nil {
+			n.ps.Root.Send(sender, &wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
 		}
+	}
+}
+
+func (e *endpoint) SendSystemMessage(*proto.PID, any) {}
+
+func (e *endpoint) Stop(*proto.PID) {}
+
+// receive is the worker actor: the operations the endpoint hands over.
+func (n *Node) receive(pc proto.Context) {
+	if w, ok := pc.Message().(*wire); ok {
+		n.handle(w)
 	}
 }
 

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 
@@ -72,8 +73,8 @@ type wire struct {
 	down error // set locally: the peer went down before replying
 }
 
-var wireEnc, wireDec = func() (cbor.EncMode, cbor.DecMode) {
-	enc, err := cbor.EncOptions{}.EncMode()
+var wireEnc, wireDec = func() (cbor.UserBufferEncMode, cbor.DecMode) {
+	enc, err := cbor.EncOptions{}.UserBufferEncMode()
 	if err != nil {
 		panic(err)
 	}
@@ -86,11 +87,13 @@ var wireEnc, wireDec = func() (cbor.EncMode, cbor.DecMode) {
 
 func marshalWire(w *wire) ([]byte, error) {
 	w.V = wireVersion
-	b, err := wireEnc.Marshal(w)
-	if err != nil {
+	// Encoded after the magic, in one buffer sized for a small message.
+	buf := bytes.NewBuffer(make([]byte, 0, 64+len(w.Msg.V)))
+	buf.Write(wireMagic)
+	if err := wireEnc.MarshalToBuffer(w, buf); err != nil {
 		return nil, fmt.Errorf("node: encode envelope: %w", err)
 	}
-	return append(wireMagic[:len(wireMagic):len(wireMagic)], b...), nil
+	return buf.Bytes(), nil
 }
 
 // unmarshalWire decodes an envelope. On error it returns what it could

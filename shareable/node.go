@@ -148,6 +148,11 @@ func checkNode(v any) error {
 	if ti.node.verdict == vShare {
 		return nil
 	}
+	return checkNodeSlow(v, ti)
+}
+
+// checkNodeSlow is apart from checkNode so that only the walk makes v escape.
+func checkNodeSlow(v any, ti *tinfo) error {
 	return checkAt(ti, efaceData(&v, ti), modeNode)
 }
 
