@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,9 @@ import (
 // process-wide state (grpc's logger), so each node of a test runs in a
 // process of its own, as in production.
 const peerEnv = "GORACTOR_NODE_TEST_PEER"
+
+// peerProfileEnv names a file a peer writes its CPU profile to.
+const peerProfileEnv = "GORACTOR_NODE_TEST_PEER_CPUPROFILE"
 
 // testNode is the node of the test process and testCx the Context of its
 // main actor. protoactor-go remote sets grpc's process-wide logger on every
@@ -73,6 +77,14 @@ func TestMain(m *testing.M) {
 // peerMain runs a node until its stdin closes (the parent ended or closed
 // it), printing its address first.
 func peerMain(mode string) int {
+	if path := os.Getenv(peerProfileEnv); path != "" {
+		// A CPU profile of the peer, for BenchmarkRemote's readers.
+		if f, err := os.Create(path); err == nil {
+			if err := pprof.StartCPUProfile(f); err == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	err := actor.Run(func(cx *actor.Context) error {
 		if addr, ok := strings.CutPrefix(mode, "listen:"); ok {
 			_, err := Start(cx, WithAddress(addr))
