@@ -21,10 +21,9 @@ import (
 	"github.com/goractor/goractor/internal/protoref"
 )
 
-// endpointName is the protoactor name of every node's endpoint: a peer at
-// address A is reached at PID{A, endpointName}. workerName is the local
-// actor the endpoint hands the operations that may wait to.
-const endpointName, workerName = "goractor-node", "goractor-node-worker"
+// endpointName is the protoactor name of every node's endpoint actor: a
+// peer at address A is reached at PID{A, endpointName}.
+const endpointName = "goractor-node"
 
 // Defaults of the failure detector (see docs/distribution.md).
 const (
@@ -63,8 +62,7 @@ type Node struct {
 	rem  *remote.Remote
 	in   *inbound // orders inbound streams with rem's shutdown
 	addr string
-	self *proto.PID // the worker actor
-	ep   *proto.PID // the endpoint
+	self *proto.PID
 	log  *zap.Logger
 	cfg  config
 	sub  *eventstream.Subscription
@@ -144,19 +142,12 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		refs:    map[refKey]*remoteRef{},
 		peers:   map[string]*peer{},
 	}
-	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), workerName)
+	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
 	if err != nil {
 		rem.Shutdown(false)
 		return nil, fmt.Errorf("node: start endpoint: %w", err)
 	}
 	n.self = pid
-	ep, ok := ps.ProcessRegistry.Add(&endpoint{n}, endpointName)
-	if !ok {
-		ps.Root.StopFuture(pid).Wait() //nolint:errcheck // a timeout leaves nothing to undo
-		rem.Shutdown(false)
-		return nil, fmt.Errorf("node: start endpoint: the name %q is taken", endpointName)
-	}
-	n.ep = ep
 	n.sub = ps.EventStream.Subscribe(func(evt any) {
 		if e, ok := evt.(*remote.EndpointTerminatedEvent); ok {
 			n.peerDown(e.Address, "connection lost")
@@ -193,7 +184,6 @@ func (n *Node) Close() error {
 	for a := range addrs {
 		n.peerDown(a, "local node closed")
 	}
-	n.ps.ProcessRegistry.Remove(n.ep)
 	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
 	n.in.beginClose()
 	n.rem.Shutdown(true)
@@ -427,53 +417,29 @@ func (n *Node) reply(w *wire, r *wire) {
 	}
 }
 
-// endpoint is the protoactor process every message from a peer arrives
-// at. It runs on the goroutine that delivers the message (protoactor
-// remote's reader of the peer's stream), as a protoactor future does, so
-// that a reply reaches its requester without passing through a mailbox: it
-// decodes the envelope and handles at once what never waits (replies,
-// pings, what cannot be decoded); the rest (spawn, send, request, stop,
-// done: a bounded mailbox may make them wait) goes, in order, to the worker
-// actor.
-type endpoint struct{ n *Node }
-
-func (e *endpoint) SendUserMessage(_ *proto.PID, message any) {
-	n := e.n
-	_, msg, sender := proto.UnwrapEnvelope(message)
-	switch m := msg.(type) {
+// receive is the endpoint actor: every message from a peer arrives here.
+// It never blocks for long: requests go to their actor with RequestFunc,
+// stops and ends are waited for on goroutines.
+func (n *Node) receive(pc proto.Context) {
+	switch m := pc.Message().(type) {
 	case *wrapperspb.BytesValue:
 		w, err := unmarshalWire(m.Value)
 		if err != nil {
 			n.log.Warn("node: undecodable message", zap.Error(err))
 			if w != nil && w.From != "" && w.Seq != 0 && w.Op != opReply {
 				n.reply(w, &wire{Err: wireError(err)})
-			} else if sender != nil {
-				n.ps.Root.Send(sender, &wrapperspb.StringValue{Value: err.Error()})
+			} else if s := pc.Sender(); s != nil {
+				pc.Respond(&wrapperspb.StringValue{Value: err.Error()})
 			}
 			return
 		}
-		switch w.Op {
-		case opReply, opPing:
-			n.handle(w)
-		default:
-			n.ps.Root.Send(n.self, w)
-		}
+		n.handle(w)
+	case proto.AutoReceiveMessage, proto.SystemMessage:
 	default:
 		n.log.Warn("node: message of a foreign type ignored", zap.String("type", fmt.Sprintf("%T", m)))
-		if sender != nil {
-			n.ps.Root.Send(sender, &wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
+		if s := pc.Sender(); s != nil {
+			pc.Respond(&wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
 		}
-	}
-}
-
-func (e *endpoint) SendSystemMessage(*proto.PID, any) {}
-
-func (e *endpoint) Stop(*proto.PID) {}
-
-// receive is the worker actor: the operations the endpoint hands over.
-func (n *Node) receive(pc proto.Context) {
-	if w, ok := pc.Message().(*wire); ok {
-		n.handle(w)
 	}
 }
 
