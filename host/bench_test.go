@@ -4,6 +4,7 @@ package host_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -24,7 +25,16 @@ const (
 	benchProtoName = "host-test-protoecho"
 )
 
+// benchCallMsg is shaped like a call to a host as it crossed before
+// callFrame: strings, type codes, and the arguments in an []any.
+type benchCallMsg struct {
+	Names []string
+	Codes []uint8
+	Args  []any
+}
+
 func init() {
+	node.RegisterType[benchCallMsg]("host-test.callmsg")
 	node.RegisterHandlerKind(benchEchoKind, func() actor.Handler {
 		return actor.HandlerFunc(func(hc *actor.HandlerContext, msg any) { _ = hc.Respond(msg) })
 	}, actor.Unpinned())
@@ -69,26 +79,58 @@ func BenchmarkHostCall(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.Run("add", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
+	// Blocks of each kind of call, alternated, so that all see the same
+	// machine load; b.N blocks of each.
+	const block = 50
+	m := benchCallMsg{Names: []string{"crashy", "crashy_add", "main"}, Codes: []uint8{5, 5, 5}}
+	sides := []struct {
+		name string
+		f    func(i int) error
+		d    time.Duration
+	}{
+		{name: "add", f: func(i int) error {
 			if v, err := c.add(int32(i), 1); err != nil || v != int32(i)+1 {
-				b.Fatalf("add(%d, 1) = %d, %v", i, v, err)
+				return fmt.Errorf("add(%d, 1) = %d, %v", i, v, err)
 			}
-		}
-	})
-	b.Run("node", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
+			return nil
+		}},
+		{name: "node", f: func(i int) error {
 			if v, err := echo.Request(ctx, i); err != nil || v != i {
-				b.Fatalf("echo(%d) = %v, %v", i, v, err)
+				return fmt.Errorf("echo(%d) = %v, %v", i, v, err)
 			}
-		}
-	})
-	b.Run("protoactor", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
+			return nil
+		}},
+		{name: "node_struct", f: func(i int) error {
+			m.Args = []any{int32(i), int32(1)}
+			_, err := echo.Request(ctx, m)
+			return err
+		}},
+		{name: "protoactor", f: func(i int) error {
 			v, err := ps.Root.RequestFuture(raw, &wrapperspb.Int64Value{Value: int64(i)}, 30*time.Second).Result()
 			if m, ok := v.(*wrapperspb.Int64Value); err != nil || !ok || m.Value != int64(i) {
-				b.Fatalf("raw echo(%d) = %v, %v", i, v, err)
+				return fmt.Errorf("raw echo(%d) = %v, %v", i, v, err)
 			}
+			return nil
+		}},
+	}
+	n := 0
+	for b.Loop() {
+		for k := range sides {
+			s := &sides[k]
+			start := time.Now()
+			for i := range block {
+				if err := s.f(n*block + i); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s.d += time.Since(start)
 		}
-	})
+		n++
+	}
+	for _, s := range sides {
+		b.ReportMetric(float64(s.d.Microseconds())/float64(n*block), s.name+"-us/call")
+	}
+	b.ReportMetric(float64(sides[0].d)/float64(sides[3].d), "add/protoactor")
+	b.ReportMetric(float64(sides[0].d)/float64(sides[1].d), "add/node")
+	b.ReportMetric(0, "ns/op")
 }
