@@ -10,37 +10,30 @@ import (
 
 // A call crosses to its host, and its answer back, as a callFrame: the
 // CBOR encoding (github.com/fxamacker/cbor, node's codec library) of a
-// callMsg (as an array) or of the replyMsg that answers it. To node it is one
-// registered byte-string type, so it pays neither node's type registry nor
-// its boundary walk over the call's []any: a call's arguments are
-// booleans, numbers, strings and []byte by construction (codeOf, at Bind).
-// In BenchmarkHostCall a struct message shaped like a call cost about 45 µs
-// more per round trip than an int, on a round trip of about 300 µs; a byte
-// string costs what an int does.
+// callMsg (as an array) or of the replyMsg that answers it. Node's codec and
+// boundary walk see one byte string instead of a struct with an []any, which
+// they have nothing to refuse in anyway: a call's values are booleans,
+// numbers, strings and []byte by construction (codeOf, at Bind).
+// BenchmarkHostCall measures the difference: a struct message shaped like a
+// call costs node far more than an int, and a byte string what an int does.
 type callFrame []byte
 
 func init() { node.RegisterType[callFrame]("goractor.host.frame") }
 
 var (
-	frameEnc = mustEnc(cbor.EncOptions{}.EncMode())
+	frameEnc = must(cbor.EncOptions{}.EncMode())
 	// In an []any, CBOR integers decode to int64 or uint64, floats to
 	// float64, byte strings to []byte; toValue converts. A string is C's
 	// bytes: it need not be UTF-8.
-	frameDec = mustDec(cbor.DecOptions{UTF8: cbor.UTF8DecodeInvalid}.DecMode())
+	frameDec = must(cbor.DecOptions{UTF8: cbor.UTF8DecodeInvalid}.DecMode())
 )
 
-func mustEnc(m cbor.EncMode, err error) cbor.EncMode {
+// must returns v, or panics with err (at init: fixed options).
+func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}
-	return m
-}
-
-func mustDec(m cbor.DecMode, err error) cbor.DecMode {
-	if err != nil {
-		panic(err)
-	}
-	return m
+	return v
 }
 
 // callFrameOf encodes a call.

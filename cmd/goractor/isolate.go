@@ -67,6 +67,9 @@ func runChild(timeout time.Duration, args ...string) (*childRun, error) {
 	defer cancel()
 	err = c.Wait(ctx)
 	r.state, r.killed = c.State(), errors.Is(err, context.DeadlineExceeded)
+	if r.state == nil { // it was never waited for: it did not start
+		return nil, fmt.Errorf("check child: %w", err)
+	}
 	return r, nil
 }
 
