@@ -299,6 +299,7 @@ func (c *Callback) release() {
 		releaseSlot(c.slot)
 	}
 	freeHandle(c.handle)
+	unhold(c)
 }
 
 func (c *Callback) exit() {
@@ -307,26 +308,37 @@ func (c *Callback) exit() {
 	}
 }
 
-// invoke runs one C call of c with the register image a.
+// invoke runs one C call of c with the register image a. A call that
+// reaches the owner's token is counted in the owner's counts by the token's
+// holder (bump, no locked instruction); every other call in the global
+// atomic counters.
 func (c *Callback) invoke(a *Args) uintptr {
 	if c.state.Add(4)&1 != 0 {
 		c.exit()
+		stats.fired.Add(1)
 		stats.exClosed.Add(1)
 		return c.exc
 	}
 	defer c.exit()
 	e := c.owner
 	if e == nil {
-		return c.run(a, &stats.direct)
+		stats.fired.Add(1)
+		r, ok := c.run(a)
+		if ok {
+			stats.direct.Add(1)
+		}
+		return r
 	}
+	st := c.ost
 	if e.OnOwnGoroutine() {
 		// Synchronous: C called back on the owner's thread, during the
-		// owner's own native call. Run inline. If the call lent the token
-		// (some thread-safe callback exists), take it back for the handler.
-		if c.ost.depth >= MaxDepth {
+		// owner's own native call. Run inline. The owner holds its token
+		// unless the call lent it (some thread-safe callback exists): then
+		// take it back for the handler.
+		if st.depth >= MaxDepth {
 			return c.tooDeep()
 		}
-		if !e.NeedsLend() {
+		if !e.Lent() {
 			return c.nested(a)
 		}
 		if !e.TryAcquire() {
@@ -342,12 +354,13 @@ func (c *Callback) invoke(a *Args) uintptr {
 		// C called back on the thread of a callback that already runs inside
 		// the owner (it holds the token): run inline, as on the owner's own
 		// thread; waiting for the token would wait for ourselves.
-		if c.ost.depth >= MaxDepth {
+		if st.depth >= MaxDepth {
 			return c.tooDeep()
 		}
 		return c.nested(a)
 	}
 	if !c.threadSafe {
+		stats.fired.Add(1)
 		stats.exWrongThread.Add(1)
 		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: errNotThreadSafe})
 		return c.exc
@@ -359,9 +372,13 @@ func (c *Callback) invoke(a *Args) uintptr {
 	}
 	// The handler runs inside its owner: code it calls sees the owner's
 	// identity (the call gate's re-entry checks, nested callbacks).
+	bump(&st.counts.fired)
 	prev := execctx.EnterGuest(e)
-	r := c.run(a, &stats.foreign)
+	r, ok := c.run(a)
 	execctx.LeaveGuest(e, prev)
+	if ok {
+		bump(&st.counts.foreign)
+	}
 	e.Release()
 	return r
 }
@@ -370,17 +387,22 @@ func (c *Callback) invoke(a *Args) uintptr {
 // refuses a call from another thread; it says how to accept such calls.
 var errNotThreadSafe = fmt.Errorf("%w (the callback was created without ThreadSafe: create it with ffi.ThreadSafe() to accept calls from any thread)", safety.ErrWrongThread)
 
-// nested runs an inline call, counting its nesting depth (only the code
-// inside the owner touches depth).
+// nested runs an inline call under the owner's token, counting its nesting
+// depth (only the code inside the owner touches depth) and the call.
 func (c *Callback) nested(a *Args) uintptr {
 	st := c.ost
+	bump(&st.counts.fired)
 	st.depth++
-	r := c.run(a, &stats.inline)
+	r, ok := c.run(a)
 	st.depth--
+	if ok {
+		bump(&st.counts.inline)
+	}
 	return r
 }
 
 func (c *Callback) tooDeep() uintptr {
+	stats.fired.Add(1)
 	stats.exDepth.Add(1)
 	c.fail(fmt.Errorf("%w (%s)", ErrDepth, c.name))
 	return c.exc
@@ -391,6 +413,7 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 	err := e.Acquire(ctx)
 	cancel()
 	if err != nil {
+		stats.fired.Add(1)
 		stats.exDeadline.Add(1)
 		c.fail(Errors.Timeout(c.name, e.Name(), c.timeout, e.Waiters()))
 	}
@@ -398,21 +421,19 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 }
 
 // run calls the handler, turning a panic or a runtime.Goexit into the
-// exceptional value (see goexit.go). A normal return is counted in delivered
-// (one of the counters whose sum is Stats.Delivered: one atomic add per
-// call).
-func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
-	returned := false
+// exceptional value (see goexit.go), counted; ok reports a normal return,
+// which the caller counts.
+func (c *Callback) run(a *Args) (ret uintptr, ok bool) {
 	defer func() {
-		if returned {
+		if ok {
 			return
 		}
 		r := recover()
 		ret = c.exc
-		if ge, ok := r.(goexitEscape); ok || r == nil {
+		if ge, isEsc := r.(goexitEscape); isEsc || r == nil {
 			// r == nil: a Goexit the escape could not contain (see
 			// goexit.go); it is reported, and goes on.
-			if !ok {
+			if !isEsc {
 				ge.stack = debug.Stack()
 			}
 			stats.exGoexit.Add(1)
@@ -423,14 +444,11 @@ func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
 		c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 	}()
 	defer func() {
-		if !returned {
+		if !ok {
 			escapeGoexit()
 		}
 	}()
-	ret = c.plan.call(a)
-	returned = true
-	delivered.Add(1)
-	return ret
+	return c.plan.call(a), true
 }
 
 // fail reports err to the capture of the goroutine C called on (an

@@ -81,4 +81,7 @@
 // (Errors.Goexit) wrapping ErrGoexit (see goexit.go for how, and where it
 // cannot be). Every call that returns the exceptional value is counted
 // (ReadStats); Fired == Delivered + Exceptional() when no call is in flight.
+// A call that reaches its owner's execution token is counted by the token's
+// holder in the owner's own counters (one writer, no locked instruction on
+// amd64); ReadStats sums them with the global atomic counters of the rest.
 package callback

@@ -2,6 +2,7 @@ package callback
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/goractor/goractor/internal/execctx"
 )
@@ -15,8 +16,23 @@ type ownerState struct {
 	idle chan struct{} // closed while refs == 0
 	live map[*Callback]struct{}
 	gone bool // removed from owners; a creator that finds it must retry
+	held int  // callbacks attached and not yet released (calls may be in flight)
 
 	depth int32 // inline nesting; touched only by the owner's own goroutine
+
+	// counts are the owner's share of the call counters, written only by
+	// the holder of the owner's execution token (bump), summed by ReadStats.
+	counts ownerCounts
+	folded atomic.Bool // counts moved into stats' retired totals (statsMu)
+}
+
+// ownerCounts are the counters of the calls that reached their owner's
+// execution token: inline and foreign-thread calls, whether the handler
+// returned (Inline, Foreign) or not (fired only; the panic or Goexit is
+// counted in the global atomic counter). One writer at a time, the token's
+// holder, so no locked instruction on the call path.
+type ownerCounts struct {
+	fired, inline, foreign int64
 }
 
 var owners sync.Map // *execctx.Exec -> *ownerState
@@ -34,21 +50,35 @@ func attach(c *Callback) {
 			continue
 		}
 		st.live[c] = struct{}{}
+		st.held++
 		c.ost = st
 		st.mu.Unlock()
 		return
 	}
 }
 
-// detach removes c (closed) from its owner's state.
+// detach removes c (closed) from its owner's live callbacks. The state
+// itself stays until c is released too (unhold): a call still in flight
+// may write its counters.
 func detach(c *Callback) {
 	st := c.ost
 	st.mu.Lock()
 	st.setRef(c, false)
 	delete(st.live, c)
-	if len(st.live) == 0 && st.refs == 0 {
+	st.mu.Unlock()
+}
+
+// unhold is c's release from its owner's state: once no callback of the
+// owner is attached or in flight, the state's counters move into the
+// retired totals and the state is removed (a later New makes a fresh one).
+func unhold(c *Callback) {
+	st := c.ost
+	st.mu.Lock()
+	st.held--
+	if st.held == 0 && st.refs == 0 {
 		st.gone = true
 		owners.CompareAndDelete(st.e, st)
+		retire(st)
 	}
 	st.mu.Unlock()
 }

@@ -113,7 +113,6 @@ func udSlot(k int) (int, error) {
 
 // dispatch is where every C call into a callback lands.
 func dispatch(i int, a *Args) uintptr {
-	stats.fired.Add(1)
 	c, dead := target(i, a)
 	if c == nil {
 		return dead
@@ -122,8 +121,8 @@ func dispatch(i int, a *Args) uintptr {
 }
 
 // target returns the live callback a call through slot i with arguments a
-// reaches, or nil and the exceptional value to give C (counted: the
-// callback was closed, or the Handle is stale).
+// reaches, or nil and the exceptional value to give C (counted, fired
+// too: the callback was closed, or the Handle is stale).
 func target(i int, a *Args) (*Callback, uintptr) {
 	s := &pool.slots[i]
 	var h Handle
@@ -132,12 +131,14 @@ func target(i int, a *Args) (*Callback, uintptr) {
 	} else {
 		h = Handle(s.h.Load())
 		if h == 0 {
+			stats.fired.Add(1)
 			stats.exClosed.Add(1)
 			return nil, s.dead.Load()
 		}
 	}
 	c, dead := lookup(h)
 	if c == nil {
+		stats.fired.Add(1)
 		if s.ud >= 0 {
 			stats.exStale.Add(1)
 		} else {

@@ -50,11 +50,11 @@ type leafArea struct {
 //go:nosplit
 //go:norace
 func leafRefuse(i uintptr, a *Args, area *leafArea) uintptr {
-	stats.fired.Add(1)
 	c, dead := target(int(i), a)
 	if c == nil {
 		return dead
 	}
+	stats.fired.Add(1)
 	stats.exLeaf.Add(1)
 	area.refused = uintptr(c.handle)
 	return c.exc
