@@ -68,6 +68,53 @@
 // Ref'ed callbacks (thread-safe ones by default) keep their owner alive:
 // package actor waits on Idle before letting an actor end by itself.
 //
+// # Calls in flight
+//
+// An owned callback keeps no per-call in-flight count (two locked
+// instructions a call); its owner's execution token does the job:
+//
+//   - Every handler of an owned callback runs under the owner's token (the
+//     owner's goroutine holds it, an inline call takes back a lent one, a
+//     foreign call acquires it), and checks the closed bit under it: a
+//     call that waited for the token while Close ran gets the exceptional
+//     value. The call's counters (fired, then delivered) are written there
+//     too, by the token's holder only.
+//   - Close sets the closed bit and unbinds the trampoline and the handle
+//     at once (new calls get the exceptional value without the token). It
+//     releases them (trampoline and handle back to their queues,
+//     ReleaseLend, the owner's counters retired when it was the last)
+//     under the token only: at once when Close runs on the token's holder
+//     outside any handler (the owner's goroutine outside a native call) or
+//     the token is free (TryAcquire); by the outermost handler running
+//     under the token when Close is called inside a handler (the handler
+//     still runs and counts); otherwise by a goroutine that waits for the
+//     token and releases everything pending (a Close from another goroutine
+//     never waits for the owner, which may be waiting for it). CloseOwned,
+//     called by a stopping actor without its token, does the same.
+//   - So no handler of the owner runs while a release happens: a running
+//     handler finishes before its callback's resources are recycled, the
+//     owner's lending (RetainLend) outlives every guest handler, and the
+//     counters are retired after their last write. When Close runs on the
+//     token's holder (or finds the token free), no handler of the
+//     callback starts after it returns; a Close from elsewhere does not
+//     wait for a handler that passed the check just before it.
+//   - Between the trampoline and the token a call holds the *Callback it
+//     looked up, not the slot: once the slot is recycled the call still
+//     sees its callback closed. The Handle form checks the generation, so
+//     a stale Handle reaches nobody. A pointer-form call reads its slot
+//     when it reaches Go (cgocallback, then dispatch): a call that C made
+//     through a pointer whose callback was closed and whose trampoline
+//     went through the reuse queue (slotQuarantine other slots first)
+//     before it got there reaches the new callback, as a stale pointer
+//     does.
+//
+// An unowned callback has no token: it keeps the in-flight count in its
+// state word, and the last call out releases it.
+//
+// TestCloseDuringCallStorm checks all of it: C threads calling while the
+// owner, the handlers themselves and other goroutines close callbacks and
+// create new ones in the same trampolines and handle entries.
+//
 // # Errors
 //
 // The error types are package ffi's (ffi.CallbackPanicError and its

@@ -1,6 +1,7 @@
 package callback
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 
@@ -18,7 +19,14 @@ type ownerState struct {
 	gone bool // removed from owners; a creator that finds it must retry
 	held int  // callbacks attached and not yet released (calls may be in flight)
 
-	depth int32 // inline nesting; touched only by the owner's own goroutine
+	depth int32 // handlers running inside the owner (nested); touched only by the token's holder
+
+	// pending are closed callbacks whose release waits for the owner's
+	// token (st.mu); npending is len(pending), read without the lock by
+	// the token's holder; draining is set while a drainer goroutine runs.
+	pending  []*Callback
+	npending atomic.Int32
+	draining bool
 
 	// counts are the owner's share of the call counters, written only by
 	// the holder of the owner's execution token (bump), summed by ReadStats.
@@ -102,6 +110,57 @@ func (st *ownerState) setRef(c *Callback, on bool) {
 	}
 }
 
+// later queues c's release for the owner's token: for the outermost handler
+// running under it (drain), or, with wait set, for a goroutine that waits
+// for the token (started unless one runs).
+func (st *ownerState) later(c *Callback, wait bool) {
+	st.mu.Lock()
+	st.pending = append(st.pending, c)
+	st.npending.Store(int32(len(st.pending)))
+	start := wait && !st.draining
+	if start {
+		st.draining = true
+	}
+	st.mu.Unlock()
+	if start {
+		go st.drainer()
+	}
+}
+
+// drainer waits for the owner's token (without a deadline: the owner gives
+// it up when it goes idle, lends it or stops) and releases what is pending.
+func (st *ownerState) drainer() {
+	_ = st.e.Acquire(context.Background())
+	for {
+		st.drain()
+		st.mu.Lock()
+		if len(st.pending) == 0 {
+			st.draining = false
+			st.mu.Unlock()
+			break
+		}
+		st.mu.Unlock()
+	}
+	st.e.Release()
+}
+
+// drain releases the pending callbacks; the caller holds the owner's token
+// and runs no handler of the owner (depth 0). One atomic load when nothing
+// is pending.
+func (st *ownerState) drain() {
+	if st.npending.Load() == 0 {
+		return
+	}
+	st.mu.Lock()
+	cbs := st.pending
+	st.pending = nil
+	st.npending.Store(0)
+	st.mu.Unlock()
+	for _, c := range cbs {
+		c.release()
+	}
+}
+
 func stateOf(e *execctx.Exec) *ownerState {
 	v, ok := owners.Load(e)
 	if !ok {
@@ -148,9 +207,10 @@ func Live(e *execctx.Exec) int {
 }
 
 // CloseOwned closes every callback e owns and returns how many it closed.
-// Package actor calls it when an actor stops: from then on a C call through
-// any of them returns its exceptional value and is counted, and never enters
-// the stopped actor.
+// Package actor calls it when an actor stops, on the actor's goroutine
+// without the token (the caller must not hold it): from then on a C call
+// through any of them returns its exceptional value and is counted, and
+// never enters the stopped actor.
 func CloseOwned(e *execctx.Exec) int {
 	st := stateOf(e)
 	if st == nil {
@@ -164,7 +224,7 @@ func CloseOwned(e *execctx.Exec) int {
 	st.mu.Unlock()
 	n := 0
 	for _, c := range cbs {
-		if c.Close() == nil {
+		if c.close(true) == nil {
 			n++
 		}
 	}
