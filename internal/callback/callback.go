@@ -165,7 +165,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 			freeHandle(h)
 			return nil, err
 		}
-		c.ptr = pool.slots[i].ptr
+		c.ptr = slots[i].ptr
 	} else {
 		i, err := takeSlot(h)
 		if err != nil {
@@ -173,7 +173,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 			return nil, err
 		}
 		c.slot = i
-		c.ptr = pool.slots[i].ptr
+		c.ptr = slots[i].ptr
 	}
 	attach(c)
 	if c.threadSafe && c.owner != nil {

@@ -101,12 +101,14 @@
 //   - Between the trampoline and the token a call holds the *Callback it
 //     looked up, not the slot: once the slot is recycled the call still
 //     sees its callback closed. The Handle form checks the generation, so
-//     a stale Handle reaches nobody. A pointer-form call reads its slot
-//     when it reaches Go (cgocallback, then dispatch): a call that C made
-//     through a pointer whose callback was closed and whose trampoline
-//     went through the reuse queue (slotQuarantine other slots first)
-//     before it got there reaches the new callback, as a stale pointer
-//     does.
+//     a stale Handle reaches nobody. On amd64 a pointer-form call reads its
+//     slot's binding first thing in the trampoline (tramp1), before
+//     cgocallback, which may wait for a P: the call belongs to the callback
+//     bound at that instant, however late it reaches Go. Only a call whose
+//     C caller loaded the pointer before Close and jumped after the
+//     trampoline went through the reuse queue (slotQuarantine other slots
+//     first) reaches the new callback, as a stale pointer does. Elsewhere
+//     (purego trampolines) the slot is read when the call reaches Go.
 //
 // An unowned callback has no token: it keeps the in-flight count in its
 // state word, and the last call out releases it.

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/ebitengine/purego"
+
 	"github.com/goractor/goractor/internal/execctx"
 )
 
@@ -127,6 +129,7 @@ func TestCloseDuringCallStorm(t *testing.T) {
 		{name: "unowned/handle", handle: true},
 		{name: "unowned/pointer"},
 	}
+	storm := f.fn(t, "storm_run") // looked up once: fixture.fn is not safe for concurrent use
 	before := ReadStats()
 	var stormWG, closerWG sync.WaitGroup
 	for i, s := range sets {
@@ -180,7 +183,7 @@ func TestCloseDuringCallStorm(t *testing.T) {
 		stormWG.Add(1)
 		go func() {
 			defer stormWG.Done()
-			if r := f.call(t, "storm_run", threads, maxIters, uintptr(unsafe.Pointer(&s.recs[0])), uintptr(unsafe.Pointer(&s.cur)), uintptr(unsafe.Pointer(&s.stop)), exc, uintptr(unsafe.Pointer(&s.out[0]))); r != 0 {
+			if r, _, _ := purego.SyscallN(storm, threads, maxIters, uintptr(unsafe.Pointer(&s.recs[0])), uintptr(unsafe.Pointer(&s.cur)), uintptr(unsafe.Pointer(&s.stop)), exc, uintptr(unsafe.Pointer(&s.out[0]))); r != 0 {
 				t.Errorf("%s: storm_run = %d (a thread could not start)", s.name, r)
 			}
 		}()
