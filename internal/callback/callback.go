@@ -369,10 +369,10 @@ func (c *Callback) invoke(a *Args) uintptr {
 		// owner's own native call. Run inline. The owner holds its token
 		// unless the call lent it (some thread-safe callback exists): then
 		// take it back for the handler.
-		if st.depth >= MaxDepth {
-			return c.tooDeep()
-		}
 		if !e.Lent() {
+			if st.depth >= MaxDepth {
+				return c.tooDeep()
+			}
 			return c.nested(a)
 		}
 		if !e.TryAcquire() {
@@ -380,7 +380,14 @@ func (c *Callback) invoke(a *Args) uintptr {
 				return c.exc
 			}
 		}
-		r := c.nested(a)
+		// depth is read under the token: a guest handler on another
+		// thread may have held it until now.
+		var r uintptr
+		if st.depth >= MaxDepth {
+			r = c.tooDeep()
+		} else {
+			r = c.nested(a)
+		}
 		e.Release()
 		return r
 	}

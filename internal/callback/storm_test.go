@@ -30,13 +30,15 @@ type stormSet struct {
 	selfStop bool // each handler closes its own callback on its 20th run
 
 	recs []srec
-	cur  int64    // index of the newest record (C loads it atomically)
+	cur  int64    // index of the newest record (C stores and loads it atomically)
 	stop int64    // set once the closer is done: the C threads stop
 	out  [4]int64 // C: calls, exceptional answers, wrong answers, stale-Handle answers (0)
 
 	runs      atomic.Int64 // handler runs
 	misrouted atomic.Int64 // a handler ran for a call made for another callback (handle form)
 	reused    atomic.Int64 // a stale pointer reached the callback now in its trampoline, maybe another set's (pointer form)
+	inline    int64        // calls the owner made inline (byOwner sets)
+	inlineExc int64        // of which answered with the exceptional value (the handler closed its callback)
 	late      atomic.Int64 // a handler started after a Close under the owner's token returned
 	outside   atomic.Int64 // an owned handler did not see its owner as execctx.Current
 	cycles    int
@@ -52,7 +54,7 @@ type stormCB struct {
 // newStormCB creates the callback of record k of s, owned by e when s says
 // so, and publishes the record to the C threads (nil, reported, when New
 // fails).
-func newStormCB(t *testing.T, s *stormSet, k int, e *execctx.Exec, exc uintptr) *stormCB {
+func newStormCB(t *testing.T, s *stormSet, k int, e *execctx.Exec, exc, publish uintptr) *stormCB {
 	tag := s.id<<32 | uintptr(k)<<8
 	sc := &stormCB{}
 	var h atomic.Uintptr
@@ -98,13 +100,13 @@ func newStormCB(t *testing.T, s *stormSet, k int, e *execctx.Exec, exc uintptr) 
 	h.Store(uintptr(c.Handle()))
 	sc.c = c
 	s.recs[k] = srec{fn: c.Ptr(), h: uintptr(c.Handle()), tag: tag}
-	atomic.StoreInt64(&s.cur, int64(k))
+	purego.SyscallN(publish, uintptr(unsafe.Pointer(&s.cur)), uintptr(k))
 	return sc
 }
 
 // TestCloseDuringCallStorm: C threads call callbacks while Go closes them
 // and creates new ones in the same trampolines and handle entries: the
-// owner (holding its token), handlers closing their own callback, another
+// owner (holding its token, and calling the new one inline), handlers closing their own callback, another
 // goroutine, for owned and unowned callbacks. No call reaches a callback
 // other than the one its Handle names; no handler starts after a Close
 // under the owner's token returned; an owned handler always runs inside its
@@ -129,7 +131,8 @@ func TestCloseDuringCallStorm(t *testing.T) {
 		{name: "unowned/handle", handle: true},
 		{name: "unowned/pointer"},
 	}
-	storm := f.fn(t, "storm_run") // looked up once: fixture.fn is not safe for concurrent use
+	// Looked up once: fixture.fn is not safe for concurrent use.
+	storm, callUD, publish := f.fn(t, "storm_run"), f.fn(t, "call_cb_ud"), f.fn(t, "storm_publish")
 	before := ReadStats()
 	var stormWG, closerWG sync.WaitGroup
 	for i, s := range sets {
@@ -137,9 +140,9 @@ func TestCloseDuringCallStorm(t *testing.T) {
 		s.recs = make([]srec, cycles+1)
 		var first *stormCB
 		if s.byOwner {
-			a.do(func() { first = newStormCB(t, s, 0, a.e, exc) })
+			a.do(func() { first = newStormCB(t, s, 0, a.e, exc, publish) })
 		} else {
-			first = newStormCB(t, s, 0, a.e, exc)
+			first = newStormCB(t, s, 0, a.e, exc, publish)
 		}
 		if first == nil {
 			t.FailNow()
@@ -161,11 +164,24 @@ func TestCloseDuringCallStorm(t *testing.T) {
 				old := cur
 				if s.byOwner {
 					a.do(func() {
-						cur = newStormCB(t, s, k, a.e, exc)
+						cur = newStormCB(t, s, k, a.e, exc, publish)
 						closeOne(old)
+						if cur == nil {
+							return
+						}
+						// An inline call, taking the lent token back
+						// among the foreign threads' calls.
+						r := s.recs[k]
+						s.inline++
+						switch got := a.native(callUD, r.fn, r.h, r.tag); {
+						case got == exc && s.selfStop: // the C threads' 20th call closed it
+							s.inlineExc++
+						case got != r.tag+1:
+							t.Errorf("%s: inline call answered %#x; want %#x", s.name, got, r.tag+1)
+						}
 					})
 				} else {
-					cur = newStormCB(t, s, k, a.e, exc)
+					cur = newStormCB(t, s, k, a.e, exc, publish)
 					closeOne(old)
 				}
 				s.cycles = k
@@ -207,15 +223,15 @@ func TestCloseDuringCallStorm(t *testing.T) {
 	var calls, excs, runs, pcalls, pexcs, pruns int64
 	for _, s := range sets {
 		if !s.handle {
-			pcalls += s.out[0]
-			pexcs += s.out[1]
+			pcalls += s.out[0] + s.inline
+			pexcs += s.out[1] + s.inlineExc
 			pruns += s.runs.Load()
 		}
-		calls += s.out[0]
-		excs += s.out[1]
+		calls += s.out[0] + s.inline
+		excs += s.out[1] + s.inlineExc
 		runs += s.runs.Load()
-		t.Logf("%s: %d cycles, %d calls, %d exceptional (%d of them stale Handles), %d handler runs, %d stale pointers reached a newer callback",
-			s.name, s.cycles, s.out[0], s.out[1], s.out[3], s.runs.Load(), s.reused.Load())
+		t.Logf("%s: %d cycles, %d inline calls, %d calls, %d exceptional (%d of them stale Handles), %d handler runs, %d stale pointers reached a newer callback",
+			s.name, s.cycles, s.inline, s.out[0], s.out[1], s.out[3], s.runs.Load(), s.reused.Load())
 		if s.out[0] == 0 || s.out[2] != 0 {
 			t.Errorf("%s: C made %d calls with %d wrong answers; want some and 0", s.name, s.out[0], s.out[2])
 		}
@@ -234,8 +250,8 @@ func TestCloseDuringCallStorm(t *testing.T) {
 		// A stale pointer may reach the callback of another set that took
 		// its trampoline (the pointer form cannot tell; see doc.go): the
 		// pointer sets balance in total, the handle sets each.
-		if s.handle && s.out[1]+s.runs.Load() != s.out[0] {
-			t.Errorf("%s: %d handler runs + %d exceptional answers != %d calls", s.name, s.runs.Load(), s.out[1], s.out[0])
+		if s.handle && s.out[1]+s.inlineExc+s.runs.Load() != s.out[0]+s.inline {
+			t.Errorf("%s: %d handler runs + %d exceptional answers != %d calls", s.name, s.runs.Load(), s.out[1]+s.inlineExc, s.out[0]+s.inline)
 		}
 	}
 	if pruns+pexcs != pcalls {

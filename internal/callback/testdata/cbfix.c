@@ -231,3 +231,8 @@ intptr_t storm_run(intptr_t nthreads, intptr_t iters, struct srec *recs, _Atomic
 	free(ths);
 	return r;
 }
+
+// storm_publish makes record k the newest (through a C call, as a C API
+// receives a callback, so that the race detector sees Go's writes before
+// the C threads' calls).
+void storm_publish(_Atomic intptr_t *cur, intptr_t k) { atomic_store(cur, k); }
