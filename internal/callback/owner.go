@@ -145,12 +145,8 @@ func (st *ownerState) drainer() {
 }
 
 // drain releases the pending callbacks; the caller holds the owner's token
-// and runs no handler of the owner (depth 0). One atomic load when nothing
-// is pending.
+// and runs no handler of the owner (depth 0).
 func (st *ownerState) drain() {
-	if st.npending.Load() == 0 {
-		return
-	}
 	st.mu.Lock()
 	cbs := st.pending
 	st.pending = nil
