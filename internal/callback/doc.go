@@ -47,12 +47,15 @@
 //
 // # Threads
 //
-// The package starts no goroutines and locks no threads. Foreign threads
-// enter Go through crosscall2, like cgo's and purego's callbacks. At start-up
-// the package makes the runtime keep a foreign thread's Go M bound between
-// callbacks (see Primed): with CGO_ENABLED=1 by one call through a cgo
-// //export, with CGO_ENABLED=0 on linux/amd64 by creating the runtime's
-// pthread key itself (prime_fakecgo.go; GORACTOR_NOPRIME=1 disables it).
+// The package locks no threads. The only goroutine it starts is the one
+// that releases a callback closed from another goroutine while the owner's
+// token was busy: it waits for the token, releases, and ends (see "Calls in
+// flight"). Foreign threads enter Go through crosscall2, like cgo's and
+// purego's callbacks. At start-up the package makes the runtime keep a
+// foreign thread's Go M bound between callbacks (see Primed): with
+// CGO_ENABLED=1 by one call through a cgo //export, with CGO_ENABLED=0 on
+// linux/amd64 by creating the runtime's pthread key itself
+// (prime_fakecgo.go; GORACTOR_NOPRIME=1 disables it).
 // Unprimed, each foreign-thread callback borrows and returns a Go M (9
 // system calls; docs/callbacks.md, "Cost"). A bound M is given back when its
 // thread exits.

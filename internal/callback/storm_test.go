@@ -263,3 +263,46 @@ func TestCloseDuringCallStorm(t *testing.T) {
 			fired, delivered, exceptional, calls, runs, excs)
 	}
 }
+
+// TestCloseReleasesUnderToken: a Close from another goroutine while the
+// owner holds its token returns at once and leaves the release (here: the
+// owner's lending) to the token's next holder; a Close inside the handler
+// itself releases once the handler has returned.
+func TestCloseReleasesUnderToken(t *testing.T) {
+	f := loadFixture(t)
+	a := newActor("release", execctx.Hooks{})
+	defer a.stop()
+
+	c := mustNew(t, func(uintptr) uintptr { return 1 }, Owner(a.e), ThreadSafe())
+	hold, held := make(chan struct{}), make(chan struct{})
+	a.post(func() { close(held); <-hold }) // the owner runs, holding its token
+	<-held
+	mustClose(t, c)
+	if !a.e.NeedsLend() {
+		t.Error("Close from another goroutine released under a token the owner held")
+	}
+	close(hold)
+	deadline := time.Now().Add(30 * time.Second)
+	for a.e.NeedsLend() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if a.e.NeedsLend() || Live(a.e) != 0 {
+		t.Fatalf("after the owner gave its token up: NeedsLend %v, Live %d; want false, 0", a.e.NeedsLend(), Live(a.e))
+	}
+
+	var self *Callback
+	var lentInside bool
+	a.do(func() {
+		self = mustNew(t, func(uintptr) uintptr {
+			mustClose(t, self)
+			lentInside = a.e.NeedsLend() // still retained: the handler runs
+			return 7
+		}, ThreadSafe())
+		if r := a.native(f.fn(t, "call_cb_n_thread"), self.Ptr(), 1); r != 7 {
+			t.Errorf("the self-closing handler's call answered %d; want 7", r)
+		}
+	})
+	if !lentInside || a.e.NeedsLend() {
+		t.Errorf("inside the handler NeedsLend %v, after it %v; want true, false", lentInside, a.e.NeedsLend())
+	}
+}
