@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -17,7 +18,10 @@ import (
 // workerKind is the handler kind that runs native calls in a host.
 const workerKind = "goractor.host.worker"
 
-// Messages between a parent and its host (registered node types).
+// Messages between a parent and its host. openMsg and its replyMsg are
+// node messages (registered types). A call and its answer cross as a
+// callFrame: a callMsg, and the replyMsg that answers it, encoded here to
+// CBOR (see frame.go).
 type (
 	// openMsg opens an extension in the host.
 	openMsg struct {
@@ -32,6 +36,7 @@ type (
 	// type codes of the parameters and results (error excluded). Bind only
 	// binds the function, to report a missing symbol at Bind time.
 	callMsg struct {
+		_      struct{} `cbor:",toarray"`
 		Ext    string
 		Symbol string
 		In     []uint8
@@ -50,9 +55,10 @@ type (
 
 func init() {
 	node.RegisterType[openMsg]("goractor.host.open")
-	node.RegisterType[callMsg]("goractor.host.call")
 	node.RegisterType[replyMsg]("goractor.host.reply")
-	node.RegisterHandlerKind(workerKind, func() actor.Handler { return &worker{fns: map[string]reflect.Value{}} }, actor.Unpinned())
+	node.RegisterHandlerKind(workerKind, func() actor.Handler {
+		return &worker{fns: map[fnKey][]boundFn{}, labels: map[labelKey]context.Context{}}
+	}, actor.Unpinned())
 }
 
 // Serve makes this process a host when its parent started it as one, and
@@ -123,18 +129,52 @@ func openHere(m openMsg) error {
 	return nil
 }
 
-// worker runs native calls for the parent, one at a time, on its thread.
+// worker runs native calls for the parent, one at a time.
 type worker struct {
-	fns map[string]reflect.Value // bound functions by extension, symbol and types
+	fns    map[fnKey][]boundFn // bound functions by extension and symbol
+	labels map[labelKey]context.Context
+}
+
+type fnKey struct{ ext, symbol string }
+
+// boundFn is a symbol bound with one func type (parameter and result codes).
+type boundFn struct {
+	in, out []uint8
+	fn      reflect.Value
+}
+
+type labelKey struct{ symbol, actor string }
+
+// maxLabels bounds the label contexts a worker keeps: the callers' actor
+// names are the parent's to choose.
+const maxLabels = 1024
+
+// labelled returns the context whose labels name the call in a crash's
+// traceback (GODEBUG=tracebacklabels=1), which the parent parses. They are
+// made once per symbol and actor.
+func (w *worker) labelled(m callMsg) context.Context {
+	k := labelKey{m.Symbol, m.Actor}
+	if ctx, ok := w.labels[k]; ok {
+		return ctx
+	}
+	ctx := pprof.WithLabels(context.Background(), pprof.Labels(labelSymbolKey, m.Symbol, labelActorKey, m.Actor))
+	if len(w.labels) < maxLabels {
+		w.labels[k] = ctx
+	}
+	return ctx
 }
 
 func (w *worker) Receive(hc *actor.HandlerContext, msg any) {
 	switch m := msg.(type) {
 	case openMsg:
 		_ = hc.Respond(replyMsg{Err: node.ErrorOf(openHere(m))})
-	case callMsg:
-		outs, err := w.call(m)
-		_ = hc.Respond(replyMsg{Outs: outs, Err: node.ErrorOf(err)})
+	case callFrame:
+		var outs []any
+		c, err := m.call()
+		if err == nil {
+			outs, err = w.call(c)
+		}
+		_ = hc.Respond(replyFrame(replyMsg{Outs: outs, Err: node.ErrorOf(err)}))
 	}
 }
 
@@ -153,9 +193,7 @@ func (w *worker) call(m callMsg) (outs []any, err error) {
 			return nil, fmt.Errorf("host: %s argument %d: %w", m.Symbol, i, err)
 		}
 	}
-	// The labels name the call in a crash's traceback
-	// (GODEBUG=tracebacklabels=1), which the parent parses.
-	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(labelSymbolKey, m.Symbol, labelActorKey, m.Actor)))
+	pprof.SetGoroutineLabels(w.labelled(m))
 	res := fn.Call(in)
 	pprof.SetGoroutineLabels(context.Background())
 	if e := res[len(res)-1]; !e.IsNil() {
@@ -174,9 +212,11 @@ func (w *worker) call(m callMsg) (outs []any, err error) {
 
 // bound returns the function m names, binding it on first use.
 func (w *worker) bound(m callMsg) (reflect.Value, error) {
-	key := fmt.Sprintf("%s\x00%s\x00%x\x00%x", m.Ext, m.Symbol, m.In, m.Out)
-	if fn, ok := w.fns[key]; ok {
-		return fn, nil
+	k := fnKey{m.Ext, m.Symbol}
+	for _, b := range w.fns[k] {
+		if bytes.Equal(b.in, m.In) && bytes.Equal(b.out, m.Out) {
+			return b.fn, nil
+		}
 	}
 	v, ok := opened.Load(m.Ext)
 	if !ok {
@@ -190,6 +230,6 @@ func (w *worker) bound(m callMsg) (reflect.Value, error) {
 	if err := v.(*extension.Extension).Bind(fp.Interface(), m.Symbol); err != nil {
 		return reflect.Value{}, err
 	}
-	w.fns[key] = fp.Elem()
+	w.fns[k] = append(w.fns[k], boundFn{in: m.In, out: m.Out, fn: fp.Elem()})
 	return fp.Elem(), nil
 }

@@ -276,20 +276,33 @@ func (b *binding) send(ctx context.Context, m callMsg) ([]any, error) {
 	if err := b.x.open(ctx, g); err != nil {
 		return nil, err
 	}
-	v, err := h.request(ctx, g, flight{symbol: m.Symbol, actor: m.Actor}, m)
+	f, err := callFrameOf(&m)
 	if err != nil {
 		return nil, err
 	}
-	r := v.(replyMsg)
+	v, err := h.request(ctx, g, flight{symbol: m.Symbol, actor: m.Actor}, f)
+	if err != nil {
+		return nil, err
+	}
+	rf, ok := v.(callFrame)
+	if !ok {
+		return nil, fmt.Errorf("host: %s: answered %T", m.Symbol, v)
+	}
+	r, err := rf.reply()
+	if err != nil {
+		return nil, err
+	}
 	if r.Err != nil {
 		return nil, r.Err
 	}
 	return r.Outs, nil
 }
 
+// callContext bounds a call by WithCallTimeout; without it the call's
+// context never ends (a crash ends the wait: see request).
 func (h *Host) callContext() (context.Context, context.CancelFunc) {
 	if h.cfg.callTimeout > 0 {
 		return context.WithTimeout(context.Background(), h.cfg.callTimeout)
 	}
-	return context.WithCancel(context.Background())
+	return context.Background(), func() {}
 }

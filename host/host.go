@@ -546,11 +546,18 @@ func (h *Host) request(ctx context.Context, g *gen, f flight, msg any) (any, err
 	w := g.workers[h.rr.Add(1)%uint64(len(g.workers))]
 	id := g.track(f)
 	defer g.untrack(id)
-	cctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stop := context.AfterFunc(g.ctx, func() { cancel(context.Cause(g.ctx)) })
-	defer stop()
-	v, err := w.Request(cctx, msg)
+	// The request ends when the process dies: with g.ctx itself when ctx
+	// never ends (no call timeout, the usual case: no context to make and
+	// cancel per call), else with a context that ends with either.
+	rctx := g.ctx
+	if ctx.Done() != nil {
+		cctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		stop := context.AfterFunc(g.ctx, func() { cancel(context.Cause(g.ctx)) })
+		defer stop()
+		rctx = cctx
+	}
+	v, err := w.Request(rctx, msg)
 	if err == nil {
 		return v, nil
 	}

@@ -42,6 +42,28 @@ func TestHostedCalls(t *testing.T) {
 	if want := append(bytes.Repeat([]byte{0xab}, 8), make([]byte, 8)...); !bytes.Equal(buf, want) {
 		t.Errorf("buf after fill = %x; want %x", buf, want)
 	}
+	// A C string is bytes: one that is not UTF-8 crosses unchanged. Floats
+	// and 64-bit integers cross at full width.
+	libc, err := h.Open(context.Background(), extension.Declaration{Name: "libc-m",
+		Libraries: []string{"libc.so.6", "libm.so.6"}, Safety: extension.ParallelSafe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var strlen func(string) (uint64, error)
+	var ldexp func(float64, int32) (float64, error)
+	var labs func(int64) (int64, error)
+	libc.MustBind(&strlen, "strlen")
+	libc.MustBind(&ldexp, "ldexp")
+	libc.MustBind(&labs, "labs")
+	if n, err := strlen("\xff\xfe caf\xe9"); n != 7 || err != nil {
+		t.Errorf("strlen of 7 bytes that are not UTF-8 = %d, %v; want 7, nil", n, err)
+	}
+	if v, err := ldexp(0.75, 60); v != 0.75*(1<<60) || err != nil {
+		t.Errorf("ldexp(0.75, 60) = %v, %v", v, err)
+	}
+	if v, err := labs(-(1<<62 + 3)); v != 1<<62+3 || err != nil {
+		t.Errorf("labs(-(2^62+3)) = %d, %v", v, err)
+	}
 	var bad func(*int32) int32
 	x, err := h.Open(context.Background(), declaration())
 	if err != nil {

@@ -127,7 +127,7 @@ func declaration() extension.Declaration {
 }
 
 // startHost starts a host for one test and binds the fixture through it.
-func startHost(t *testing.T, opts ...host.Option) (*host.Host, *crashy) {
+func startHost(t testing.TB, opts ...host.Option) (*host.Host, *crashy) {
 	t.Helper()
 	h, err := host.Start(testCx, append([]host.Option{host.WithName(t.Name())}, opts...)...)
 	if err != nil {

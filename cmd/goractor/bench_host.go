@@ -14,14 +14,16 @@ import (
 
 // Figures of issue 12, part 2: a native call through a host (a child
 // process of this binary, package host), and the time from a native crash
-// in the host to the first call that succeeds after it. The baseline is a
-// request to an actor on another node in the same run
-// (goractor.remote.request_rtt): a hosted call is that round trip plus the
-// call.
+// in the host to the first call that succeeds after it. The baselines, in
+// the same run: a request to an actor on another node
+// (goractor.remote.request_rtt; a hosted call is that round trip plus the
+// call), and a raw protoactor-go request, the transport's round trip
+// (goractor.baseline.protoactor_remote.request_rtt).
 // goractor.host.restart is measured with a spare process (host.WithSpare),
 // goractor.host.restart_cold without one (a process start).
 const (
 	figHostCallAdd     = "goractor.host.call.add"
+	figHostProtoRTT    = "goractor.baseline.host.protoactor_rtt"
 	figHostRestart     = "goractor.host.restart"
 	figHostRestartCold = "goractor.host.restart_cold"
 )
@@ -32,13 +34,18 @@ func init() {
 
 func hostMeasurements() []measurement {
 	return []measurement{
-		{[]string{figHostCallAdd}, []string{"us/call"}, measureHostCall},
+		{[]string{figHostCallAdd, figHostProtoRTT}, []string{"us/call", "us/roundtrip"}, measureHostCall},
 		{[]string{figHostRestart, figHostRestartCold}, []string{"ms", "ms"}, measureHostRestart},
 	}
 }
 
 func hostRatios() []ratio {
-	return []ratio{{"goractor.ratio.host_call_vs_remote_rtt", figHostCallAdd, figRemoteRTT}}
+	return []ratio{
+		{"goractor.ratio.host_call_vs_remote_rtt", figHostCallAdd, figRemoteRTT},
+		// Against the transport itself: raw protoactor-go requests in blocks
+		// alternated with the hosted calls'.
+		{"goractor.ratio.host_call_vs_protoactor", figHostCallAdd, figHostProtoRTT},
+	}
 }
 
 // benchHost is one of the bench's hosts, in the bench cluster's actor
@@ -116,24 +123,56 @@ func closeBenchHosts(cb *clusterBench) {
 	benchHosts, benchHostCB = nil, nil
 }
 
-// measureHostCall: sequential add() calls through the host.
+// measureHostCall: sequential add() calls through the host, in blocks
+// alternated with blocks of raw protoactor-go requests to the bench's peer
+// (goractor.baseline.host.protoactor_rtt), so that both see the same
+// machine load.
 func measureHostCall(c *benchConfig) ([]float64, error) {
 	bh, err := startBenchHost(c, "bench")
 	if err != nil {
 		return nil, err
 	}
-	n := c.n(5000, 200)
-	start := time.Now()
-	for i := range n {
+	cb, err := benchCluster()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	add := func(_ context.Context, i int) error {
 		v, err := bh.add(int32(i), 1)
-		if err != nil {
-			return nil, err
+		if err == nil && v != int32(i)+1 {
+			err = fmt.Errorf("hosted add(%d, 1) = %d", i, v)
 		}
-		if v != int32(i)+1 {
-			return nil, fmt.Errorf("hosted add(%d, 1) = %d", i, v)
+		return err
+	}
+	d, err := alternate(ctx, c.n(4000, 200), add, cb.protoRequest)
+	if err != nil {
+		return nil, err
+	}
+	return []float64{d[0], d[1]}, nil
+}
+
+// alternate runs n calls of each side, in 4 blocks per side taken in
+// turn, so that every side sees the same machine load, and returns each
+// side's microseconds per call. A side gets the call's index.
+func alternate(ctx context.Context, n int, sides ...func(context.Context, int) error) ([]float64, error) {
+	total := make([]time.Duration, len(sides))
+	for block := range 4 {
+		for k, f := range sides {
+			start := time.Now()
+			for i := range n / 4 {
+				if err := f(ctx, block*n+i); err != nil {
+					return nil, err
+				}
+			}
+			total[k] += time.Since(start)
 		}
 	}
-	return []float64{float64(time.Since(start).Nanoseconds()) / float64(n) / 1000}, nil
+	per := make([]float64, len(sides))
+	for k, d := range total {
+		per[k] = float64(d.Nanoseconds()) / float64(n/4*4) / 1000
+	}
+	return per, nil
 }
 
 // measureHostRestart crashes a host with a spare and one without with

@@ -209,24 +209,7 @@ func measureRemoteRTT(c *benchConfig) ([]float64, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	n := c.n(2000, 200)
-	var tg, tp time.Duration
-	for block := range 4 {
-		for _, side := range []struct {
-			f func(context.Context, int) error
-			d *time.Duration
-		}{{cb.goractorRequest, &tg}, {cb.protoRequest, &tp}} {
-			start := time.Now()
-			for i := range n / 4 {
-				if err := side.f(ctx, block*n+i); err != nil {
-					return nil, err
-				}
-			}
-			*side.d += time.Since(start)
-		}
-	}
-	per := float64(n/4*4) * 1000
-	return []float64{float64(tg.Nanoseconds()) / per, float64(tp.Nanoseconds()) / per}, nil
+	return alternate(ctx, c.n(2000, 200), cb.goractorRequest, cb.protoRequest)
 }
 
 // measureRemoteRate runs 64 concurrent requesters against each side.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/goractor/goractor/extension"
+	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/safety/conformance"
 )
 
@@ -114,6 +115,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitBad
 	}
+	if os.Getenv(childEnv) != "" {
+		// A child of goractor check (--isolate, a fresh-process draw):
+		// it ends with its parent also where no parent-death signal does.
+		selfexec.ExitOnStdinEOF(exitParentGone)
+	}
 	if fs.NArg() != 1 || cf.count < 1 {
 		fs.Usage()
 		return exitBad
@@ -153,7 +159,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	for range cf.count {
 		if cf.isolate {
 			for i, fn := range subj.Functions {
-				r, err := checkIsolated(path, fn.Name, subj.Declaration.SafetyOf(fn.Name), cf)
+				r, err := checkIsolated(path, fn, subj.Declaration.SafetyOf(fn.Name), cf)
 				if err != nil {
 					fmt.Fprintf(stderr, "goractor check: %s: %s: %v\n", path, fn.Name, err)
 					return exitBad

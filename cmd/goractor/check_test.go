@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/goractor/goractor/internal/selfexec"
 	"github.com/goractor/goractor/internal/testlib"
 )
 
@@ -171,30 +176,104 @@ func TestCheckStatefulAndInconclusive(t *testing.T) {
 	}
 }
 
-// --isolate: a function that crashes the host is a crashed verdict naming
-// the signal, and the run goes on to the next function.
+// --isolate: a function that crashes its child is a crashed verdict naming
+// the signal, and the C symbol when the crash report names it or the
+// function is one C call; the run goes on, and every other verdict is kept.
+// strlen(NULL) faults inside libc where no exported symbol covers the PC, so
+// the verdict names the function checked; the sequence's crashy_check(13)
+// is named by goractor's native-crash line; abort() dies of SIGABRT.
 func TestCheckIsolateCrash(t *testing.T) {
-	p := writeManifest(t, `{"extension": "libc-crash", "library": ["libc.so.6"], "parallel_safe": true,
+	lib := testlib.SharedLib(t, []string{"../../host/testdata/crashy.c"})
+	p := writeManifest(t, fmt.Sprintf(`{"extension": "libc-crash", "library": ["libc.so.6"], "parallel_safe": true,
 		"functions": [
 			{"name": "strlen", "signature": "func(unsafe.Pointer) uint64", "inputs": [[null]]},
 			{"name": "abs", "signature": "func(int32) int32", "inputs": [[-5], [7]]},
-			{"name": "abort", "signature": "func()", "inputs": [[]]}
-		]}`)
+			{"name": "add-then-check", "steps": [
+				{"name": "crashy_add", "library": [%[1]q], "signature": "func(int32, int32) int32"},
+				{"name": "crashy_check", "library": [%[1]q], "signature": "func(int32) int32"}],
+			 "inputs": [[[6, 7], [13]]]},
+			{"name": "crashy_check", "library": [%[1]q], "signature": "func(int32) int32", "inputs": [[1], [2]]},
+			{"name": "abort", "signature": "func()", "inputs": [[]]},
+			{"name": "cos", "library": ["libm.so.6"], "signature": "func(float64) float64", "inputs": [[0.5]]}
+		]}`, lib))
 	code, doc := checkJSONDoc(t, "--isolate", "--calls", "8", p)
-	if code != 1 || doc.OK || !doc.Isolate || len(doc.Functions) != 3 {
-		t.Fatalf("exit %d, %+v; want 1, not ok, isolate, 3 functions", code, doc)
+	if code != 1 || doc.OK || !doc.Isolate || len(doc.Functions) != 6 {
+		t.Fatalf("exit %d, %+v; want 1, not ok, isolate, 6 functions", code, doc)
 	}
 	for i, want := range []struct{ name, verdict, reason string }{
-		{"strlen", "crashed", "crashed: SIGSEGV"}, {"abs", "ok", ""}, {"abort", "crashed", "crashed: SIGABRT"},
+		{"strlen", "crashed", "crashed: SIGSEGV in strlen"},
+		{"abs", "ok", ""},
+		{"add-then-check", "crashed", "crashed: SIGSEGV in crashy_check (goractor: native crash: "},
+		{"crashy_check", "ok", ""},
+		{"abort", "crashed", "crashed: SIGABRT in abort"},
+		{"cos", "ok", ""},
 	} {
 		f := doc.Functions[i]
 		if f.Name != want.name || f.Verdict != want.verdict || !strings.HasPrefix(f.Reason, want.reason) {
 			t.Errorf("functions[%d] = %+v; want %s %s with a reason starting %q", i, f, want.name, want.verdict, want.reason)
 		}
+		if f.Verdict == "ok" && f.Calls == 0 {
+			t.Errorf("%s made no calls after a crash in another child", f.Name)
+		}
 	}
-	if doc.Functions[1].Calls == 0 {
-		t.Errorf("abs made no calls after strlen crashed its child")
+}
+
+// TestCheckIsolateParentKilled: the children of goractor check --isolate
+// die with it, also when it is killed with SIGKILL. The parent checks a
+// function that sleeps a minute; its children are found in /proc.
+func TestCheckIsolateParentKilled(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc on this system") // Linux CI has it; Pdeathsig is Linux-only
 	}
+	p := writeManifest(t, `{"extension": "libc-sleep", "library": ["libc.so.6"], "parallel_safe": true,
+		"functions": [{"name": "sleep", "signature": "func(uint32) uint32", "inputs": [[60]]}]}`)
+	parent, err := selfexec.StartWith(selfexec.Options{Env: []string{childEnv + "=1"},
+		Args: []string{"check", "--isolate", "--json", "--calls", "1", p}, Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kids []int
+	for i := 0; i < 1500 && len(kids) == 0; i++ { // 30 s at most
+		time.Sleep(20 * time.Millisecond)
+		kids = children(parent.Pid())
+	}
+	parent.Kill()
+	if len(kids) == 0 {
+		t.Fatalf("goractor check --isolate (pid %d) started no child within 30 s", parent.Pid())
+	}
+	for _, pid := range kids {
+		for i := 0; i < 500 && testlib.Alive(pid); i++ { // 10 s at most
+			time.Sleep(20 * time.Millisecond)
+		}
+		if testlib.Alive(pid) {
+			_ = syscall.Kill(pid, syscall.SIGKILL) // ours: started by the parent we started
+			t.Errorf("child %d still alive 10 s after its parent was killed", pid)
+		}
+	}
+}
+
+// children returns the PIDs of the running processes whose parent is pid,
+// from /proc/*/stat.
+func children(pid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone
+		}
+		// After the parenthesised command name: state, then the parent's PID.
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) && testlib.Alive(child) {
+			out = append(out, child)
+		}
+	}
+	return out
 }
 
 // --count repeats the run and reports per-function hit rates.

@@ -3,6 +3,8 @@
 package selfexec
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,6 +42,15 @@ func TestMain(m *testing.M) {
 	case "silent":
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		os.Exit(0)
+	case "report":
+		// A reporting child: its arguments on stdout, a line on stderr.
+		fmt.Println(strings.Join(os.Args[1:], " "))
+		fmt.Fprintln(os.Stderr, "report done")
+		os.Exit(3)
+	case "hang":
+		// A reporting child that never reports: it ends when its stdin does.
+		ExitOnStdinEOF(7)
+		select {}
 	}
 	goleak.VerifyTestMain(m)
 }
@@ -104,4 +115,60 @@ func TestChildDiesWithParent(t *testing.T) {
 	}
 	_ = syscall.Kill(leaf, syscall.SIGKILL) // ours: we started it through parent
 	t.Fatalf("grandchild %d still alive 10 s after its parent was killed", leaf)
+}
+
+// TestReportingChild: a child given Args and Stdout is not waited for an
+// ADDR line; its stdout and stderr are complete once it has exited.
+func TestReportingChild(t *testing.T) {
+	var stdout, stderr strings.Builder
+	c, err := StartWith(Options{Env: []string{roleEnv + "=report"}, Args: []string{"one", "two"},
+		Stdout: &stdout, Stderr: &stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = c.Wait(ctx)
+	if st := c.State(); st == nil || st.ExitCode() != 3 || err == nil {
+		t.Errorf("exit %v, %v; want status 3", st, err)
+	}
+	if stdout.String() != "one two\n" || stderr.String() != "report done\n" {
+		t.Errorf("stdout %q, stderr %q; want the arguments and the stderr line", stdout.String(), stderr.String())
+	}
+	if c.Addr != "" {
+		t.Errorf("Addr = %q for a reporting child", c.Addr)
+	}
+}
+
+// TestWaitKills: Wait kills (by PID) a child still running when its
+// context ends.
+func TestWaitKills(t *testing.T) {
+	c, err := StartWith(Options{Env: []string{roleEnv + "=hang"}, Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := c.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Wait = %v; want a kill for the deadline", err)
+	}
+	ws, ok := c.State().Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Errorf("child ended %v; want SIGKILL", c.State())
+	}
+}
+
+// TestExitOnStdinEOF: a reporting child exits when its stdin ends, which is
+// what happens when its parent dies where PR_SET_PDEATHSIG does not.
+func TestExitOnStdinEOF(t *testing.T) {
+	c, err := StartWith(Options{Env: []string{roleEnv + "=hang"}, Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if st := c.State(); st.ExitCode() != 7 {
+		t.Errorf("child ended %v; want status 7 from ExitOnStdinEOF", st)
+	}
 }
