@@ -167,9 +167,8 @@ func (f *Func) gated(caller *execctx.Exec, call func()) error {
 // when a callback from a foreign thread may need it.
 func nativeFrame(fr *frame) {
 	if execctx.AnyLenders() {
-		if e := execctx.Current(); e != nil && e.NeedsLend() && e.OnOwnGoroutine() {
+		if e := execctx.LendCurrent(); e != nil {
 			// No defer: nothing between Lend and Reclaim can panic.
-			e.Lend()
 			callFrame(fr)
 			e.Reclaim()
 			return

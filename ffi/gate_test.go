@@ -179,41 +179,6 @@ func TestTokenLending(t *testing.T) {
 	})
 }
 
-// TestStackMovesDuringCall makes a callback into Go grow the calling
-// goroutine's stack (so the runtime copies it) while the trampoline's frame
-// lives on that stack; the results must land in the moved frame.
-func TestStackMovesDuringCall(t *testing.T) {
-	l := fixture(t)
-	var depth func(n int) int
-	depth = func(n int) int {
-		var pad [256]byte
-		pad[n%256] = byte(n)
-		if n == 0 {
-			return int(pad[0])
-		}
-		return depth(n-1) + int(pad[n%256]&1)
-	}
-	cb := purego.NewCallback(func(i int32) int32 {
-		_ = depth(2000) // ~600 KB of stack: forces copies
-		return i * 2
-	})
-	callN, err := bind[func(uintptr, int32) (int64, error)](l, "call_cb_n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for round := range 5 {
-		done := make(chan struct{})
-		go func() { // a fresh goroutine has a small stack
-			defer close(done)
-			s, err := callN(cb, 10)
-			if err != nil || s != 90 {
-				t.Errorf("round %d: call_cb_n = %v, %v; want 90", round, s, err)
-			}
-		}()
-		<-done
-	}
-}
-
 // refuseGate refuses every call with a *safety.UnsafeError, as the extension
 // gate does for a worker calling a function that is not parallel-safe.
 type refuseGate struct{}

@@ -687,36 +687,70 @@ func leafFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6
 // plain0 drops the error result of c: a refused or failed call panics
 // with its *CallError (see mustCall).
 func plain0[R any](c func() (R, error)) func() R {
-	return func() R { r, err := c(); mustCall(err); return r }
+	return func() R {
+		r, err := c()
+		if err != nil { // mustCall out of the way of the call that succeeded
+			mustCall(err)
+		}
+		return r
+	}
 }
 
 // plain1 drops the error result of c: a refused or failed call panics
 // with its *CallError (see mustCall).
 func plain1[T1, R any](c func(T1) (R, error)) func(T1) R {
-	return func(a1 T1) R { r, err := c(a1); mustCall(err); return r }
+	return func(a1 T1) R {
+		r, err := c(a1)
+		if err != nil { // mustCall out of the way of the call that succeeded
+			mustCall(err)
+		}
+		return r
+	}
 }
 
 // plain2 drops the error result of c: a refused or failed call panics
 // with its *CallError (see mustCall).
 func plain2[T1, T2, R any](c func(T1, T2) (R, error)) func(T1, T2) R {
-	return func(a1 T1, a2 T2) R { r, err := c(a1, a2); mustCall(err); return r }
+	return func(a1 T1, a2 T2) R {
+		r, err := c(a1, a2)
+		if err != nil { // mustCall out of the way of the call that succeeded
+			mustCall(err)
+		}
+		return r
+	}
 }
 
 // plain3 drops the error result of c: a refused or failed call panics
 // with its *CallError (see mustCall).
 func plain3[T1, T2, T3, R any](c func(T1, T2, T3) (R, error)) func(T1, T2, T3) R {
-	return func(a1 T1, a2 T2, a3 T3) R { r, err := c(a1, a2, a3); mustCall(err); return r }
+	return func(a1 T1, a2 T2, a3 T3) R {
+		r, err := c(a1, a2, a3)
+		if err != nil { // mustCall out of the way of the call that succeeded
+			mustCall(err)
+		}
+		return r
+	}
 }
 
 // plain4 drops the error result of c: a refused or failed call panics
 // with its *CallError (see mustCall).
 func plain4[T1, T2, T3, T4, R any](c func(T1, T2, T3, T4) (R, error)) func(T1, T2, T3, T4) R {
-	return func(a1 T1, a2 T2, a3 T3, a4 T4) R { r, err := c(a1, a2, a3, a4); mustCall(err); return r }
+	return func(a1 T1, a2 T2, a3 T3, a4 T4) R {
+		r, err := c(a1, a2, a3, a4)
+		if err != nil { // mustCall out of the way of the call that succeeded
+			mustCall(err)
+		}
+		return r
+	}
 }
 
 // noResult0 is plain0 for a function without results.
 func noResult0(c func() (void, error)) func() {
-	return func() { _, err := c(); mustCall(err) }
+	return func() {
+		if _, err := c(); err != nil {
+			mustCall(err)
+		}
+	}
 }
 
 // errOnly0 is c with only its error result.

@@ -111,7 +111,9 @@ type Callback struct {
 	slot       int // pointer-form slot, -1 for the handle form
 	ptr        uintptr
 
-	// state: bit 0 closed, bit 1 resources released, in-flight calls << 2.
+	// state: bit 0 closed, bit 1 resources released; for an unowned
+	// callback, calls in flight << 2 (an owned one releases under its
+	// owner's token instead; see doc.go, "Calls in flight").
 	state atomic.Int64
 	refd  bool // guarded by ost.mu
 }
@@ -163,7 +165,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 			freeHandle(h)
 			return nil, err
 		}
-		c.ptr = pool.slots[i].ptr
+		c.ptr = slots[i].ptr
 	} else {
 		i, err := takeSlot(h)
 		if err != nil {
@@ -171,7 +173,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 			return nil, err
 		}
 		c.slot = i
-		c.ptr = pool.slots[i].ptr
+		c.ptr = slots[i].ptr
 	}
 	attach(c)
 	if c.threadSafe && c.owner != nil {
@@ -266,9 +268,14 @@ func (c *Callback) setRef(on bool) {
 
 // Close frees the callback: from now on C calls through its pointer or Handle
 // get the exceptional value and are counted. Calls already running finish;
-// the trampoline and handle are reused only after the last one returns. A
+// the trampoline and handle are reused only after the last one returns (for
+// an owned callback: under the owner's execution token, see doc.go). A
 // second Close returns an error wrapping ErrClosed.
-func (c *Callback) Close() error {
+func (c *Callback) Close() error { return c.close(false) }
+
+// close is Close; noToken says the caller is known not to hold the owner's
+// token (CloseOwned on a stopping actor's goroutine).
+func (c *Callback) close(noToken bool) error {
 	for {
 		s := c.state.Load()
 		if s&1 != 0 {
@@ -284,13 +291,51 @@ func (c *Callback) Close() error {
 	unpublish(c)
 	detach(c)
 	stats.closed.Add(1)
-	if c.state.CompareAndSwap(1, 3) {
-		c.release()
+	if c.owner == nil {
+		if c.state.CompareAndSwap(1, 3) {
+			c.release()
+		}
+		return nil
 	}
+	c.releaseUnderToken(noToken)
 	return nil
 }
 
-// release returns the trampoline and the handle once no call is in flight.
+// releaseUnderToken releases an owned callback's resources while holding its
+// owner's token, so that no handler of the owner runs meanwhile: at once
+// when the caller holds the token outside any handler or can take it now;
+// by the outermost handler running on the token's holder when Close is
+// called inside a handler; otherwise by a goroutine that waits for the
+// token (a Close from another goroutine must not wait for the owner: it may
+// be waiting for that goroutine).
+func (c *Callback) releaseUnderToken(noToken bool) {
+	e, st := c.owner, c.ost
+	if !noToken {
+		if own := e.OnOwnGoroutine(); own || e.GuestHere() {
+			// The token's holder (the owner's goroutine outside a native
+			// call, or a handler running inside the owner).
+			if st.depth > 0 {
+				st.later(c, false)
+				return
+			}
+			if own && !e.Lent() {
+				c.release()
+				st.drain()
+				return
+			}
+		}
+	}
+	if e.TryAcquire() {
+		c.release()
+		st.drain()
+		e.Release()
+		return
+	}
+	st.later(c, true)
+}
+
+// release returns the trampoline and the handle: for an unowned callback
+// once no call is in flight, for an owned one under its owner's token.
 func (c *Callback) release() {
 	if c.threadSafe && c.owner != nil {
 		c.owner.ReleaseLend()
@@ -299,42 +344,55 @@ func (c *Callback) release() {
 		releaseSlot(c.slot)
 	}
 	freeHandle(c.handle)
+	unhold(c)
 }
 
+// exit ends a call of an unowned callback.
 func (c *Callback) exit() {
 	if c.state.Add(-4) == 1 && c.state.CompareAndSwap(1, 3) {
 		c.release()
 	}
 }
 
-// invoke runs one C call of c with the register image a.
+// invoke runs one C call of c with the register image a. A call that
+// reaches the owner's token is counted in the owner's counts by the token's
+// holder (bump, no locked instruction); every other call in the global
+// atomic counters.
 func (c *Callback) invoke(a *Args) uintptr {
-	if c.state.Add(4)&1 != 0 {
-		c.exit()
-		stats.exClosed.Add(1)
-		return c.exc
-	}
-	defer c.exit()
 	e := c.owner
 	if e == nil {
-		return c.run(a, &stats.direct)
+		return c.direct(a)
 	}
+	st := c.ost
 	if e.OnOwnGoroutine() {
 		// Synchronous: C called back on the owner's thread, during the
-		// owner's own native call. Run inline. If the call lent the token
-		// (some thread-safe callback exists), take it back for the handler.
-		if c.ost.depth >= MaxDepth {
-			return c.tooDeep()
-		}
-		if !e.NeedsLend() {
-			return c.nested(a)
+		// owner's own native call. Run inline. The owner holds its token
+		// unless the call lent it (some thread-safe callback exists): then
+		// take it back for the handler.
+		if !e.Lent() {
+			if st.depth >= MaxDepth {
+				return c.tooDeep()
+			}
+			// nested, by hand: one call less on the hottest path.
+			r := c.inside(a, &st.counts.inline)
+			if st.depth == 0 && st.npending.Load() != 0 {
+				st.drain()
+			}
+			return r
 		}
 		if !e.TryAcquire() {
 			if err := c.acquireSlow(e); err != nil {
 				return c.exc
 			}
 		}
-		r := c.nested(a)
+		// depth is read under the token: a guest handler on another
+		// thread may have held it until now.
+		var r uintptr
+		if st.depth >= MaxDepth {
+			r = c.tooDeep()
+		} else {
+			r = c.nested(a)
+		}
 		e.Release()
 		return r
 	}
@@ -342,15 +400,19 @@ func (c *Callback) invoke(a *Args) uintptr {
 		// C called back on the thread of a callback that already runs inside
 		// the owner (it holds the token): run inline, as on the owner's own
 		// thread; waiting for the token would wait for ourselves.
-		if c.ost.depth >= MaxDepth {
+		if st.depth >= MaxDepth {
 			return c.tooDeep()
 		}
 		return c.nested(a)
 	}
 	if !c.threadSafe {
+		stats.fired.Add(1)
 		stats.exWrongThread.Add(1)
 		c.fail(&safety.UnsafeError{Op: "callback", Function: c.name, Actor: e.Name(), Err: errNotThreadSafe})
 		return c.exc
+	}
+	if c.Closed() {
+		return c.closedCall()
 	}
 	if !e.TryAcquire() {
 		if err := c.acquireSlow(e); err != nil {
@@ -360,9 +422,55 @@ func (c *Callback) invoke(a *Args) uintptr {
 	// The handler runs inside its owner: code it calls sees the owner's
 	// identity (the call gate's re-entry checks, nested callbacks).
 	prev := execctx.EnterGuest(e)
-	r := c.run(a, &stats.foreign)
+	r := c.inside(a, &st.counts.foreign)
 	execctx.LeaveGuest(e, prev)
+	if st.npending.Load() != 0 {
+		st.drain()
+	}
 	e.Release()
+	return r
+}
+
+// direct runs a call of an unowned callback on the calling thread, counted
+// in flight (c.state) so that Close releases its resources after it.
+func (c *Callback) direct(a *Args) uintptr {
+	if c.state.Add(4)&1 != 0 {
+		c.exit()
+		return c.closedCall()
+	}
+	defer c.exit()
+	stats.fired.Add(1)
+	r, ok := c.run(a)
+	if ok {
+		stats.direct.Add(1)
+	}
+	return r
+}
+
+// closedCall counts a call of a closed callback and returns its
+// exceptional value.
+func (c *Callback) closedCall() uintptr {
+	stats.fired.Add(1)
+	stats.exClosed.Add(1)
+	return c.exc
+}
+
+// inside runs a call under the owner's token: the closed check (Close
+// releases under the token, so a handler that passed it cannot overlap the
+// release), the owner's counts (fired, then delivered if the handler
+// returned), and the nesting depth (only the token's holder touches it).
+func (c *Callback) inside(a *Args, delivered *int64) uintptr {
+	if c.Closed() {
+		return c.closedCall()
+	}
+	st := c.ost
+	bump(&st.counts.fired)
+	st.depth++
+	r, ok := c.run(a)
+	st.depth--
+	if ok {
+		bump(delivered)
+	}
 	return r
 }
 
@@ -370,17 +478,20 @@ func (c *Callback) invoke(a *Args) uintptr {
 // refuses a call from another thread; it says how to accept such calls.
 var errNotThreadSafe = fmt.Errorf("%w (the callback was created without ThreadSafe: create it with ffi.ThreadSafe() to accept calls from any thread)", safety.ErrWrongThread)
 
-// nested runs an inline call, counting its nesting depth (only the code
-// inside the owner touches depth).
+// nested runs an inline call: the caller holds the owner's token. The
+// outermost one releases what a Close inside it left for later (drain; the
+// check is inlined: one atomic load).
 func (c *Callback) nested(a *Args) uintptr {
 	st := c.ost
-	st.depth++
-	r := c.run(a, &stats.inline)
-	st.depth--
+	r := c.inside(a, &st.counts.inline)
+	if st.depth == 0 && st.npending.Load() != 0 {
+		st.drain()
+	}
 	return r
 }
 
 func (c *Callback) tooDeep() uintptr {
+	stats.fired.Add(1)
 	stats.exDepth.Add(1)
 	c.fail(fmt.Errorf("%w (%s)", ErrDepth, c.name))
 	return c.exc
@@ -391,6 +502,7 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 	err := e.Acquire(ctx)
 	cancel()
 	if err != nil {
+		stats.fired.Add(1)
 		stats.exDeadline.Add(1)
 		c.fail(Errors.Timeout(c.name, e.Name(), c.timeout, e.Waiters()))
 	}
@@ -398,21 +510,19 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 }
 
 // run calls the handler, turning a panic or a runtime.Goexit into the
-// exceptional value (see goexit.go). A normal return is counted in delivered
-// (one of the counters whose sum is Stats.Delivered: one atomic add per
-// call).
-func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
-	returned := false
+// exceptional value (see goexit.go), counted; ok reports a normal return,
+// which the caller counts.
+func (c *Callback) run(a *Args) (ret uintptr, ok bool) {
 	defer func() {
-		if returned {
+		if ok {
 			return
 		}
 		r := recover()
 		ret = c.exc
-		if ge, ok := r.(goexitEscape); ok || r == nil {
+		if ge, isEsc := r.(goexitEscape); isEsc || r == nil {
 			// r == nil: a Goexit the escape could not contain (see
 			// goexit.go); it is reported, and goes on.
-			if !ok {
+			if !isEsc {
 				ge.stack = debug.Stack()
 			}
 			stats.exGoexit.Add(1)
@@ -423,14 +533,11 @@ func (c *Callback) run(a *Args, delivered *counter) (ret uintptr) {
 		c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 	}()
 	defer func() {
-		if !returned {
+		if !ok {
 			escapeGoexit()
 		}
 	}()
-	ret = c.plan.call(a)
-	returned = true
-	delivered.Add(1)
-	return ret
+	return c.plan.call(a), true
 }
 
 // fail reports err to the capture of the goroutine C called on (an

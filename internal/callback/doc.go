@@ -47,12 +47,15 @@
 //
 // # Threads
 //
-// The package starts no goroutines and locks no threads. Foreign threads
-// enter Go through crosscall2, like cgo's and purego's callbacks. At start-up
-// the package makes the runtime keep a foreign thread's Go M bound between
-// callbacks (see Primed): with CGO_ENABLED=1 by one call through a cgo
-// //export, with CGO_ENABLED=0 on linux/amd64 by creating the runtime's
-// pthread key itself (prime_fakecgo.go; GORACTOR_NOPRIME=1 disables it).
+// The package locks no threads. The only goroutine it starts is the one
+// that releases a callback closed from another goroutine while the owner's
+// token was busy: it waits for the token, releases, and ends (see "Calls in
+// flight"). Foreign threads enter Go through crosscall2, like cgo's and
+// purego's callbacks. At start-up the package makes the runtime keep a
+// foreign thread's Go M bound between callbacks (see Primed): with
+// CGO_ENABLED=1 by one call through a cgo //export, with CGO_ENABLED=0 on
+// linux/amd64 by creating the runtime's pthread key itself
+// (prime_fakecgo.go; GORACTOR_NOPRIME=1 disables it).
 // Unprimed, each foreign-thread callback borrows and returns a Go M (9
 // system calls; docs/callbacks.md, "Cost"). A bound M is given back when its
 // thread exits.
@@ -68,6 +71,55 @@
 // Ref'ed callbacks (thread-safe ones by default) keep their owner alive:
 // package actor waits on Idle before letting an actor end by itself.
 //
+// # Calls in flight
+//
+// An owned callback keeps no per-call in-flight count (two locked
+// instructions a call); its owner's execution token does the job:
+//
+//   - Every handler of an owned callback runs under the owner's token (the
+//     owner's goroutine holds it, an inline call takes back a lent one, a
+//     foreign call acquires it), and checks the closed bit under it: a
+//     call that waited for the token while Close ran gets the exceptional
+//     value. The call's counters (fired, then delivered) are written there
+//     too, by the token's holder only.
+//   - Close sets the closed bit and unbinds the trampoline and the handle
+//     at once (new calls get the exceptional value without the token). It
+//     releases them (trampoline and handle back to their queues,
+//     ReleaseLend, the owner's counters retired when it was the last)
+//     under the token only: at once when Close runs on the token's holder
+//     outside any handler (the owner's goroutine outside a native call) or
+//     the token is free (TryAcquire); by the outermost handler running
+//     under the token when Close is called inside a handler (the handler
+//     still runs and counts); otherwise by a goroutine that waits for the
+//     token and releases everything pending (a Close from another goroutine
+//     never waits for the owner, which may be waiting for it). CloseOwned,
+//     called by a stopping actor without its token, does the same.
+//   - So no handler of the owner runs while a release happens: a running
+//     handler finishes before its callback's resources are recycled, the
+//     owner's lending (RetainLend) outlives every guest handler, and the
+//     counters are retired after their last write. When Close runs on the
+//     token's holder (or finds the token free), no handler of the
+//     callback starts after it returns; a Close from elsewhere does not
+//     wait for a handler that passed the check just before it.
+//   - Between the trampoline and the token a call holds the *Callback it
+//     looked up, not the slot: once the slot is recycled the call still
+//     sees its callback closed. The Handle form checks the generation, so
+//     a stale Handle reaches nobody. On amd64 a pointer-form call reads its
+//     slot's binding first thing in the trampoline (tramp1), before
+//     cgocallback, which may wait for a P: the call belongs to the callback
+//     bound at that instant, however late it reaches Go. Only a call whose
+//     C caller loaded the pointer before Close and jumped after the
+//     trampoline went through the reuse queue (slotQuarantine other slots
+//     first) reaches the new callback, as a stale pointer does. Elsewhere
+//     (purego trampolines) the slot is read when the call reaches Go.
+//
+// An unowned callback has no token: it keeps the in-flight count in its
+// state word, and the last call out releases it.
+//
+// TestCloseDuringCallStorm checks all of it: C threads calling while the
+// owner, the handlers themselves and other goroutines close callbacks and
+// create new ones in the same trampolines and handle entries.
+//
 // # Errors
 //
 // The error types are package ffi's (ffi.CallbackPanicError and its
@@ -81,4 +133,7 @@
 // (Errors.Goexit) wrapping ErrGoexit (see goexit.go for how, and where it
 // cannot be). Every call that returns the exceptional value is counted
 // (ReadStats); Fired == Delivered + Exceptional() when no call is in flight.
+// A call that reaches its owner's execution token is counted by the token's
+// holder in the owner's own counters (one writer, no locked instruction on
+// amd64); ReadStats sums them with the global atomic counters of the rest.
 package callback

@@ -1,7 +1,9 @@
 package callback
 
 import (
+	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goractor/goractor/internal/execctx"
 )
@@ -15,8 +17,30 @@ type ownerState struct {
 	idle chan struct{} // closed while refs == 0
 	live map[*Callback]struct{}
 	gone bool // removed from owners; a creator that finds it must retry
+	held int  // callbacks attached and not yet released (calls may be in flight)
 
-	depth int32 // inline nesting; touched only by the owner's own goroutine
+	depth int32 // handlers running inside the owner (nested); touched only by the token's holder
+
+	// pending are closed callbacks whose release waits for the owner's
+	// token (st.mu); npending is len(pending), read without the lock by
+	// the token's holder; draining is set while a drainer goroutine runs.
+	pending  []*Callback
+	npending atomic.Int32
+	draining bool
+
+	// counts are the owner's share of the call counters, written only by
+	// the holder of the owner's execution token (bump), summed by ReadStats.
+	counts ownerCounts
+	folded atomic.Bool // counts moved into stats' retired totals (statsMu)
+}
+
+// ownerCounts are the counters of the calls that reached their owner's
+// execution token: inline and foreign-thread calls, whether the handler
+// returned (Inline, Foreign) or not (fired only; the panic or Goexit is
+// counted in the global atomic counter). One writer at a time, the token's
+// holder, so no locked instruction on the call path.
+type ownerCounts struct {
+	fired, inline, foreign int64
 }
 
 var owners sync.Map // *execctx.Exec -> *ownerState
@@ -34,21 +58,35 @@ func attach(c *Callback) {
 			continue
 		}
 		st.live[c] = struct{}{}
+		st.held++
 		c.ost = st
 		st.mu.Unlock()
 		return
 	}
 }
 
-// detach removes c (closed) from its owner's state.
+// detach removes c (closed) from its owner's live callbacks. The state
+// itself stays until c is released too (unhold): a call still in flight
+// may write its counters.
 func detach(c *Callback) {
 	st := c.ost
 	st.mu.Lock()
 	st.setRef(c, false)
 	delete(st.live, c)
-	if len(st.live) == 0 && st.refs == 0 {
+	st.mu.Unlock()
+}
+
+// unhold is c's release from its owner's state: once no callback of the
+// owner is attached or in flight, the state's counters move into the
+// retired totals and the state is removed (a later New makes a fresh one).
+func unhold(c *Callback) {
+	st := c.ost
+	st.mu.Lock()
+	st.held--
+	if st.held == 0 && st.refs == 0 {
 		st.gone = true
 		owners.CompareAndDelete(st.e, st)
+		retire(st)
 	}
 	st.mu.Unlock()
 }
@@ -69,6 +107,53 @@ func (st *ownerState) setRef(c *Callback, on bool) {
 	st.refs--
 	if st.refs == 0 {
 		close(st.idle)
+	}
+}
+
+// later queues c's release for the owner's token: for the outermost handler
+// running under it (drain), or, with wait set, for a goroutine that waits
+// for the token (started unless one runs).
+func (st *ownerState) later(c *Callback, wait bool) {
+	st.mu.Lock()
+	st.pending = append(st.pending, c)
+	st.npending.Store(int32(len(st.pending)))
+	start := wait && !st.draining
+	if start {
+		st.draining = true
+	}
+	st.mu.Unlock()
+	if start {
+		go st.drainer()
+	}
+}
+
+// drainer waits for the owner's token (without a deadline: the owner gives
+// it up when it goes idle, lends it or stops) and releases what is pending.
+func (st *ownerState) drainer() {
+	_ = st.e.Acquire(context.Background())
+	for {
+		st.drain()
+		st.mu.Lock()
+		if len(st.pending) == 0 {
+			st.draining = false
+			st.mu.Unlock()
+			break
+		}
+		st.mu.Unlock()
+	}
+	st.e.Release()
+}
+
+// drain releases the pending callbacks; the caller holds the owner's token
+// and runs no handler of the owner (depth 0).
+func (st *ownerState) drain() {
+	st.mu.Lock()
+	cbs := st.pending
+	st.pending = nil
+	st.npending.Store(0)
+	st.mu.Unlock()
+	for _, c := range cbs {
+		c.release()
 	}
 }
 
@@ -118,9 +203,10 @@ func Live(e *execctx.Exec) int {
 }
 
 // CloseOwned closes every callback e owns and returns how many it closed.
-// Package actor calls it when an actor stops: from then on a C call through
-// any of them returns its exceptional value and is counted, and never enters
-// the stopped actor.
+// Package actor calls it when an actor stops, on the actor's goroutine
+// without the token (the caller must not hold it): from then on a C call
+// through any of them returns its exceptional value and is counted, and
+// never enters the stopped actor.
 func CloseOwned(e *execctx.Exec) int {
 	st := stateOf(e)
 	if st == nil {
@@ -134,7 +220,7 @@ func CloseOwned(e *execctx.Exec) int {
 	st.mu.Unlock()
 	n := 0
 	for _, c := range cbs {
-		if c.Close() == nil {
+		if c.close(true) == nil {
 			n++
 		}
 	}

@@ -30,13 +30,15 @@ type slot struct {
 	ptr  uintptr        // the C function pointer
 }
 
+// slots are the trampolines' bindings; tramp1 (amd64) reads slots[i].h.
+var slots [MaxSlots]slot
+
 var pool struct {
-	mu    sync.Mutex
-	slots [MaxSlots]slot
-	n     atomic.Int32 // slots created (purego callbacks taken)
-	free  []int        // FIFO of free pointer-form slots
-	ud    [MaxIntArgs]int
-	nud   int // handle-form slots created
+	mu   sync.Mutex
+	n    atomic.Int32 // slots created (purego callbacks taken)
+	free []int        // FIFO of free pointer-form slots
+	ud   [MaxIntArgs]int
+	nud  int // handle-form slots created
 }
 
 // newSlot creates slot number pool.n; pool.mu must be held.
@@ -50,7 +52,7 @@ func newSlot(ud int) (i int, err error) {
 			i, err = -1, fmt.Errorf("%w: purego: %v", ErrPoolExhausted, r)
 		}
 	}()
-	s := &pool.slots[i]
+	s := &slots[i]
 	s.ud = ud
 	s.ptr = newTrampoline(i)
 	pool.n.Add(1)
@@ -77,13 +79,13 @@ func takeSlot(h Handle) (int, error) {
 			pool.free = pool.free[1:]
 		}
 	}
-	pool.slots[i].h.Store(uintptr(h))
+	slots[i].h.Store(uintptr(h))
 	return i, nil
 }
 
 // unbindSlot makes slot i dead: calls through its pointer now return exc.
 func unbindSlot(i int, exc uintptr) {
-	s := &pool.slots[i]
+	s := &slots[i]
 	s.dead.Store(exc)
 	s.h.Store(0)
 }
@@ -111,10 +113,14 @@ func udSlot(k int) (int, error) {
 	return i, nil
 }
 
-// dispatch is where every C call into a callback lands.
-func dispatch(i int, a *Args) uintptr {
-	stats.fired.Add(1)
-	c, dead := target(i, a)
+// dispatch is where every C call into a callback lands. With entryBinding
+// (amd64), h is the Handle bound to pointer-form slot i when the call entered
+// its trampoline (0: none): tramp1 reads it first thing, so that the call
+// belongs to the callback of that instant however long it then waits to
+// enter Go (cgocallback may wait for a P). Elsewhere h is unused and the
+// slot is read here.
+func dispatch(i int, h Handle, a *Args) uintptr {
+	c, dead := target(i, h, a)
 	if c == nil {
 		return dead
 	}
@@ -122,26 +128,34 @@ func dispatch(i int, a *Args) uintptr {
 }
 
 // target returns the live callback a call through slot i with arguments a
-// reaches, or nil and the exceptional value to give C (counted: the
-// callback was closed, or the Handle is stale).
-func target(i int, a *Args) (*Callback, uintptr) {
-	s := &pool.slots[i]
-	var h Handle
+// reaches, or nil and the exceptional value to give C (counted, fired
+// too: the callback was closed, or the Handle is stale).
+func target(i int, h Handle, a *Args) (*Callback, uintptr) {
+	s := &slots[i]
 	if s.ud >= 0 {
 		h = Handle(a.Int[s.ud])
 	} else {
-		h = Handle(s.h.Load())
+		if !entryBinding {
+			h = Handle(s.h.Load())
+		}
 		if h == 0 {
+			stats.fired.Add(1)
 			stats.exClosed.Add(1)
 			return nil, s.dead.Load()
 		}
 	}
 	c, dead := lookup(h)
 	if c == nil {
+		stats.fired.Add(1)
 		if s.ud >= 0 {
 			stats.exStale.Add(1)
 		} else {
+			// Closed since the call entered, and its handle entry
+			// perhaps reused: the slot's last occupant is the best guess.
 			stats.exClosed.Add(1)
+			if dead == 0 {
+				dead = s.dead.Load()
+			}
 		}
 	}
 	return c, dead

@@ -1,6 +1,9 @@
 package callback
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 type counter struct {
 	atomic.Int64
@@ -8,10 +11,48 @@ type counter struct {
 }
 
 var stats struct {
-	fired, direct, inline, foreign                                 counter
+	fired, direct                                                  counter // calls that did not reach an owner's token (the rest: ownerCounts)
 	exClosed, exStale, exDeadline, exPanic, exWrongThread, exDepth counter
 	exGoexit, exLeaf                                               counter
 	created, closed                                                counter
+}
+
+// statsMu orders ReadStats's sum over the owners with retire: a state's
+// counts are in exactly one of the two places for a reader.
+var statsMu sync.Mutex
+
+// retired holds the counts of owner states that were removed.
+var retired ownerCounts
+
+// retire moves st's counts into retired; no call of st's callbacks is in
+// flight any more (unhold).
+func retire(st *ownerState) {
+	statsMu.Lock()
+	retired.fired += atomic.LoadInt64(&st.counts.fired)
+	retired.inline += atomic.LoadInt64(&st.counts.inline)
+	retired.foreign += atomic.LoadInt64(&st.counts.foreign)
+	st.folded.Store(true)
+	statsMu.Unlock()
+}
+
+// ownerTotals sums the owners' counts, the delivery counters of each read
+// before its fired (bump's stores are seen in order), so that a snapshot
+// taken while calls run never shows more deliveries than calls.
+func ownerTotals() ownerCounts {
+	statsMu.Lock()
+	defer statsMu.Unlock()
+	t := retired
+	owners.Range(func(_, v any) bool {
+		st := v.(*ownerState)
+		if st.folded.Load() {
+			return true
+		}
+		t.inline += atomic.LoadInt64(&st.counts.inline)
+		t.foreign += atomic.LoadInt64(&st.counts.foreign)
+		t.fired += atomic.LoadInt64(&st.counts.fired)
+		return true
+	})
+	return t
 }
 
 // Stats is a snapshot of the process-wide callback counters. The invariant
@@ -50,7 +91,9 @@ func ReadStats() Stats {
 	pool.mu.Unlock()
 	// Read the delivery counters before fired, so that a snapshot taken
 	// while calls run never shows more deliveries than calls.
-	direct, inline, foreign := stats.direct.Load(), stats.inline.Load(), stats.foreign.Load()
+	direct := stats.direct.Load()
+	own := ownerTotals()
+	inline, foreign := own.inline, own.foreign
 	return Stats{
 		Slots:       int(pool.n.Load()),
 		PuregoSlots: puregoSlots(),
@@ -58,7 +101,7 @@ func ReadStats() Stats {
 		Live:        int(stats.created.Load() - stats.closed.Load()),
 		Created:     stats.created.Load(),
 		Closed:      stats.closed.Load(),
-		Fired:       stats.fired.Load(),
+		Fired:       stats.fired.Load() + own.fired,
 		Delivered:   direct + inline + foreign,
 		Inline:      inline,
 		Foreign:     foreign,

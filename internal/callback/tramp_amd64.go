@@ -7,6 +7,7 @@ import "unsafe"
 // asmFrame is what tramp1 passes to asmDispatch (through cgocallback).
 type asmFrame struct {
 	index  uintptr
+	h      uintptr        // slots[index].h when the call entered tramp1
 	args   unsafe.Pointer // *Args, on the C caller's stack
 	result uintptr
 }
@@ -15,7 +16,7 @@ type asmFrame struct {
 var asmDispatchCall = asmDispatch
 
 func asmDispatch(f *asmFrame) {
-	f.result = dispatch(int(f.index), (*Args)(f.args))
+	f.result = dispatch(int(f.index), Handle(f.h), (*Args)(f.args))
 }
 
 func trampolinesPC() uintptr
@@ -27,6 +28,9 @@ func newTrampoline(i int) uintptr { return trampolinesPC() + uintptr(trampEntryS
 
 // trampEntrySize is the size of one entry of the trampoline table.
 const trampEntrySize = 11
+
+// entryBinding: tramp1 reads the slot's binding on entry (see dispatch).
+const entryBinding = true
 
 // usesPurego reports whether trampolines come from purego.NewCallback.
 const usesPurego = false
@@ -50,11 +54,11 @@ type leafArea struct {
 //go:nosplit
 //go:norace
 func leafRefuse(i uintptr, a *Args, area *leafArea) uintptr {
-	stats.fired.Add(1)
-	c, dead := target(int(i), a)
+	c, dead := target(int(i), Handle(slots[i].h.Load()), a)
 	if c == nil {
 		return dead
 	}
+	stats.fired.Add(1)
 	stats.exLeaf.Add(1)
 	area.refused = uintptr(c.handle)
 	return c.exc

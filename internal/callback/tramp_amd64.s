@@ -595,7 +595,14 @@ TEXT ·tramp1(SB), NOSPLIT|NOFRAME, $0
 	JEQ leaf
 
 enter:
-	// asmFrame on our stack, passed as the frame to cgocallback.
+	// asmFrame on our stack, passed as the frame to cgocallback. The slot's
+	// binding is read now, before cgocallback (which may wait for a P): the
+	// call belongs to the callback bound when it entered (dispatch).
+	MOVQ AX, DX
+	IMULQ $slot__size, DX
+	LEAQ ·slots(SB), CX
+	MOVQ slot_h(CX)(DX*1), DX
+	MOVQ DX, (24+asmFrame_h)(SP)
 	MOVQ AX, (24+asmFrame_index)(SP)
 	MOVQ R8, (24+asmFrame_args)(SP)
 	MOVQ $0, (24+asmFrame_result)(SP)

@@ -10,8 +10,12 @@ import "github.com/ebitengine/purego"
 func newTrampoline(i int) uintptr {
 	return purego.NewCallback(func(a0, a1, a2, a3, a4, a5 uintptr, f0, f1, f2, f3, f4, f5, f6, f7 float64) uintptr {
 		a := &Args{Int: [6]uintptr{a0, a1, a2, a3, a4, a5}, Float: [8]float64{f0, f1, f2, f3, f4, f5, f6, f7}}
-		return dispatch(i, a)
+		return dispatch(i, 0, a)
 	})
 }
 
 const usesPurego = true
+
+// entryBinding: dispatch reads the slot's binding (purego's trampolines
+// cannot read it first).
+const entryBinding = false

@@ -2,6 +2,7 @@ package execctx
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -43,6 +44,9 @@ type Exec struct {
 	// lendDepth counts the owner's nested Lends; only the owner goroutine
 	// (and callbacks running inline on it) touch it.
 	lendDepth int32
+	// fastLent records that the outermost Lend was the plain store of
+	// token.fast (see token); owner goroutine only, like lendDepth.
+	fastLent bool
 
 	tok token
 }
@@ -124,8 +128,12 @@ func AnyLenders() bool { return lenders.Load() > 0 }
 // Lend gives the token up for the duration of a native call made by the
 // actor's own goroutine. Pair it with Reclaim on the same goroutine.
 //
-// The token's lent bit lives in the same word as its held bit (see token),
-// so lending is one atomic swap and reclaiming one compare-and-swap.
+// Where the kernel provides membarrier, the outermost Lend is one plain
+// store (token.fast) and its Reclaim one plain store and two loads: no
+// locked instruction. A taker that finds the token lent that way pays for
+// the hand-over instead (token.steal). Elsewhere the token's lent bit lives
+// in the same word as its held bit (see token), so lending is one atomic
+// swap and reclaiming one compare-and-swap.
 //
 // Lending nests: a callback running inline in the owner's native call takes
 // the lent token (TryAcquire keeps the lent bit) and may make a native call
@@ -133,7 +141,26 @@ func AnyLenders() bool { return lenders.Load() > 0 }
 func (e *Exec) Lend() {
 	e.lendDepth++
 	if e.lendDepth > 1 {
+		if e.fastLent {
+			// Code inline in the outer call gives up a token it did not
+			// take (it skipped TryAcquire): make the outer lend an
+			// ordinary one first.
+			e.tok.stealOwn()
+		}
 		e.tok.unlock()
+		return
+	}
+	if asymmetric {
+		if e.tok.state.Load() != heldBit {
+			panic("execctx: Lend without holding the token")
+		}
+		e.fastLent = true
+		storeFast(&e.tok.fast, 1)
+		// A taker queued before the store either saw it (after its fence,
+		// see lockSlow) or is seen here and woken to see it.
+		if e.tok.waiters.Load() > 0 {
+			e.tok.wakeOne()
+		}
 		return
 	}
 	if e.tok.state.Swap(lentBit) != heldBit {
@@ -155,6 +182,14 @@ func (e *Exec) Reclaim() {
 		if !e.tok.tryLock() {
 			_ = e.tok.lockSlow(nil, false)
 		}
+	case e.fastLent:
+		e.fastLent = false
+		storeFast(&e.tok.fast, 0)
+		// No taker began a steal before our store reached it (else we see
+		// stealing or its converted state): we still hold the token.
+		if e.tok.stealing.Load() != 0 || e.tok.state.Load() != heldBit {
+			e.tok.reclaimStolen()
+		}
 	case !e.tok.state.CompareAndSwap(lentBit, heldBit):
 		_ = e.tok.lockSlow(nil, true)
 	}
@@ -163,11 +198,11 @@ func (e *Exec) Reclaim() {
 // Lent reports whether the owner goroutine is inside a native call that lent
 // the token (between Lend and Reclaim). Call it only on the owner goroutine,
 // for example from a callback running inline in that call.
-func (e *Exec) Lent() bool { return e.tok.state.Load()&lentBit != 0 }
+func (e *Exec) Lent() bool { return e.tok.lent() }
 
 // InNative reports, from any goroutine, whether the actor's own goroutine is
 // inside a native call that lent the token (a snapshot).
-func (e *Exec) InNative() bool { return e != nil && e.tok.state.Load()&lentBit != 0 }
+func (e *Exec) InNative() bool { return e != nil && e.tok.lent() }
 
 // GuestHere reports whether the calling goroutine runs a callback inside the
 // actor from a thread the actor does not own (see BindGuest).
@@ -189,8 +224,16 @@ func (e *Exec) Acquire(ctx context.Context) error {
 	return e.tok.lockSlow(ctx, false)
 }
 
-// TryAcquire takes the token if it is free right now.
-func (e *Exec) TryAcquire() bool { return e.tok.tryLock() }
+// TryAcquire takes the token if it is free right now, or lent by a native
+// call of the owner's.
+func (e *Exec) TryAcquire() bool {
+	if e.tok.tryLock() {
+		return true
+	}
+	// Lent with a plain store: the owner's own thread (a callback inline
+	// in its native call) takes it over without a fence.
+	return e.tok.fast.Load() != 0 && e.tok.steal(e.OnOwnGoroutine())
+}
 
 // Release gives back a token taken with Acquire or TryAcquire.
 func (e *Exec) Release() { e.tok.unlock() }
@@ -209,9 +252,27 @@ func (e *Exec) Held() bool { return e.tok.state.Load()&heldBit != 0 }
 // lock and unlock only the held bit, so a callback from a foreign thread
 // takes and gives back a lent token without touching the lent bit, and the
 // owner's Reclaim takes it back in one compare-and-swap, lent → held.
+//
+// The owner's fast lend (asymmetric). With membarrier the owner does not
+// touch state around a native call: it keeps the held bit and stores fast =
+// 1 before the call and fast = 0 after it, plain stores, then loads
+// stealing and state. A taker that finds the held bit set and fast = 1
+// steals the lend: it sets stealing (CAS), runs a fence (membarrier: a full
+// barrier on every running thread), loads fast again and, still 1, turns
+// the lend into an ordinary one (state held → held|lent: it holds the
+// token, the owner has lent it) and clears fast and stealing. This is
+// Dekker's protocol with the owner's barrier supplied by the taker's
+// membarrier: either the owner's fast = 0 reached the taker before the
+// fence (the taker sees 0 and backs off) or the owner's loads after it
+// come after the fence and see stealing set or the converted state (the
+// owner waits, then reclaims the ordinary way). One steal per native call
+// at most: once converted, other takers use the lent bit as before.
 type token struct {
 	state   atomic.Int32 // heldBit | lentBit
 	waiters atomic.Int32 // goroutines queued in q (or about to be)
+
+	fast     atomic.Int32 // 1 while the owner is in a fast-lent native call
+	stealing atomic.Int32 // 1 while a taker converts a fast lend
 
 	mu sync.Mutex      // protects q
 	q  []chan struct{} // FIFO of parked waiters, each woken at most once
@@ -221,6 +282,52 @@ const (
 	heldBit = 1 << iota
 	lentBit
 )
+
+// lent reports whether the owner is inside a native call that lent the token.
+func (t *token) lent() bool { return t.fast.Load() != 0 || t.state.Load()&lentBit != 0 }
+
+// steal turns the owner's fast lend into an ordinary lend held by the
+// caller, and reports whether it did. own says the caller runs on the
+// owner's goroutine (inline in its native call), whose program order
+// already orders its store of fast: no fence.
+func (t *token) steal(own bool) bool {
+	if !t.stealing.CompareAndSwap(0, 1) {
+		return false
+	}
+	if !own {
+		fence()
+	}
+	ok := t.fast.Load() != 0 && t.state.CompareAndSwap(heldBit, heldBit|lentBit)
+	if ok {
+		t.fast.Store(0)
+	}
+	t.stealing.Store(0)
+	return ok
+}
+
+// stealOwn is steal from the owner's goroutine that must succeed unless a
+// foreign taker converted the lend first.
+func (t *token) stealOwn() {
+	for t.fast.Load() != 0 && !t.steal(true) {
+		runtime.Gosched() // a foreign taker holds stealing for a few instructions and a syscall
+	}
+}
+
+// reclaimStolen is the owner's Reclaim after a fast lend that a taker began
+// to steal: wait for the taker to finish converting (it never blocks while
+// stealing), then take the token back as after an ordinary lend (or keep it,
+// when the steal failed).
+func (t *token) reclaimStolen() {
+	for t.stealing.Load() != 0 {
+		runtime.Gosched()
+	}
+	if t.state.Load() == heldBit {
+		return
+	}
+	if !t.state.CompareAndSwap(lentBit, heldBit) {
+		_ = t.lockSlow(nil, true)
+	}
+}
 
 func (t *token) lock(ctx context.Context) {
 	if t.state.CompareAndSwap(0, heldBit) {
@@ -241,7 +348,7 @@ func (t *token) try(reclaim bool) bool {
 	if reclaim {
 		return t.state.CompareAndSwap(lentBit, heldBit)
 	}
-	return t.tryLock()
+	return t.tryLock() || (t.fast.Load() != 0 && t.steal(false))
 }
 
 // lockSlow parks until the token is free (for reclaim: free and lent) or
@@ -254,6 +361,12 @@ func (t *token) lockSlow(ctx context.Context, reclaim bool) error {
 	for {
 		t.mu.Lock()
 		t.waiters.Add(1)
+		if asymmetric && !reclaim && t.state.Load() == heldBit {
+			// The owner holds the token and may be storing fast (Lend)
+			// without a barrier: after this fence either we see its store
+			// or its load of waiters sees our Add and wakes us.
+			fence()
+		}
 		// Re-check after announcing ourselves: an unlock that ran before the
 		// Add saw no waiters, so its store must be visible here.
 		if t.try(reclaim) {

@@ -163,6 +163,26 @@ func Current() *Exec {
 	return nil
 }
 
+// LendCurrent lends the token of the actor whose own goroutine calls it
+// when its native calls must lend (NeedsLend), and returns that Exec for
+// the Reclaim after the call; otherwise it returns nil. It is Current,
+// NeedsLend, OnOwnGoroutine and Lend with one goroutine lookup (a goroutine
+// found in the table is its Exec's own). Call it only when AnyLenders is
+// true.
+func LendCurrent() *Exec {
+	g := getg()
+	for p := bucketOf(g).Load(); p != nil; p = p.next {
+		if p.g == g {
+			if e := p.e; e.lendOnCall.Load() > 0 {
+				e.Lend()
+				return e
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
 // Bound reports how many goroutines are bound; tests use it to check that
 // actors unbind when they end.
 func Bound() int { return int(table.n.Load()) }

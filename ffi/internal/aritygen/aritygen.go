@@ -364,12 +364,22 @@ func leafFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 // plain{{.N}} drops the error result of c: a refused or failed call panics
 // with its *CallError (see mustCall).
 func plain{{.N}}[{{.TList}}R any](c func({{.Sig}}) (R, error)) func({{.Sig}}) R {
-	return func({{.Params}}) R { r, err := c({{.VList}}); mustCall(err); return r }
+	return func({{.Params}}) R {
+		r, err := c({{.VList}})
+		if err != nil { // mustCall out of the way of the call that succeeded
+			mustCall(err)
+		}
+		return r
+	}
 }
 {{end}}{{range .NoResult}}
 // noResult{{.N}} is plain{{.N}} for a function without results.
 func noResult{{.N}}{{if .N}}[{{.Sig}} any]{{end}}(c func({{.Sig}}) (void, error)) func({{.Sig}}) {
-	return func({{.Params}}) { _, err := c({{.VList}}); mustCall(err) }
+	return func({{.Params}}) {
+		if _, err := c({{.VList}}); err != nil {
+			mustCall(err)
+		}
+	}
 }
 {{end}}{{range .ErrOnly}}
 // errOnly{{.N}} is c with only its error result.

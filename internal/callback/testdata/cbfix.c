@@ -194,3 +194,45 @@ int queue_n(submit4 submit, void *loop, char *reqs, intptr_t stride, void *work,
 	}
 	return 0;
 }
+
+// Close storm (TestCloseDuringCallStorm): Go publishes records of callbacks
+// it creates and closes while C threads call them. A thread, until Go sets
+// *stop (at most iters times), reads the index of the newest record (an atomic load: Go fills a record
+// before it stores its index), calls fn(h, tag) and checks the answer:
+// tag + 1 from the handler, exc, the exceptional value of a closed
+// callback, or 0, what a stale Handle whose table entry another callback
+// took gets (out[3]); anything else counts in out[2]. out[0] counts the
+// calls, out[1] the exceptional answers (exc or 0).
+struct srec { intptr_t fn, h, tag; };
+struct storm { struct srec *recs; _Atomic intptr_t *cur, *stop; intptr_t iters, exc; _Atomic intptr_t *out; };
+static void *storm_main(void *p) {
+	struct storm *s = p;
+	for (intptr_t i = 0; i < s->iters && !atomic_load(s->stop); i++) {
+		struct srec r = s->recs[atomic_load(s->cur)];
+		intptr_t got = ((cb2)r.fn)(r.h, r.tag);
+		atomic_fetch_add(&s->out[0], 1);
+		if (got == s->exc) atomic_fetch_add(&s->out[1], 1);
+		else if (got == 0) { atomic_fetch_add(&s->out[1], 1); atomic_fetch_add(&s->out[3], 1); }
+		else if (got != r.tag + 1) atomic_fetch_add(&s->out[2], 1);
+	}
+	return NULL;
+}
+
+// storm_run runs nthreads such threads and joins them; -1 when a thread
+// could not be created.
+intptr_t storm_run(intptr_t nthreads, intptr_t iters, struct srec *recs, _Atomic intptr_t *cur, _Atomic intptr_t *stop, intptr_t exc, _Atomic intptr_t *out) {
+	struct storm s = {recs, cur, stop, iters, exc, out};
+	pthread_t *ths = calloc(nthreads, sizeof *ths);
+	intptr_t r = 0;
+	for (intptr_t i = 0; i < nthreads; i++) {
+		if (pthread_create(&ths[i], NULL, storm_main, &s) != 0) { nthreads = i; r = -1; break; }
+	}
+	for (intptr_t i = 0; i < nthreads; i++) pthread_join(ths[i], NULL);
+	free(ths);
+	return r;
+}
+
+// storm_publish makes record k the newest (through a C call, as a C API
+// receives a callback, so that the race detector sees Go's writes before
+// the C threads' calls).
+void storm_publish(_Atomic intptr_t *cur, intptr_t k) { atomic_store(cur, k); }

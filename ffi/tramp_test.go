@@ -1,0 +1,68 @@
+//go:build amd64 && (linux || freebsd || netbsd || darwin)
+
+package ffi_test
+
+import (
+	"testing"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/goractor/goractor/ffi"
+)
+
+// TestTramp_FrameFoundAfterStackMoves: a callback into Go grows the calling
+// goroutine's stack (the runtime copies it) while the call's frame lives on
+// it; the results must land in the moved frame (and in a heap frame, which
+// does not move), both when the trampoline
+// finds the goroutine on the system stack itself (where runtime·asmcgocall
+// keeps it; found at init) and when the Go side records it in the frame
+// (the fallback when it is not found).
+func TestTramp_FrameFoundAfterStackMoves(t *testing.T) {
+	if !ffi.TrampFindsG() {
+		t.Log("the trampoline does not find the goroutine on this Go release: only the fallback runs")
+	}
+	l := fixture(t)
+	var depth func(n int) int
+	depth = func(n int) int {
+		var pad [256]byte
+		pad[n%256] = byte(n)
+		if n == 0 {
+			return int(pad[0])
+		}
+		return depth(n-1) + int(pad[n%256]&1)
+	}
+	cb := purego.NewCallback(func(i int32) int32 {
+		_ = depth(2000) // ~600 KB of stack: forces copies
+		return i * 2
+	})
+	// The typed closure of a scalar shape keeps its frame on the goroutine's
+	// stack (Bind's reflection path for this unlisted shape would not).
+	callN, err := ffi.TypedFn2[uintptr, int32, int64](l, "call_cb_n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bind's reflection path (a shape it does not list) passes a heap frame.
+	heapN, err := bind[func(uintptr, int32) (int64, error)](l, "call_cb_n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(mode string) {
+		for round := range 6 {
+			done := make(chan struct{})
+			go func() { // a fresh goroutine has a small stack
+				defer close(done)
+				call := callN
+				if round%2 == 1 {
+					call = heapN
+				}
+				s, err := call(cb, 10)
+				if err != nil || s != 90 {
+					t.Errorf("%s, round %d: call_cb_n = %v, %v; want 90", mode, round, s, err)
+				}
+			}()
+			<-done
+		}
+	}
+	run("found by the trampoline")
+	ffi.WithoutTrampG(func() { run("recorded by Go") })
+}

@@ -1,0 +1,3 @@
+package execctx
+
+const sysMembarrier = 283

@@ -1,0 +1,13 @@
+//go:build !race
+
+package execctx
+
+import (
+	"sync/atomic"
+	"unsafe"
+)
+
+// storeFast stores v in the owner's fast-lend word with a plain store: no
+// locked instruction. Takers read it atomically after a membarrier (see
+// token), which orders it for them.
+func storeFast(p *atomic.Int32, v int32) { *(*int32)(unsafe.Pointer(p)) = v }
