@@ -159,6 +159,12 @@ func TestCloseDuringCallStorm(t *testing.T) {
 					t.Errorf("%s: Close: %v", s.name, err)
 				}
 			}
+			// The C threads reach the first callback before it is replaced:
+			// on a loaded machine they may start after every cycle is done,
+			// and the set would storm nothing.
+			for wait := time.Now().Add(30 * time.Second); s.runs.Load() == 0 && time.Now().Before(wait); {
+				time.Sleep(100 * time.Microsecond)
+			}
 			cur := first
 			for k := 1; k <= cycles && cur != nil; k++ {
 				old := cur
