@@ -65,3 +65,15 @@ func bind[F any](l *ffi.Library, symbol string, opts ...ffi.BindOption) (F, erro
 	err := l.Bind(&f, symbol, opts...)
 	return f, err
 }
+
+// growStack recurses n frames of 256 bytes (n = 2000: about 600 KB), so a
+// callback that calls it makes the runtime copy the calling goroutine's
+// stack to a new place.
+func growStack(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	if n == 0 {
+		return int(pad[0])
+	}
+	return growStack(n-1) + int(pad[n%256]&1)
+}

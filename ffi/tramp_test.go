@@ -22,17 +22,8 @@ func TestTramp_FrameFoundAfterStackMoves(t *testing.T) {
 		t.Log("the trampoline does not find the goroutine on this Go release: only the fallback runs")
 	}
 	l := fixture(t)
-	var depth func(n int) int
-	depth = func(n int) int {
-		var pad [256]byte
-		pad[n%256] = byte(n)
-		if n == 0 {
-			return int(pad[0])
-		}
-		return depth(n-1) + int(pad[n%256]&1)
-	}
 	cb := purego.NewCallback(func(i int32) int32 {
-		_ = depth(2000) // ~600 KB of stack: forces copies
+		_ = growStack(2000) // ~600 KB of stack: forces copies
 		return i * 2
 	})
 	// The typed closure of a scalar shape keeps its frame on the goroutine's

@@ -120,17 +120,8 @@ func TestTyped_Strings(t *testing.T) {
 // string was copied onto the C stack, the slice's array is on the heap.
 func TestTyped_StringStackMoves(t *testing.T) {
 	l := fixture(t)
-	var depth func(n int) int
-	depth = func(n int) int {
-		var pad [256]byte
-		pad[n%256] = byte(n)
-		if n == 0 {
-			return int(pad[0])
-		}
-		return depth(n-1) + int(pad[n%256]&1)
-	}
 	cb := purego.NewCallback(func(i int32) int32 {
-		_ = depth(2000)
+		_ = growStack(2000)
 		return i
 	})
 	call, err := bind[func(uintptr, string, []byte, int32) (int64, error)](l, "cb_then_read")
