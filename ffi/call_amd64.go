@@ -44,61 +44,8 @@ func checkGLayout() bool {
 	return g != 0 && lo < sp && sp < hi && size >= 2048 && size&(size-1) == 0
 }
 
-// tgProbeABI0 and trampGABI0 are the addresses of tgprobe and ffitrampG
-// (call_amd64.s).
-var tgProbeABI0, trampGABI0 uintptr
-
-// tgSPOff is where ffitrampG finds the calling goroutine that
-// runtime·asmcgocall saved on the system stack, as an offset from its
-// entry stack pointer; 0 when tgProbe did not find it: the Go side then
-// records the goroutine and the frame's depth in the frame (setG) and calls
-// ffitramp directly.
-var tgSPOff = tgProbe()
-
-// tramp is the trampoline cgocall calls: ffitrampG, or ffitramp when
-// tgProbe failed.
-var tramp = func() uintptr {
-	if tgSPOff != 0 {
-		return trampGABI0
-	}
-	return trampABI0
-}()
-
-// tgProbe calls tgprobe through cgocall, as ffitramp is called, and looks
-// for the calling goroutine among the words above its return address. The
-// runtime keeps it there (with the stack depth) to switch back after the
-// call; where exactly differs between Go releases, so it is found, not
-// assumed, and checked from two goroutines.
-func tgProbe() uintptr {
-	if !fastOK {
-		return 0
-	}
-	find := func() int {
-		var w [4]uintptr
-		g, _, _ := gstack()
-		runtime_cgocall(tgProbeABI0, unsafe.Pointer(&w))
-		for i, x := range w {
-			if x == g {
-				return i
-			}
-		}
-		return -1
-	}
-	i := find()
-	ch := make(chan int)
-	go func() { ch <- find() }()
-	if i < 0 || <-ch != i {
-		return 0
-	}
-	// Word i of tgprobe's copy is 8*(i+1) above its entry SP.
-	return uintptr(8 * (i + 1))
-}
-
-// setG records in fr the calling goroutine and fr's depth below its stack
-// top, for the trampoline to find a stack-resident frame again after a
-// callback moved the stack. Only needed when the trampoline cannot find
-// the goroutine itself (tgSPOff is 0).
-func setG(fr *frame) {
+// callFrame makes the native call described by fr on the calling thread.
+func callFrame(fr *frame) {
 	g, lo, hi := gstack()
 	p := uintptr(unsafe.Pointer(fr))
 	if p >= lo && p < hi {
@@ -106,14 +53,7 @@ func setG(fr *frame) {
 	} else {
 		fr.g = 0
 	}
-}
-
-// callFrame makes the native call described by fr on the calling thread.
-func callFrame(fr *frame) {
-	if tgSPOff == 0 {
-		setG(fr)
-	}
-	runtime_cgocall(tramp, unsafe.Pointer(fr))
+	runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 }
 
 // callCounted makes the call whose arguments are set in fr (on the caller's stack
@@ -138,10 +78,12 @@ func (f *Func) callCounted(fr *frame) bool {
 	if execctx.AnyLenders() {
 		nativeFrame(fr)
 	} else {
-		if tgSPOff == 0 {
-			setG(fr)
+		g, lo, hi := gstack()
+		p := uintptr(unsafe.Pointer(fr))
+		if p >= lo && p < hi {
+			fr.g, fr.depth = g, hi-p
 		}
-		runtime_cgocall(tramp, unsafe.Pointer(fr))
+		runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 	}
 	if fr.state != stateCalled {
 		return f.refused(fr)

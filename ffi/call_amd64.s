@@ -17,34 +17,6 @@ TEXT ·gstack(SB), NOSPLIT, $0-24
 GLOBL ·trampABI0(SB), NOPTR|RODATA, $8
 DATA ·trampABI0(SB)/8, $ffitramp(SB)
 
-GLOBL ·trampGABI0(SB), NOPTR|RODATA, $8
-DATA ·trampGABI0(SB)/8, $ffitrampG(SB)
-
-// ffitrampG is ffitramp for a call through runtime·cgocall when tgProbe
-// found where runtime·asmcgocall keeps the calling goroutine on the system
-// stack (tgSPOff bytes above the return address): it records the goroutine
-// and the frame's depth below its stack top in the frame (g 0 when the
-// frame is not on that goroutine's stack, or there is no goroutine), which
-// the Go side would otherwise do before the call, and continues in
-// ffitramp with the same stack.
-TEXT ffitrampG(SB), NOSPLIT|NOFRAME, $0
-	MOVQ ·tgSPOff(SB), AX
-	MOVQ (SP)(AX*1), AX
-	TESTQ AX, AX // 0: asmcgocall was entered on a system stack
-	JZ heapfrG
-	MOVQ 8(AX), CX // g.stack.hi
-	CMPQ DI, CX
-	JAE heapfrG
-	CMPQ DI, 0(AX) // g.stack.lo
-	JB heapfrG
-	SUBQ DI, CX
-	MOVQ AX, frame_g(DI)
-	MOVQ CX, frame_depth(DI)
-	JMP ffitramp(SB)
-heapfrG:
-	MOVQ $0, frame_g(DI)
-	JMP ffitramp(SB)
-
 // ffitramp is called by runtime·asmcgocall on the g0 stack with the C calling
 // convention: DI holds the *frame. It copies string arguments onto its own
 // (C) stack, loads the argument registers from the frame, sets AL for
@@ -192,23 +164,5 @@ done:
 	DECQ tslot_n(SI) // the slot's only writer: no lock
 popped:
 	MOVQ 32(SP), R12
-	XORL AX, AX
-	RET
-
-GLOBL ·tgProbeABI0(SB), NOPTR|RODATA, $8
-DATA ·tgProbeABI0(SB)/8, $tgprobe(SB)
-
-// tgprobe is called like ffitramp (DI: a *[4]uintptr) and copies the four
-// words above its return address, where runtime·asmcgocall keeps the
-// calling goroutine and its stack depth, for tgProbe to find the goroutine.
-TEXT tgprobe(SB), NOSPLIT|NOFRAME, $0
-	MOVQ 8(SP), AX
-	MOVQ AX, 0(DI)
-	MOVQ 16(SP), AX
-	MOVQ AX, 8(DI)
-	MOVQ 24(SP), AX
-	MOVQ AX, 16(DI)
-	MOVQ 32(SP), AX
-	MOVQ AX, 24(DI)
 	XORL AX, AX
 	RET

@@ -184,11 +184,15 @@ func TestOffload_PoolBounded(t *testing.T) {
 	defer cancel()
 	waiting := ffi.NewPool(1, 0, ffi.WaitWhenFull())
 	defer waiting.Close()
-	block := ffi.Go(context.Background(), waiting, func() (int, error) { time.Sleep(50 * time.Millisecond); return 1, nil })
+	// The first job holds the only worker until the second submission has
+	// failed: a fixed sleep could end first on a loaded machine.
+	release := make(chan struct{})
+	block := ffi.Go(context.Background(), waiting, func() (int, error) { <-release; return 1, nil })
 	late := ffi.Go(ctx, waiting, func() (int, error) { return 2, nil })
 	if _, err := late.Wait(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("waiting submit past its deadline = %v", err)
 	}
+	close(release)
 	if v, err := block.Wait(context.Background()); v != 1 || err != nil {
 		t.Errorf("first job = %v, %v", v, err)
 	}

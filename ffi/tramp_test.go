@@ -12,15 +12,10 @@ import (
 
 // TestTramp_FrameFoundAfterStackMoves: a callback into Go grows the calling
 // goroutine's stack (the runtime copies it) while the call's frame lives on
-// it; the results must land in the moved frame (and in a heap frame, which
-// does not move), both when the trampoline
-// finds the goroutine on the system stack itself (where runtime·asmcgocall
-// keeps it; found at init) and when the Go side records it in the frame
-// (the fallback when it is not found).
+// it; the results must land in the moved frame, which the trampoline finds
+// again from the goroutine and depth the Go side records in the frame (and
+// in a heap frame, which does not move).
 func TestTramp_FrameFoundAfterStackMoves(t *testing.T) {
-	if !ffi.TrampFindsG() {
-		t.Log("the trampoline does not find the goroutine on this Go release: only the fallback runs")
-	}
 	l := fixture(t)
 	cb := purego.NewCallback(func(i int32) int32 {
 		_ = growStack(2000) // ~600 KB of stack: forces copies
@@ -37,23 +32,19 @@ func TestTramp_FrameFoundAfterStackMoves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(mode string) {
-		for round := range 6 {
-			done := make(chan struct{})
-			go func() { // a fresh goroutine has a small stack
-				defer close(done)
-				call := callN
-				if round%2 == 1 {
-					call = heapN
-				}
-				s, err := call(cb, 10)
-				if err != nil || s != 90 {
-					t.Errorf("%s, round %d: call_cb_n = %v, %v; want 90", mode, round, s, err)
-				}
-			}()
-			<-done
-		}
+	for round := range 6 {
+		done := make(chan struct{})
+		go func() { // a fresh goroutine has a small stack
+			defer close(done)
+			call := callN
+			if round%2 == 1 {
+				call = heapN
+			}
+			s, err := call(cb, 10)
+			if err != nil || s != 90 {
+				t.Errorf("round %d: call_cb_n = %v, %v; want 90", round, s, err)
+			}
+		}()
+		<-done
 	}
-	run("found by the trampoline")
-	ffi.WithoutTrampG(func() { run("recorded by Go") })
 }
