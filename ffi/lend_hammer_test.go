@@ -19,16 +19,8 @@ import (
 // in the count. A lost wakeup (a callback never getting the lent token)
 // shows as a callback timeout (the exceptional value) or the deadline.
 func TestLend_HammerForeignCallbacks(t *testing.T) {
-	if fixturePath == "" {
-		t.Skip("no C compiler")
-	}
 	fx := bindCB(t)
-	l, err := ffi.Open(fixturePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	add, err := bind[func(int32, int32) (int32, error)](l, "add")
+	add, err := bind[func(int32, int32) (int32, error)](fixture(t), "add")
 	if err != nil {
 		t.Fatal(err)
 	}
