@@ -80,6 +80,11 @@
 // reply blocks the caller's goroutine; unlike a local wait, an actor waiting
 // on a remote actor does not serve calls other threads run on it meanwhile.
 // [Node.Close] fails what still waits on peers and shuts the transport down;
-// call it before Run returns. Actors a node hosts for peers belong to its
+// call it before Run returns. It may run while other goroutines send and
+// request: a send that begins after Close has fails with an error wrapping
+// actor.ErrNodeDown, and Close waits for the sends already handed to the
+// transport, and for its handling of peers that connect or leave, before it
+// shuts the transport down (the pinned protoactor-go remote's Shutdown
+// writes that state without a lock; see inbound and endpointEvents). Actors a node hosts for peers belong to its
 // system, and its shutdown stops them.
 package node

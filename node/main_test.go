@@ -37,6 +37,12 @@ var (
 
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(peerEnv); mode != "" {
+		if addr, ok := strings.CutPrefix(mode, closeStormMode); ok {
+			os.Exit(closeStorm(addr))
+		}
+		if mode == closeLeaveMode {
+			os.Exit(closeLeave())
+		}
 		os.Exit(peerMain(mode))
 	}
 	ready := make(chan error, 1)

@@ -65,13 +65,21 @@ type Node struct {
 	self *proto.PID
 	log  *zap.Logger
 	cfg  config
-	sub  *eventstream.Subscription
+	// subs bracket protoactor's endpoint event handler (events).
+	subs   [2]*eventstream.Subscription
+	events *endpointEvents
 
 	seq    atomic.Uint64
 	nextID atomic.Uint64
 	closed atomic.Bool
 	stop   chan struct{}
 	wg     sync.WaitGroup
+	// sending is held for reading while a message is handed to protoactor
+	// and for writing by Close, after closed is set and before the
+	// transport shuts down: protoactor-go remote's Shutdown writes its
+	// endpoint manager's state without a lock and drops its connections,
+	// so a send that overlapped it would race and could dereference nil.
+	sending sync.RWMutex
 
 	mu      sync.Mutex
 	hosted  map[uint64]*actor.Ref // actors spawned here for peers
@@ -118,6 +126,8 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		return nil, fmt.Errorf("node: the system is already a node at %s", ps.ProcessRegistry.Address)
 	}
 	in := &inbound{}
+	events := newEndpointEvents()
+	enter := ps.EventStream.SubscribeWithPredicate(events.enter, isEndpointEvent)
 	rem := remote.NewRemote(ps, remote.Configure(host, port,
 		remote.WithServerOptions(grpc.StreamInterceptor(in.intercept))))
 	// protoactor's Start panics when it cannot listen, before it changes
@@ -131,6 +141,7 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		rem.Start()
 		return nil
 	}(); err != nil {
+		ps.EventStream.Unsubscribe(enter)
 		return nil, err
 	}
 	n = &Node{
@@ -141,18 +152,24 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		pending: map[uint64]*pending{},
 		refs:    map[refKey]*remoteRef{},
 		peers:   map[string]*peer{},
+		events:  events,
 	}
-	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
-	if err != nil {
-		rem.Shutdown(false)
-		return nil, fmt.Errorf("node: start endpoint: %w", err)
-	}
-	n.self = pid
-	n.sub = ps.EventStream.Subscribe(func(evt any) {
+	// Subscribed after rem.Start, so after the endpoint manager: see
+	// endpointEvents.
+	leave := ps.EventStream.SubscribeWithPredicate(func(evt any) {
 		if e, ok := evt.(*remote.EndpointTerminatedEvent); ok {
 			n.peerDown(e.Address, "connection lost")
 		}
-	})
+		events.leave(evt)
+	}, isEndpointEvent)
+	n.subs = [2]*eventstream.Subscription{enter, leave}
+	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
+	if err != nil {
+		rem.Shutdown(false)
+		n.unsubscribe()
+		return nil, fmt.Errorf("node: start endpoint: %w", err)
+	}
+	n.self = pid
 	n.wg.Add(1)
 	go n.detector()
 	return n, nil
@@ -171,7 +188,6 @@ func (n *Node) Close() error {
 	}
 	close(n.stop)
 	n.wg.Wait()
-	n.ps.EventStream.Unsubscribe(n.sub)
 	n.mu.Lock()
 	addrs := make(map[string]bool)
 	for _, p := range n.pending {
@@ -185,9 +201,22 @@ func (n *Node) Close() error {
 		n.peerDown(a, "local node closed")
 	}
 	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
+	// Wait out the sends in progress; later ones see closed.
+	n.sending.Lock()
+	n.sending.Unlock() //nolint:staticcheck // an empty critical section: a barrier
+	if !n.events.wait(10 * time.Second) {
+		n.log.Warn("node: an endpoint event still handled after 10s; shutting the transport down anyway")
+	}
 	n.in.beginClose()
 	n.rem.Shutdown(true)
+	n.unsubscribe()
 	return nil
+}
+
+func (n *Node) unsubscribe() {
+	for _, s := range n.subs {
+		n.ps.EventStream.Unsubscribe(s)
+	}
 }
 
 // Spawn starts an actor of a registered kind on the node at addr and
@@ -396,11 +425,17 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 	}
 }
 
-// send encodes w and hands it to protoactor for the node at addr.
+// send encodes w and hands it to protoactor for the node at addr. Once
+// Close has begun it sends nothing and returns a NodeDownError.
 func (n *Node) send(addr string, w *wire) error {
 	b, err := marshalWire(w)
 	if err != nil {
 		return err
+	}
+	n.sending.RLock()
+	defer n.sending.RUnlock()
+	if n.closed.Load() {
+		return &NodeDownError{Addr: addr, Reason: "local node closed"}
 	}
 	n.ps.Root.Send(&proto.PID{Address: addr, Id: endpointName}, &wrapperspb.BytesValue{Value: b})
 	return nil
@@ -592,10 +627,8 @@ func (n *Node) spawnFor(w *wire) {
 			d.Msg, err = encode(v)
 		}
 		d.Err = wireError(err)
-		if !n.closed.Load() {
-			if err := n.send(owner, d); err != nil {
-				n.log.Warn("node: end of actor not reported", zap.Error(err))
-			}
+		if err := n.send(owner, d); err != nil && !n.closed.Load() {
+			n.log.Warn("node: end of actor not reported", zap.Error(err))
 		}
 	}()
 }

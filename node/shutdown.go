@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/asynkron/protoactor-go/remote"
 	"google.golang.org/grpc"
@@ -103,4 +104,74 @@ func (s *heldStream) RecvMsg(m any) error {
 	}
 	<-s.released
 	return err
+}
+
+// endpointEvents orders protoactor-go remote's handling of its endpoint
+// events with its graceful Shutdown, which races with it (the pinned
+// version): the endpoint manager's event handler reads the manager's
+// connection map, which Shutdown sets to nil without a lock after it
+// unsubscribes the handler. An event published just before (a peer's
+// connection lost or a DisconnectRequest, so typically a peer ending as
+// this node closes) can still be in that handler when Shutdown writes, and
+// a read after the write dereferences nil.
+//
+// Two subscriptions bracket the manager's: enter, subscribed before
+// rem.Start, and leave, after it. An event stream hands an event to its
+// subscriptions in the order they were made (a subscription moves only
+// when one is removed, and nothing removes any before the manager's), so
+// every publication that reaches the manager's handler is counted from
+// before it to after it, and wait returns once none is. What it cannot
+// cover: a publication that begins between wait and the manager's
+// unsubscription, microseconds later.
+type endpointEvents struct {
+	mu       sync.Mutex
+	inFlight int
+	zero     *sync.Cond
+}
+
+func newEndpointEvents() *endpointEvents {
+	e := &endpointEvents{}
+	e.zero = sync.NewCond(&e.mu)
+	return e
+}
+
+// isEndpointEvent is the endpoint manager's predicate.
+func isEndpointEvent(evt any) bool {
+	switch evt.(type) {
+	case *remote.EndpointTerminatedEvent, *remote.EndpointConnectedEvent:
+		return true
+	}
+	return false
+}
+
+func (e *endpointEvents) enter(any) {
+	e.mu.Lock()
+	e.inFlight++
+	e.mu.Unlock()
+}
+
+func (e *endpointEvents) leave(any) {
+	e.mu.Lock()
+	if e.inFlight--; e.inFlight == 0 {
+		e.zero.Broadcast()
+	}
+	e.mu.Unlock()
+}
+
+// wait waits until no endpoint event is being handled, at most limit (the
+// manager's handler can wait for a connection). It reports whether none is.
+func (e *endpointEvents) wait(limit time.Duration) bool {
+	t := time.AfterFunc(limit, func() {
+		e.mu.Lock()
+		e.zero.Broadcast()
+		e.mu.Unlock()
+	})
+	defer t.Stop()
+	deadline := time.Now().Add(limit)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for e.inFlight > 0 && time.Now().Before(deadline) {
+		e.zero.Wait()
+	}
+	return e.inFlight == 0
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asynkron/protoactor-go/eventstream"
 	"github.com/asynkron/protoactor-go/remote"
 	"google.golang.org/grpc"
 )
@@ -170,4 +171,51 @@ func TestInboundOtherMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestEndpointEventsBracket publishes endpoint events through a protoactor
+// event stream to a handler subscribed between endpointEvents' enter and
+// leave, as the endpoint manager's is: wait must not return while the
+// handler runs, must return once it has, and must give up at its limit.
+func TestEndpointEventsBracket(t *testing.T) {
+	es := &eventstream.EventStream{}
+	ev := newEndpointEvents()
+	es.SubscribeWithPredicate(ev.enter, isEndpointEvent)
+	inHandler, release := make(chan struct{}), make(chan struct{})
+	es.SubscribeWithPredicate(func(any) {
+		inHandler <- struct{}{}
+		<-release
+	}, isEndpointEvent)
+	es.SubscribeWithPredicate(ev.leave, isEndpointEvent)
+
+	es.Publish("not an endpoint event") // counted by nobody
+	if !ev.wait(time.Second) {
+		t.Fatal("wait with no endpoint event in flight gave up")
+	}
+
+	published := make(chan struct{})
+	go func() {
+		es.Publish(&remote.EndpointTerminatedEvent{Address: "127.0.0.1:1"})
+		close(published)
+	}()
+	<-inHandler
+	start := time.Now()
+	if ev.wait(100 * time.Millisecond) {
+		t.Fatal("wait returned while the handler ran")
+	}
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Fatalf("wait gave up after %v; want its 100ms limit", d)
+	}
+	waited := make(chan bool, 1)
+	go func() { waited <- ev.wait(time.Minute) }()
+	select {
+	case <-waited:
+		t.Fatal("wait returned while the handler ran")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if !<-waited {
+		t.Fatal("wait gave up after the handler returned")
+	}
+	<-published
 }
