@@ -210,7 +210,7 @@ func bench(cfg *benchConfig) ([]figure, []error) {
 		errs []error
 	)
 	byName := map[string]float64{}
-	defer closeBenchCluster()
+	defer closeRunHosts() // a host holds the run's --lib; the node stays
 	for _, m := range measurements() {
 		samples := make([][]float64, len(m.names))
 		start := time.Now()

@@ -110,6 +110,16 @@ func startBenchHost(c *benchConfig, name string, opts ...host.Option) (*benchHos
 	return bh, nil
 }
 
+// closeRunHosts closes the hosts a bench run started in the bench's node.
+func closeRunHosts() {
+	clusterMu.Lock()
+	cb := cluster
+	clusterMu.Unlock()
+	if cb != nil {
+		closeBenchHosts(cb)
+	}
+}
+
 // closeBenchHosts closes the hosts started in cb's system.
 func closeBenchHosts(cb *clusterBench) {
 	benchHostMu.Lock()

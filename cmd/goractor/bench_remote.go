@@ -88,10 +88,13 @@ func benchPeer() int {
 	return 0
 }
 
-// clusterMu guards cluster, the node of this process and its peer while a
-// bench runs: started by the first remote measurement, closed by
-// closeBenchCluster at the end of the run. The peer also dies with this
-// process (its stdin closes; Pdeathsig on Linux).
+// clusterMu guards cluster, the node of this process and its peer: started
+// by the first remote measurement and kept for the process's life (main
+// and TestMain call closeBenchCluster as they exit), since a process holds
+// one node (package node): a second node's start writes grpc's
+// process-wide logger while the goroutines of a connection protoactor
+// leaked for the first (a failed connect to a crashed host) read it. The
+// peer also dies with this process (its stdin closes; Pdeathsig on Linux).
 var (
 	clusterMu sync.Mutex
 	cluster   *clusterBench

@@ -26,7 +26,11 @@ func registerCommand(c command) {
 	commands[c.name] = c
 }
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	closeBenchCluster() // a bench's node and its peer, if it started them
+	os.Exit(code)
+}
 
 // run dispatches args to a subcommand and returns the exit status: the
 // subcommand's, or 2 for a usage error.
