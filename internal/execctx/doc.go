@@ -23,6 +23,22 @@
 // inside such a callback returns the caller's Exec, which is how ffi decides to
 // run it inline.
 //
+// # Guests
+//
+// A callback from a thread C created runs inside the actor as its guest:
+// it holds the token, and [EnterGuest] records its goroutine in the Exec
+// (one word) so that [Exec.GuestHere] and [Current] see the owner there.
+// Only the token's holder writes that word, so it is a plain store (an
+// atomic one under the race detector), not a locked instruction: the
+// token's release and the next holder's acquire order one holder's writes
+// before the next one's, and any other goroutine that reads the word
+// compares it with its own identity, which only that goroutine could have
+// written. There is no global count of guests: Current looks for a guest
+// among the Execs that own thread-safe callbacks (the only ones that can
+// have guests, since a guest runs a thread-safe callback, whose
+// RetainLend outlives the call) after the goroutine table, and not at all
+// while there are none.
+//
 // # Threads and cleanup
 //
 // Bind must be called on the goroutine it describes, and the returned unbind
