@@ -23,6 +23,26 @@
 // inside such a callback returns the caller's Exec, which is how ffi decides to
 // run it inline.
 //
+// # The token's cost
+//
+// Where the kernel has membarrier (Linux amd64 and arm64), the token's
+// common hand-overs use no locked instruction on the side that runs most
+// often, and the other side pays with a membarrier (an asymmetric Dekker):
+//   - the owner lends it around a native call with plain stores of a fast
+//     word; the first foreign taker of such a lend fences and converts it
+//     (see token);
+//   - a holder releases it with a plain store of its state (a
+//     store-release on arm64); a locker that finds it held fences after
+//     queueing and before it looks again, so the release is either seen
+//     by the locker or sees the locker queued and wakes it (see
+//     token.unlock).
+//
+// Taking the token stays one compare-and-swap. A callback from a foreign
+// thread therefore pays one locked instruction: the compare-and-swap of
+// [Exec.TryAcquire]. The race detector's builds use atomic stores, so that
+// it sees the hand-overs. Elsewhere lending is a swap and a
+// compare-and-swap and the release an atomic AND.
+//
 // # Guests
 //
 // A callback from a thread C created runs inside the actor as its guest:
