@@ -37,7 +37,10 @@
 //     by the locker or sees the locker queued and wakes it (see
 //     token.unlock).
 //
-// Taking the token stays one compare-and-swap. A callback from a foreign
+// The membarrier (a few microseconds: it interrupts every CPU running a
+// thread of the process) is paid only by a locker that is about to park
+// anyway, and by the first foreign taker of a fast lend. Taking the token
+// stays one compare-and-swap. A callback from a foreign
 // thread therefore pays one locked instruction: the compare-and-swap of
 // [Exec.TryAcquire]. The race detector's builds use atomic stores, so that
 // it sees the hand-overs. Elsewhere lending is a swap and a
