@@ -450,7 +450,9 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 	}
 }
 
-// forget removes p from the requests in flight, if it is still there.
+// forget removes p from the requests in flight, if it is still there. If
+// it is not, its answer is in p.ch: the reply process and peerDown remove
+// an entry and fill its channel under n.mu.
 func (n *Node) forget(p *pending) {
 	n.mu.Lock()
 	if n.pending[uint32(p.seq)] == p {
@@ -508,13 +510,14 @@ func (r *replies) SendUserMessage(pid *proto.PID, message any) {
 		if pr, ok := n.peers[p.addr]; ok {
 			pr.lastSeen = time.Now()
 		}
+		// Under n.mu (p.ch has room): a request that gives up and finds
+		// itself gone from n.pending (forget) finds its answer in p.ch.
+		p.ch <- answer{b: m.Value}
 	}
 	n.mu.Unlock()
 	if p == nil {
 		r.late.Add(1)
-		return
 	}
-	p.ch <- answer{b: m.Value}
 }
 
 func (r *replies) SendSystemMessage(*proto.PID, any) {}
@@ -814,11 +817,12 @@ func (n *Node) Down(addr, reason string) { n.peerDown(addr, reason) }
 func (n *Node) peerDown(addr, reason string) {
 	err := &NodeDownError{Addr: addr, Reason: reason}
 	n.mu.Lock()
-	var ps []*pending
+	failed := 0
 	for seq, p := range n.pending {
 		if p.addr == addr {
-			ps = append(ps, p)
 			delete(n.pending, seq)
+			p.ch <- answer{down: err} // under n.mu: see forget
+			failed++
 		}
 	}
 	var rs []*remoteRef
@@ -830,11 +834,8 @@ func (n *Node) peerDown(addr, reason string) {
 	}
 	delete(n.peers, addr)
 	n.mu.Unlock()
-	if len(ps)+len(rs) > 0 {
-		n.log.Warn("node: peer down", zap.String("peer", addr), zap.String("reason", reason), zap.Int("requests", len(ps)), zap.Int("actors", len(rs)))
-	}
-	for _, p := range ps {
-		p.ch <- answer{down: err}
+	if failed+len(rs) > 0 {
+		n.log.Warn("node: peer down", zap.String("peer", addr), zap.String("reason", reason), zap.Int("requests", failed), zap.Int("actors", len(rs)))
 	}
 	for _, r := range rs {
 		r.finish(nil, err)
