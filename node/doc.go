@@ -76,9 +76,14 @@
 // # Threads and cleanup
 //
 // Requests from peers are queued to their actor in arrival order
-// (actor.Ref.RequestFunc) without a goroutine each. Waiting for a remote
-// reply blocks the caller's goroutine; unlike a local wait, an actor waiting
-// on a remote actor does not serve calls other threads run on it meanwhile.
+// (actor.Ref.RequestFunc) without a goroutine each. Replies skip the
+// endpoint actor: protoactor's reader hands each to the node's reply
+// process, which passes its bytes to the waiting request (found by the
+// RequestId of the reply's target), and the requester decodes it on its
+// own goroutine. A reply nobody waits for any more is dropped and counted.
+// Waiting for a remote reply blocks the caller's goroutine; unlike a local
+// wait, an actor waiting on a remote actor does not serve calls other
+// threads run on it meanwhile.
 // [Node.Close] fails what still waits on peers and shuts the transport down;
 // call it before Run returns. It may run while other goroutines send and
 // request: a send that begins after Close has fails with an error wrapping

@@ -25,6 +25,11 @@ import (
 // peer at address A is reached at PID{A, endpointName}.
 const endpointName = "goractor-node"
 
+// replyName is the protoactor name of every node's reply process: the
+// answer to a request the node at A made with sequence number s goes to
+// PID{A, replyName, RequestId: uint32(s)} (see replies).
+const replyName = "goractor-reply"
+
 // Defaults of the failure detector (see docs/distribution.md).
 const (
 	DefaultHeartbeat = 500 * time.Millisecond
@@ -69,6 +74,8 @@ type Node struct {
 	subs   [2]*eventstream.Subscription
 	events *endpointEvents
 
+	replies *replies
+
 	seq    atomic.Uint64
 	nextID atomic.Uint64
 	closed atomic.Bool
@@ -83,7 +90,7 @@ type Node struct {
 
 	mu      sync.Mutex
 	hosted  map[uint64]*actor.Ref // actors spawned here for peers
-	pending map[uint64]*pending   // our requests in flight, by seq
+	pending map[uint32]*pending   // our requests in flight, by uint32(seq)
 	refs    map[refKey]*remoteRef // Refs of actors on peers
 	peers   map[string]*peer
 	early   map[refKey]*wire // opDone that arrived before Spawn made the Ref
@@ -96,7 +103,15 @@ type refKey struct {
 
 type pending struct {
 	addr string
-	ch   chan *wire // buffered 1
+	seq  uint64
+	ch   chan answer // buffered 1; written once, by whoever removed the entry
+}
+
+// answer is what a pending request gets: the encoded reply, or the error
+// of its peer going down.
+type answer struct {
+	b    []byte
+	down error
 }
 
 type peer struct {
@@ -149,7 +164,7 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		log: cx.System().Logger().With(zap.String("node", ps.ProcessRegistry.Address)), cfg: cfg,
 		stop:    make(chan struct{}),
 		hosted:  map[uint64]*actor.Ref{},
-		pending: map[uint64]*pending{},
+		pending: map[uint32]*pending{},
 		refs:    map[refKey]*remoteRef{},
 		peers:   map[string]*peer{},
 		events:  events,
@@ -163,10 +178,17 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		events.leave(evt)
 	}, isEndpointEvent)
 	n.subs = [2]*eventstream.Subscription{enter, leave}
+	n.replies = &replies{n: n}
+	if _, ok := ps.ProcessRegistry.Add(n.replies, replyName); !ok {
+		rem.Shutdown(false)
+		n.unsubscribe()
+		return nil, fmt.Errorf("node: start: the name %q is taken", replyName)
+	}
 	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
 	if err != nil {
 		rem.Shutdown(false)
 		n.unsubscribe()
+		ps.ProcessRegistry.Remove(&proto.PID{Id: replyName})
 		return nil, fmt.Errorf("node: start endpoint: %w", err)
 	}
 	n.self = pid
@@ -210,6 +232,9 @@ func (n *Node) Close() error {
 	n.in.beginClose()
 	n.rem.Shutdown(true)
 	n.unsubscribe()
+	// Replies that arrived until now found no pending request (peerDown
+	// above failed them all) and were counted as late.
+	n.ps.ProcessRegistry.Remove(&proto.PID{Id: replyName})
 	return nil
 }
 
@@ -382,73 +407,172 @@ func (r *remoteRef) Stop(ctx context.Context) error {
 	}
 }
 
-// call sends w to the node at addr and waits for its reply.
+// call sends w to the node at addr and waits for its reply. The reply
+// arrives through n.replies, which hands its bytes over undecoded: they
+// are decoded here, on the caller's goroutine.
 func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 	if n.closed.Load() {
 		return nil, &NodeDownError{Addr: addr, Reason: "local node closed"}
 	}
-	seq := n.seq.Add(1)
-	w.Seq, w.From = seq, n.addr
-	p := &pending{addr: addr, ch: make(chan *wire, 1)}
+	p := &pending{addr: addr, ch: make(chan answer, 1)}
 	n.mu.Lock()
-	n.pending[seq] = p
+	// The reply finds its request by the low 32 bits of the sequence
+	// number (protoactor's PID.RequestId): skip 0 (no RequestId) and any
+	// still in flight after the counter wrapped.
+	for {
+		p.seq = n.seq.Add(1)
+		if k := uint32(p.seq); k != 0 && n.pending[k] == nil {
+			n.pending[k] = p
+			break
+		}
+	}
 	if _, ok := n.peers[addr]; !ok {
 		n.peers[addr] = &peer{lastSeen: time.Now()}
 	}
 	n.mu.Unlock()
+	w.Seq, w.From = p.seq, n.addr
 	if err := n.send(addr, w); err != nil {
-		n.mu.Lock()
-		delete(n.pending, seq)
-		n.mu.Unlock()
+		n.forget(p)
 		return nil, err
 	}
 	select {
-	case rep := <-p.ch:
-		if rep.down != nil {
-			return nil, rep.down
-		}
-		return rep, nil
+	case a := <-p.ch:
+		return p.result(a, w.Op)
 	case <-ctx.Done():
-		n.mu.Lock()
-		delete(n.pending, seq)
-		n.mu.Unlock()
+		n.forget(p)
 		// A reply may have raced the deadline: it counts.
 		select {
-		case rep := <-p.ch:
-			if rep.down != nil {
-				return nil, rep.down
-			}
-			return rep, nil
+		case a := <-p.ch:
+			return p.result(a, w.Op)
 		default:
 		}
 		return nil, fmt.Errorf("node: %s to %s: %w", w.Op, addr, ctx.Err())
 	}
 }
 
-// send encodes w and hands it to protoactor for the node at addr. Once
-// Close has begun it sends nothing and returns a NodeDownError.
+// forget removes p from the requests in flight, if it is still there. If
+// it is not, its answer is in p.ch: the reply process and peerDown remove
+// an entry and fill its channel under n.mu.
+func (n *Node) forget(p *pending) {
+	n.mu.Lock()
+	if n.pending[uint32(p.seq)] == p {
+		delete(n.pending, uint32(p.seq))
+	}
+	n.mu.Unlock()
+}
+
+// result decodes the answer to the request p, of operation o.
+func (p *pending) result(a answer, o op) (*wire, error) {
+	if a.down != nil {
+		return nil, a.down
+	}
+	rep, err := unmarshalWire(a.b)
+	if err != nil {
+		return nil, fmt.Errorf("node: reply to %s from %s: %w", o, p.addr, err)
+	}
+	if rep.Op != opReply || rep.Seq != p.seq {
+		// A reply to an earlier request whose number had the same low 32
+		// bits, arriving after 2^32 requests: not this request's answer.
+		return nil, fmt.Errorf("node: reply to %s from %s: %w", o, p.addr,
+			&DecodeError{Err: fmt.Errorf("%s %d where reply %d was due", rep.Op, rep.Seq, p.seq)})
+	}
+	return rep, nil
+}
+
+// replies is the node's reply process, registered in protoactor's process
+// registry as replyName. protoactor-go remote's reader hands it the replies
+// of peers on its own goroutine (as it does for protoactor's futures),
+// routed by the RequestId of their target PID: it finds the waiting
+// request under n.mu and passes the bytes on, so that a reply neither
+// waits in the endpoint actor's mailbox nor is decoded by one goroutine for
+// all requests. A reply no request waits for (it timed out, its node was
+// declared down or closed) is dropped and counted in late.
+type replies struct {
+	n *Node
+	// late counts the replies dropped because no request waited for them,
+	// and foreign counts the messages that were not replies.
+	late, foreign atomic.Uint64
+}
+
+func (r *replies) SendUserMessage(pid *proto.PID, message any) {
+	_, msg, sender := proto.UnwrapEnvelope(message)
+	m, ok := msg.(*wrapperspb.BytesValue)
+	if !ok {
+		r.foreign.Add(1)
+		r.n.refuseForeign(msg, sender)
+		return
+	}
+	n := r.n
+	n.mu.Lock()
+	p := n.pending[pid.RequestId]
+	if p != nil {
+		delete(n.pending, pid.RequestId)
+		if pr, ok := n.peers[p.addr]; ok {
+			pr.lastSeen = time.Now()
+		}
+		// Under n.mu (p.ch has room): a request that gives up and finds
+		// itself gone from n.pending (forget) finds its answer in p.ch.
+		p.ch <- answer{b: m.Value}
+	}
+	n.mu.Unlock()
+	if p == nil {
+		r.late.Add(1)
+	}
+}
+
+func (r *replies) SendSystemMessage(*proto.PID, any) {}
+func (r *replies) Stop(*proto.PID)                   {}
+
+// send encodes w and hands it to protoactor for the endpoint of the node
+// at addr.
 func (n *Node) send(addr string, w *wire) error {
+	return n.sendTo(&proto.PID{Address: addr, Id: endpointName}, w)
+}
+
+// sendTo encodes w and hands it to protoactor for to. Once Close has begun
+// it sends nothing and returns a NodeDownError.
+func (n *Node) sendTo(to *proto.PID, w *wire) error {
 	b, err := marshalWire(w)
 	if err != nil {
 		return err
 	}
+	return n.sendProto(to, &wrapperspb.BytesValue{Value: b})
+}
+
+// sendProto hands msg to protoactor for to, unless Close has begun.
+func (n *Node) sendProto(to *proto.PID, msg any) error {
 	n.sending.RLock()
 	defer n.sending.RUnlock()
 	if n.closed.Load() {
-		return &NodeDownError{Addr: addr, Reason: "local node closed"}
+		return &NodeDownError{Addr: to.Address, Reason: "local node closed"}
 	}
-	n.ps.Root.Send(&proto.PID{Address: addr, Id: endpointName}, &wrapperspb.BytesValue{Value: b})
+	n.ps.Root.Send(to, msg)
 	return nil
 }
 
-// reply answers the request w of a peer.
+// reply answers the request w of a peer: a ping's answer goes to the
+// peer's endpoint (it only refreshes lastSeen), every other to the peer's
+// reply process, addressed by the request's sequence number.
 func (n *Node) reply(w *wire, r *wire) {
 	if n.closed.Load() || w.From == "" {
 		return
 	}
 	r.Op, r.Seq, r.From = opReply, w.Seq, n.addr
-	if err := n.send(w.From, r); err != nil {
+	to := &proto.PID{Address: w.From, Id: replyName, RequestId: uint32(w.Seq)}
+	if w.Op == opPing {
+		to = &proto.PID{Address: w.From, Id: endpointName}
+	}
+	if err := n.sendTo(to, r); err != nil {
 		n.log.Warn("node: reply not sent", zap.Error(err))
+	}
+}
+
+// refuseForeign answers a message of a type other than the envelope's
+// with an error text, if it came with a sender to answer.
+func (n *Node) refuseForeign(msg any, sender *proto.PID) {
+	n.log.Warn("node: message of a foreign type ignored", zap.String("type", fmt.Sprintf("%T", msg)))
+	if sender != nil {
+		_ = n.sendProto(sender, &wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
 	}
 }
 
@@ -471,10 +595,7 @@ func (n *Node) receive(pc proto.Context) {
 		n.handle(w)
 	case proto.AutoReceiveMessage, proto.SystemMessage:
 	default:
-		n.log.Warn("node: message of a foreign type ignored", zap.String("type", fmt.Sprintf("%T", m)))
-		if s := pc.Sender(); s != nil {
-			pc.Respond(&wrapperspb.StringValue{Value: "node: messages must be goractor envelopes"})
-		}
+		n.refuseForeign(m, pc.Sender())
 	}
 }
 
@@ -484,13 +605,8 @@ func (n *Node) handle(w *wire) {
 	}
 	switch w.Op {
 	case opReply:
-		n.mu.Lock()
-		p := n.pending[w.Seq]
-		delete(n.pending, w.Seq)
-		n.mu.Unlock()
-		if p != nil {
-			p.ch <- w
-		}
+		// A ping's answer: seen above is all it does. Other replies go to
+		// n.replies.
 	case opPing:
 		n.reply(w, &wire{})
 	case opSpawn:
@@ -701,11 +817,12 @@ func (n *Node) Down(addr, reason string) { n.peerDown(addr, reason) }
 func (n *Node) peerDown(addr, reason string) {
 	err := &NodeDownError{Addr: addr, Reason: reason}
 	n.mu.Lock()
-	var ps []*pending
+	failed := 0
 	for seq, p := range n.pending {
 		if p.addr == addr {
-			ps = append(ps, p)
 			delete(n.pending, seq)
+			p.ch <- answer{down: err} // under n.mu: see forget
+			failed++
 		}
 	}
 	var rs []*remoteRef
@@ -717,11 +834,8 @@ func (n *Node) peerDown(addr, reason string) {
 	}
 	delete(n.peers, addr)
 	n.mu.Unlock()
-	if len(ps)+len(rs) > 0 {
-		n.log.Warn("node: peer down", zap.String("peer", addr), zap.String("reason", reason), zap.Int("requests", len(ps)), zap.Int("actors", len(rs)))
-	}
-	for _, p := range ps {
-		p.ch <- &wire{down: err}
+	if failed+len(rs) > 0 {
+		n.log.Warn("node: peer down", zap.String("peer", addr), zap.String("reason", reason), zap.Int("requests", failed), zap.Int("actors", len(rs)))
 	}
 	for _, r := range rs {
 		r.finish(nil, err)

@@ -161,13 +161,16 @@ func (e *endpointEvents) leave(any) {
 // wait waits until no endpoint event is being handled, at most limit (the
 // manager's handler can wait for a connection). It reports whether none is.
 func (e *endpointEvents) wait(limit time.Duration) bool {
+	// The deadline is taken before the timer starts, so the timer fires
+	// at or after it: a waiter it wakes leaves the loop. (Taken after, a
+	// timer that fired first left the waiter waiting for good.)
+	deadline := time.Now().Add(limit)
 	t := time.AfterFunc(limit, func() {
 		e.mu.Lock()
 		e.zero.Broadcast()
 		e.mu.Unlock()
 	})
 	defer t.Stop()
-	deadline := time.Now().Add(limit)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for e.inFlight > 0 && time.Now().Before(deadline) {

@@ -69,8 +69,6 @@ type wire struct {
 	Msg  payload   `cbor:"8,keyasint,omitempty"`
 	Args []payload `cbor:"9,keyasint,omitempty"`
 	Err  *Error    `cbor:"10,keyasint,omitempty"`
-
-	down error // set locally: the peer went down before replying
 }
 
 var wireEnc, wireDec = func() (cbor.UserBufferEncMode, cbor.DecMode) {
