@@ -245,10 +245,15 @@ func TestAfterActorStopped(t *testing.T) {
 	if Live(a.e) != 1 || Refs(a.e) != 1 {
 		t.Fatalf("Live %d Refs %d; want 1 and 1", Live(a.e), Refs(a.e))
 	}
+	// After the actor's goroutine ended, as package actor does once the
+	// actor finished (closeCallbacks): the token is free, so CloseOwned
+	// releases at once. (Before the stop it raced with the actor's Leave,
+	// which follows do's return: a held token defers the release to a
+	// goroutine that waits for it.)
+	a.stop()
 	if n := CloseOwned(a.e); n != 1 {
 		t.Fatalf("CloseOwned = %d; want 1", n)
 	}
-	a.stop()
 	if Live(a.e) != 0 || Refs(a.e) != 0 || a.e.NeedsLend() {
 		t.Fatalf("after CloseOwned: Live %d Refs %d NeedsLend %v; want 0, 0, false", Live(a.e), Refs(a.e), a.e.NeedsLend())
 	}

@@ -247,7 +247,8 @@ func (e *Exec) Waiters() int { return int(e.tok.waiters.Load()) }
 func (e *Exec) Held() bool { return e.tok.state.Load()&heldBit != 0 }
 
 // token is a mutex with a deadline-aware slow path. The fast paths are one CAS
-// to lock and one swap plus one load to unlock. Its state also records that
+// to lock and, with membarrier, a plain store plus one load to unlock (see
+// unlock; elsewhere a locked AND). Its state also records that
 // the owner lent it (lentBit, set by Lend and cleared by Reclaim): others
 // lock and unlock only the held bit, so a callback from a foreign thread
 // takes and gives back a lent token without touching the lent bit, and the
@@ -361,10 +362,11 @@ func (t *token) lockSlow(ctx context.Context, reclaim bool) error {
 	for {
 		t.mu.Lock()
 		t.waiters.Add(1)
-		if asymmetric && !reclaim && t.state.Load() == heldBit {
-			// The owner holds the token and may be storing fast (Lend)
-			// without a barrier: after this fence either we see its store
-			// or its load of waiters sees our Add and wakes us.
+		if asymmetric && t.state.Load()&heldBit != 0 {
+			// The holder may be storing without a barrier: fast (the
+			// owner's Lend) or state (unlock). After this fence either we
+			// see its store or its load of waiters sees our Add and wakes
+			// us.
 			fence()
 		}
 		// Re-check after announcing ourselves: an unlock that ran before the
@@ -408,9 +410,28 @@ func (t *token) lockSlow(ctx context.Context, reclaim bool) error {
 	}
 }
 
+// unlock clears the held bit and wakes a waiter if any is queued.
+//
+// With membarrier (asymmetric) it is a load and a plain store (storeState):
+// no locked instruction. While the token is held nobody else writes state
+// (every other writer is a CAS that expects the held bit clear, or steal's,
+// which expects a fast lend, and the owner never unlocks during one), so
+// nothing is overwritten. The store and the load of waiters that follows
+// it may be reordered (a store buffer): a locker that queued meanwhile
+// could see the token still held and park while the unlocker sees no
+// waiter. lockSlow closes that window as it does for the fast lend: a
+// locker that finds the held bit set runs a fence after announcing itself
+// and before it checks again, so either it sees the store or the
+// unlocker's load sees it queued.
 func (t *token) unlock() {
-	if t.state.And(^int32(heldBit))&heldBit == 0 {
+	if !asymmetric {
+		if t.state.And(^int32(heldBit))&heldBit == 0 {
+			panic("execctx: token released while free")
+		}
+	} else if s := t.state.Load(); s&heldBit == 0 {
 		panic("execctx: token released while free")
+	} else {
+		storeState(&t.state, s&^heldBit)
 	}
 	if t.waiters.Load() > 0 {
 		t.wakeOne()

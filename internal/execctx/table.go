@@ -66,22 +66,25 @@ func Bind(e *Exec) (unbind func()) {
 // the same goroutine with the value returned. Unlike Bind it does not make
 // the goroutine e's own: OnOwnGoroutine stays false there and GuestHere
 // becomes true. It does not allocate.
+//
+// The marker is written under the token only, so it is a plain load and a
+// plain store (storeGuest): no locked instruction. The token's hand-over
+// (the release's and the next acquire's atomics) orders one holder's
+// stores before the next holder's. Any other goroutine that reads the
+// marker compares it with its own identity, which only it can have
+// stored there.
 func EnterGuest(e *Exec) (prev uintptr) {
-	guests.Add(1)
-	return e.guest.Swap(getg())
+	prev = e.guest.Load()
+	storeGuest(&e.guest, getg())
+	return prev
 }
 
 // LeaveGuest undoes EnterGuest.
-func LeaveGuest(e *Exec, prev uintptr) {
-	e.guest.Store(prev)
-	guests.Add(-1)
-}
-
-// guests counts the goroutines between EnterGuest and LeaveGuest.
-var guests atomic.Int32
+func LeaveGuest(e *Exec, prev uintptr) { storeGuest(&e.guest, prev) }
 
 // guestOf returns the Exec the calling goroutine is a guest of, scanning the
-// Execs that own thread-safe callbacks (only those can have guests).
+// Execs that own thread-safe callbacks (only those can have guests: see
+// EnterGuest).
 func guestOf(g uintptr) *Exec {
 	for _, e := range *lending.list.Load() {
 		if e.guest.Load() == g {
@@ -146,9 +149,9 @@ func unbindEntry(b *atomic.Pointer[entry], g uintptr) {
 // Current returns the Exec bound to the calling goroutine, or nil when the
 // caller is not an actor's goroutine (a plain goroutine, or a callback arriving
 // on a thread the runtime never created that runs inside no actor). A guest
-// callback (BindGuest) sees its owner.
+// callback (EnterGuest) sees its owner.
 func Current() *Exec {
-	if table.n.Load() == 0 && guests.Load() == 0 {
+	if table.n.Load() == 0 && lenders.Load() == 0 {
 		return nil
 	}
 	g := getg()
@@ -157,10 +160,7 @@ func Current() *Exec {
 			return p.e
 		}
 	}
-	if guests.Load() > 0 {
-		return guestOf(g)
-	}
-	return nil
+	return guestOf(g)
 }
 
 // LendCurrent lends the token of the actor whose own goroutine calls it
