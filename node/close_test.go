@@ -68,13 +68,7 @@ func closeStorm(addr string) int {
 	selfexec.ExitOnStdinEOF(3)
 	var ok, down, other atomic.Int64
 	var firstOther atomic.Value
-	err := actor.Run(func(cx *actor.Context) error {
-		n, err := Start(cx)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
+	err := ownNode(func(ctx context.Context, n *Node) error {
 		echo, err := n.Spawn(ctx, addr, "echo")
 		if err != nil {
 			return err
@@ -119,7 +113,7 @@ func closeStorm(addr string) int {
 		err = n.Close()
 		wg.Wait()
 		return err
-	}, actor.WithShutdownTimeout(10*time.Second))
+	})
 	first, _ := firstOther.Load().(string)
 	fmt.Printf("RESULT %d %d %d | %s\n", ok.Load(), down.Load(), other.Load(), first)
 	if err != nil {
@@ -182,13 +176,7 @@ func closeLeave() int {
 		}
 		peers = append(peers, p)
 	}
-	err := actor.Run(func(cx *actor.Context) error {
-		n, err := Start(cx)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
+	err := ownNode(func(ctx context.Context, n *Node) error {
 		for _, p := range peers {
 			echo, err := n.Spawn(ctx, p.Addr, "echo")
 			if err != nil {
@@ -211,7 +199,7 @@ func closeLeave() int {
 			}()
 		}
 		<-peers[0].Done()
-		err = n.Close()
+		err := n.Close()
 		wg.Wait()
 		// A peer closed its node as this one closed: it must have exited
 		// cleanly too (under -race, a race makes it exit 66).
@@ -221,11 +209,25 @@ func closeLeave() int {
 			}
 		}
 		return err
-	}, actor.WithShutdownTimeout(10*time.Second))
+	})
 	if err != nil {
 		fmt.Println("run:", err)
 		return 1
 	}
 	fmt.Println("CLOSED")
 	return 0
+}
+
+// ownNode runs fn with a node started in a system of this process's own,
+// which fn closes, and a context that ends after a minute.
+func ownNode(fn func(ctx context.Context, n *Node) error) error {
+	return actor.Run(func(cx *actor.Context) error {
+		n, err := Start(cx)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return fn(ctx, n)
+	}, actor.WithShutdownTimeout(10*time.Second))
 }
