@@ -358,13 +358,44 @@ func (c *Callback) exit() {
 // reaches the owner's token is counted in the owner's counts by the token's
 // holder (bump, no locked instruction); every other call in the global
 // atomic counters.
+//
+// The synchronous call (C called back on the owner's thread, during the
+// owner's own native call, which did not lend the token) is the hot path:
+// one goroutine lookup, the checks and the handler, inlined here; every
+// other case is invokeSlow.
 func (c *Callback) invoke(a *Args) uintptr {
 	e := c.owner
 	if e == nil {
 		return c.direct(a)
 	}
+	g := execctx.G()
 	st := c.ost
-	if e.OnOwnGoroutine() {
+	if e.OwnG(g) && !e.Lent() && st.depth < MaxDepth {
+		// Run inline under the owner's token, which its goroutine holds:
+		// nested and inside, by hand (two calls less on the hottest path).
+		if c.Closed() {
+			return c.closedCall()
+		}
+		bump(&st.counts.fired)
+		st.depth++
+		r, ok := c.run(a)
+		st.depth--
+		if ok {
+			bump(&st.counts.inline)
+		}
+		if st.depth == 0 && st.npending.Load() != 0 {
+			st.drain()
+		}
+		return r
+	}
+	return c.invokeSlow(a, g)
+}
+
+// invokeSlow is invoke for every call but the synchronous one without a
+// lend; g is the calling goroutine (execctx.G).
+func (c *Callback) invokeSlow(a *Args, g uintptr) uintptr {
+	e, st := c.owner, c.ost
+	if e.OwnG(g) {
 		// Synchronous: C called back on the owner's thread, during the
 		// owner's own native call. Run inline. The owner holds its token
 		// unless the call lent it (some thread-safe callback exists): then
@@ -373,12 +404,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 			if st.depth >= MaxDepth {
 				return c.tooDeep()
 			}
-			// nested, by hand: one call less on the hottest path.
-			r := c.inside(a, &st.counts.inline)
-			if st.depth == 0 && st.npending.Load() != 0 {
-				st.drain()
-			}
-			return r
+			return c.nested(a)
 		}
 		if !e.TryAcquire() {
 			if err := c.acquireSlow(e); err != nil {
@@ -396,7 +422,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 		e.Release()
 		return r
 	}
-	if e.GuestHere() {
+	if e.GuestG(g) {
 		// C called back on the thread of a callback that already runs inside
 		// the owner (it holds the token): run inline, as on the owner's own
 		// thread; waiting for the token would wait for ourselves.
@@ -421,7 +447,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 	}
 	// The handler runs inside its owner: code it calls sees the owner's
 	// identity (the call gate's re-entry checks, nested callbacks).
-	prev := execctx.EnterGuest(e)
+	prev := execctx.EnterGuestG(e, g)
 	r := c.inside(a, &st.counts.foreign)
 	execctx.LeaveGuest(e, prev)
 	if st.npending.Load() != 0 {

@@ -15,8 +15,19 @@ type asmFrame struct {
 // asmDispatchCall lets the assembly reach asmDispatch's ABIInternal entry.
 var asmDispatchCall = asmDispatch
 
+// asmDispatch is where tramp1 enters Go. A pointer-form slot that was
+// bound when the call entered (h != 0; a handle-form slot has no binding)
+// and whose Handle still names a live callback goes straight to it; the
+// rest (closed, stale, the handle form) takes dispatch.
 func asmDispatch(f *asmFrame) {
-	f.result = dispatch(int(f.index), Handle(f.h), (*Args)(f.args))
+	a := (*Args)(f.args)
+	if h := Handle(f.h); h != 0 {
+		if c := live(h); c != nil {
+			f.result = c.invoke(a)
+			return
+		}
+	}
+	f.result = dispatch(int(f.index), Handle(f.h), a)
 }
 
 func trampolinesPC() uintptr
