@@ -100,22 +100,24 @@ func Name(s string) Option {
 // Callback is a C function pointer bound to a Go handler. All methods are safe
 // for concurrent use.
 type Callback struct {
-	name       string
-	plan       *plan
-	owner      *execctx.Exec
-	ost        *ownerState
-	threadSafe bool
-	timeout    time.Duration
-	exc        uintptr
-	handle     Handle
-	slot       int // pointer-form slot, -1 for the handle form
-	ptr        uintptr
-
+	// What a call reads, first: one cache line from the object's start.
+	owner  *execctx.Exec
+	ost    *ownerState
+	call   invoker // plan.call
+	handle Handle
+	exc    uintptr
 	// state: bit 0 closed, bit 1 resources released; for an unowned
 	// callback, calls in flight << 2 (an owned one releases under its
 	// owner's token instead; see doc.go, "Calls in flight").
 	state atomic.Int64
-	refd  bool // guarded by ost.mu
+
+	name       string
+	plan       *plan
+	threadSafe bool
+	timeout    time.Duration
+	slot       int // pointer-form slot, -1 for the handle form
+	ptr        uintptr
+	refd       bool // guarded by ost.mu
 }
 
 // New returns a callback that calls fn, a Go function whose signature C can
@@ -133,7 +135,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 		return nil, err
 	}
 	escapeReady() // check the Goexit escape's layouts once, off the call path
-	c := &Callback{plan: p, threadSafe: cfg.threadSafe, timeout: cfg.timeout, name: cfg.name, slot: -1}
+	c := &Callback{plan: p, call: p.call, threadSafe: cfg.threadSafe, timeout: cfg.timeout, name: cfg.name, slot: -1}
 	if c.name == "" {
 		c.name = p.typ.String()
 	}
@@ -357,42 +359,27 @@ func (c *Callback) exit() {
 // invoke runs one C call of c with the register image a. A call that
 // reaches the owner's token is counted in the owner's counts by the token's
 // holder (bump, no locked instruction); every other call in the global
-// atomic counters.
-//
-// The synchronous call (C called back on the owner's thread, during the
-// owner's own native call, which did not lend the token) is the hot path:
-// one goroutine lookup, the checks and the handler, inlined here; every
-// other case is invokeSlow.
+// atomic counters. On amd64 the synchronous call (inlineReady) does not
+// come here: asmDispatch runs it itself, with the same steps as nested.
 func (c *Callback) invoke(a *Args) uintptr {
-	e := c.owner
-	if e == nil {
+	if c.owner == nil {
 		return c.direct(a)
 	}
-	g := execctx.G()
-	st := c.ost
-	if e.OwnG(g) && !e.Lent() && st.depth < MaxDepth {
-		// Run inline under the owner's token, which its goroutine holds:
-		// nested and inside, by hand (two calls less on the hottest path).
-		if c.Closed() {
-			return c.closedCall()
-		}
-		bump(&st.counts.fired)
-		st.depth++
-		r, ok := c.run(a)
-		st.depth--
-		if ok {
-			bump(&st.counts.inline)
-		}
-		if st.depth == 0 && st.npending.Load() != 0 {
-			st.drain()
-		}
-		return r
-	}
-	return c.invokeSlow(a, g)
+	return c.invokeSlow(a, execctx.G())
 }
 
-// invokeSlow is invoke for every call but the synchronous one without a
-// lend; g is the calling goroutine (execctx.G).
+// inlineReady reports whether a call of c on goroutine g (execctx.G) is
+// the plain synchronous one: C called back on the owner's goroutine,
+// during a native call of the owner's that kept its token (no lend), not
+// too deep, and c is open (state 0: an owned callback keeps no count of
+// calls in flight there). The caller then runs it as nested does.
+func (c *Callback) inlineReady(g uintptr) bool {
+	e := c.owner
+	return e != nil && e.OwnG(g) && !e.Lent() && c.state.Load() == 0 && c.ost.depth < MaxDepth
+}
+
+// invokeSlow is invoke for an owned callback; g is the calling goroutine
+// (execctx.G).
 func (c *Callback) invokeSlow(a *Args, g uintptr) uintptr {
 	e, st := c.owner, c.ost
 	if e.OwnG(g) {
@@ -537,33 +524,39 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 
 // run calls the handler, turning a panic or a runtime.Goexit into the
 // exceptional value (see goexit.go), counted; ok reports a normal return,
-// which the caller counts.
+// which the caller counts. asmDispatch (amd64) has the same two deferred
+// functions for the synchronous call.
 func (c *Callback) run(a *Args) (ret uintptr, ok bool) {
 	defer func() {
-		if ok {
-			return
+		if !ok {
+			ret = c.exc
+			c.failed(recover())
 		}
-		r := recover()
-		ret = c.exc
-		if ge, isEsc := r.(goexitEscape); isEsc || r == nil {
-			// r == nil: a Goexit the escape could not contain (see
-			// goexit.go); it is reported, and goes on.
-			if !isEsc {
-				ge.stack = debug.Stack()
-			}
-			stats.exGoexit.Add(1)
-			c.fail(Errors.Goexit(c.name, c.owner.Name(), ge.stack))
-			return
-		}
-		stats.exPanic.Add(1)
-		c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 	}()
 	defer func() {
 		if !ok {
 			escapeGoexit()
 		}
 	}()
-	return c.plan.call(a), true
+	return c.call(a), true
+}
+
+// failed counts and reports a handler that did not return: r is what the
+// outer deferred function recovered (a goexitEscape for a contained
+// Goexit).
+func (c *Callback) failed(r any) {
+	if ge, isEsc := r.(goexitEscape); isEsc || r == nil {
+		// r == nil: a Goexit the escape could not contain (see
+		// goexit.go); it is reported, and goes on.
+		if !isEsc {
+			ge.stack = debug.Stack()
+		}
+		stats.exGoexit.Add(1)
+		c.fail(Errors.Goexit(c.name, c.owner.Name(), ge.stack))
+		return
+	}
+	stats.exPanic.Add(1)
+	c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 }
 
 // fail reports err to the capture of the goroutine C called on (an

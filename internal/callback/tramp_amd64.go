@@ -2,7 +2,11 @@
 
 package callback
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
 
 // asmFrame is what tramp1 passes to asmDispatch (through cgocallback).
 type asmFrame struct {
@@ -15,19 +19,53 @@ type asmFrame struct {
 // asmDispatchCall lets the assembly reach asmDispatch's ABIInternal entry.
 var asmDispatchCall = asmDispatch
 
-// asmDispatch is where tramp1 enters Go. A pointer-form slot that was
-// bound when the call entered (h != 0; a handle-form slot has no binding)
-// and whose Handle still names a live callback goes straight to it; the
-// rest (closed, stale, the handle form) takes dispatch.
+// asmDispatch is where tramp1 enters Go. The synchronous call of a live
+// callback (inlineReady) runs here, as nested and run would run it, with no
+// other layer between tramp1 and the handler: the call's Handle is the
+// slot's binding when the call entered (pointer form) or the user-data
+// register (handle form). Everything else (closed, stale, another thread,
+// a lent token) takes dispatch and invoke.
 func asmDispatch(f *asmFrame) {
 	a := (*Args)(f.args)
-	if h := Handle(f.h); h != 0 {
-		if c := live(h); c != nil {
-			f.result = c.invoke(a)
-			return
+	h := Handle(f.h)
+	if h == 0 {
+		if k := slots[f.index].ud; k >= 0 {
+			h = Handle(a.Int[k])
 		}
 	}
-	f.result = dispatch(int(f.index), Handle(f.h), a)
+	c := live(h)
+	if c == nil || !c.inlineReady(execctx.G()) {
+		f.result = dispatch(int(f.index), Handle(f.h), a)
+		return
+	}
+	st := c.ost
+	bump(&st.counts.fired)
+	st.depth++
+	// run's deferred functions, with the steps after the handler: a
+	// handler that does not return leaves f.result the exceptional value.
+	f.result = c.exc
+	ok := false
+	defer func() {
+		if !ok {
+			c.failed(recover())
+			st.depth--
+			if st.depth == 0 && st.npending.Load() != 0 {
+				st.drain()
+			}
+		}
+	}()
+	defer func() {
+		if !ok {
+			escapeGoexit()
+		}
+	}()
+	f.result = c.call(a)
+	ok = true
+	st.depth--
+	bump(&st.counts.inline)
+	if st.depth == 0 && st.npending.Load() != 0 {
+		st.drain()
+	}
 }
 
 func trampolinesPC() uintptr
