@@ -361,12 +361,7 @@ func (c *Callback) exit() {
 // holder (bump, no locked instruction); every other call in the global
 // atomic counters. On amd64 the synchronous call (inlineReady) does not
 // come here: asmDispatch runs it itself, with the same steps as nested.
-func (c *Callback) invoke(a *Args) uintptr {
-	if c.owner == nil {
-		return c.direct(a)
-	}
-	return c.invokeSlow(a, execctx.G())
-}
+func (c *Callback) invoke(a *Args) uintptr { return c.invokeAt(a, execctx.G()) }
 
 // inlineReady reports whether a call of c on goroutine g (execctx.G) is
 // the plain synchronous one: C called back on the owner's goroutine,
@@ -378,10 +373,12 @@ func (c *Callback) inlineReady(g uintptr) bool {
 	return e != nil && e.OwnG(g) && !e.Lent() && c.state.Load() == 0 && c.ost.depth < MaxDepth
 }
 
-// invokeSlow is invoke for an owned callback; g is the calling goroutine
-// (execctx.G).
-func (c *Callback) invokeSlow(a *Args, g uintptr) uintptr {
+// invokeAt is invoke on goroutine g (execctx.G of the caller).
+func (c *Callback) invokeAt(a *Args, g uintptr) uintptr {
 	e, st := c.owner, c.ost
+	if e == nil {
+		return c.direct(a)
+	}
 	if e.OwnG(g) {
 		// Synchronous: C called back on the owner's thread, during the
 		// owner's own native call. Run inline. The owner holds its token

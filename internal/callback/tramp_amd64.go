@@ -23,8 +23,8 @@ var asmDispatchCall = asmDispatch
 // callback (inlineReady) runs here, as nested and run would run it, with no
 // other layer between tramp1 and the handler: the call's Handle is the
 // slot's binding when the call entered (pointer form) or the user-data
-// register (handle form). Everything else (closed, stale, another thread,
-// a lent token) takes dispatch and invoke.
+// register (handle form). A live callback's other calls (another thread, a
+// lent token, unowned) take invokeAt; a closed or stale one dispatch.
 func asmDispatch(f *asmFrame) {
 	a := (*Args)(f.args)
 	h := Handle(f.h)
@@ -34,8 +34,12 @@ func asmDispatch(f *asmFrame) {
 		}
 	}
 	c := live(h)
-	if c == nil || !c.inlineReady(execctx.G()) {
+	if c == nil {
 		f.result = dispatch(int(f.index), Handle(f.h), a)
+		return
+	}
+	if g := execctx.G(); !c.inlineReady(g) {
+		f.result = c.invokeAt(a, g)
 		return
 	}
 	st := c.ost
