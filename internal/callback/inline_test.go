@@ -120,3 +120,36 @@ func goexitInlineSubproc() {
 	fmt.Println("subproc ok")
 	os.Exit(0)
 }
+
+// TestCalleeSavedRegisters: C's callee-saved registers hold their values
+// across a callback (tramp1 leaves saving them to crosscall2), for the
+// inline path, a lent token and an unowned callback; the handler's Go code
+// uses those registers.
+func TestCalleeSavedRegisters(t *testing.T) {
+	f := loadFixture(t)
+	a := newActor("R", execctx.Hooks{})
+	defer a.stop()
+	h := func(x uintptr) uintptr {
+		s := fmt.Sprint(x) // enough Go code to use every register
+		return uintptr(len(s)) + x
+	}
+	var sc, tc *Callback
+	a.do(func() { sc = mustNew(t, h) })
+	un := mustNew(t, h, Owner(nil))
+	defer mustClose(t, un)
+	call := f.fn(t, "call_cb_keeps_regs")
+	check := func(what string, c *Callback) {
+		t.Helper()
+		var r uintptr
+		a.do(func() { r = a.native(call, c.Ptr(), 12345) })
+		if r != 12350 {
+			t.Errorf("%s: call_cb_keeps_regs = %d; want 12350 (-1: a callee-saved register changed)", what, int64(r))
+		}
+	}
+	check("inline", sc)
+	check("unowned", un)
+	a.do(func() { tc = mustNew(t, h, ThreadSafe()) }) // from now on native calls lend the token
+	check("lent token", sc)
+	mustClose(t, sc)
+	mustClose(t, tc)
+}
