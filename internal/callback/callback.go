@@ -100,7 +100,7 @@ func Name(s string) Option {
 // Callback is a C function pointer bound to a Go handler. All methods are safe
 // for concurrent use.
 type Callback struct {
-	// What a call reads, first: one cache line from the object's start.
+	// What a call reads, together at the object's start.
 	owner  *execctx.Exec
 	ost    *ownerState
 	call   invoker // plan.call
@@ -367,7 +367,10 @@ func (c *Callback) invoke(a *Args) uintptr { return c.invokeAt(a, execctx.G()) }
 // the plain synchronous one: C called back on the owner's goroutine,
 // during a native call of the owner's that kept its token (no lend), not
 // too deep, and c is open (state 0: an owned callback keeps no count of
-// calls in flight there). The caller then runs it as nested does.
+// calls in flight there). The caller then runs it as nested does. The
+// depth is read last, once the caller is known to hold the owner's token
+// (its goroutine, no lend): a guest on another thread may hold it
+// otherwise.
 func (c *Callback) inlineReady(g uintptr) bool {
 	e := c.owner
 	return e != nil && e.OwnG(g) && !e.Lent() && c.state.Load() == 0 && c.ost.depth < MaxDepth

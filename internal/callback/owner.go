@@ -10,7 +10,7 @@ import (
 
 // ownerState is what this package keeps per owning Exec (nil: unowned).
 type ownerState struct {
-	// What a call reads and writes, first: one cache line.
+	// What a call reads and writes, together at the start.
 	depth int32 // handlers running inside the owner (nested); touched only by the token's holder
 	// npending is len(pending), read without the lock by the token's holder.
 	npending atomic.Int32
