@@ -100,22 +100,24 @@ func Name(s string) Option {
 // Callback is a C function pointer bound to a Go handler. All methods are safe
 // for concurrent use.
 type Callback struct {
-	name       string
-	plan       *plan
-	owner      *execctx.Exec
-	ost        *ownerState
-	threadSafe bool
-	timeout    time.Duration
-	exc        uintptr
-	handle     Handle
-	slot       int // pointer-form slot, -1 for the handle form
-	ptr        uintptr
-
+	// What a call reads, together at the object's start.
+	owner  *execctx.Exec
+	ost    *ownerState
+	call   invoker // plan.call
+	handle Handle
+	exc    uintptr
 	// state: bit 0 closed, bit 1 resources released; for an unowned
 	// callback, calls in flight << 2 (an owned one releases under its
 	// owner's token instead; see doc.go, "Calls in flight").
 	state atomic.Int64
-	refd  bool // guarded by ost.mu
+
+	name       string
+	plan       *plan
+	threadSafe bool
+	timeout    time.Duration
+	slot       int // pointer-form slot, -1 for the handle form
+	ptr        uintptr
+	refd       bool // guarded by ost.mu
 }
 
 // New returns a callback that calls fn, a Go function whose signature C can
@@ -133,7 +135,7 @@ func New(fn any, opts ...Option) (*Callback, error) {
 		return nil, err
 	}
 	escapeReady() // check the Goexit escape's layouts once, off the call path
-	c := &Callback{plan: p, threadSafe: cfg.threadSafe, timeout: cfg.timeout, name: cfg.name, slot: -1}
+	c := &Callback{plan: p, call: p.call, threadSafe: cfg.threadSafe, timeout: cfg.timeout, name: cfg.name, slot: -1}
 	if c.name == "" {
 		c.name = p.typ.String()
 	}
@@ -357,14 +359,30 @@ func (c *Callback) exit() {
 // invoke runs one C call of c with the register image a. A call that
 // reaches the owner's token is counted in the owner's counts by the token's
 // holder (bump, no locked instruction); every other call in the global
-// atomic counters.
-func (c *Callback) invoke(a *Args) uintptr {
+// atomic counters. On amd64 the synchronous call (inlineReady) does not
+// come here: asmDispatch runs it itself, with the same steps as nested.
+func (c *Callback) invoke(a *Args) uintptr { return c.invokeAt(a, execctx.G()) }
+
+// inlineReady reports whether a call of c on goroutine g (execctx.G) is
+// the plain synchronous one: C called back on the owner's goroutine,
+// during a native call of the owner's that kept its token (no lend), not
+// too deep, and c is open (state 0: an owned callback keeps no count of
+// calls in flight there). The caller then runs it as nested does. The
+// depth is read last, once the caller is known to hold the owner's token
+// (its goroutine, no lend): a guest on another thread may hold it
+// otherwise.
+func (c *Callback) inlineReady(g uintptr) bool {
 	e := c.owner
+	return e != nil && e.OwnG(g) && !e.Lent() && c.state.Load() == 0 && c.ost.depth < MaxDepth
+}
+
+// invokeAt is invoke on goroutine g (execctx.G of the caller).
+func (c *Callback) invokeAt(a *Args, g uintptr) uintptr {
+	e, st := c.owner, c.ost
 	if e == nil {
 		return c.direct(a)
 	}
-	st := c.ost
-	if e.OnOwnGoroutine() {
+	if e.OwnG(g) {
 		// Synchronous: C called back on the owner's thread, during the
 		// owner's own native call. Run inline. The owner holds its token
 		// unless the call lent it (some thread-safe callback exists): then
@@ -373,12 +391,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 			if st.depth >= MaxDepth {
 				return c.tooDeep()
 			}
-			// nested, by hand: one call less on the hottest path.
-			r := c.inside(a, &st.counts.inline)
-			if st.depth == 0 && st.npending.Load() != 0 {
-				st.drain()
-			}
-			return r
+			return c.nested(a)
 		}
 		if !e.TryAcquire() {
 			if err := c.acquireSlow(e); err != nil {
@@ -396,7 +409,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 		e.Release()
 		return r
 	}
-	if e.GuestHere() {
+	if e.GuestG(g) {
 		// C called back on the thread of a callback that already runs inside
 		// the owner (it holds the token): run inline, as on the owner's own
 		// thread; waiting for the token would wait for ourselves.
@@ -421,7 +434,7 @@ func (c *Callback) invoke(a *Args) uintptr {
 	}
 	// The handler runs inside its owner: code it calls sees the owner's
 	// identity (the call gate's re-entry checks, nested callbacks).
-	prev := execctx.EnterGuest(e)
+	prev := execctx.EnterGuestG(e, g)
 	r := c.inside(a, &st.counts.foreign)
 	execctx.LeaveGuest(e, prev)
 	if st.npending.Load() != 0 {
@@ -511,33 +524,39 @@ func (c *Callback) acquireSlow(e *execctx.Exec) error {
 
 // run calls the handler, turning a panic or a runtime.Goexit into the
 // exceptional value (see goexit.go), counted; ok reports a normal return,
-// which the caller counts.
+// which the caller counts. asmDispatch (amd64) has the same two deferred
+// functions for the synchronous call.
 func (c *Callback) run(a *Args) (ret uintptr, ok bool) {
 	defer func() {
-		if ok {
-			return
+		if !ok {
+			ret = c.exc
+			c.failed(recover())
 		}
-		r := recover()
-		ret = c.exc
-		if ge, isEsc := r.(goexitEscape); isEsc || r == nil {
-			// r == nil: a Goexit the escape could not contain (see
-			// goexit.go); it is reported, and goes on.
-			if !isEsc {
-				ge.stack = debug.Stack()
-			}
-			stats.exGoexit.Add(1)
-			c.fail(Errors.Goexit(c.name, c.owner.Name(), ge.stack))
-			return
-		}
-		stats.exPanic.Add(1)
-		c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 	}()
 	defer func() {
 		if !ok {
 			escapeGoexit()
 		}
 	}()
-	return c.plan.call(a), true
+	return c.call(a), true
+}
+
+// failed counts and reports a handler that did not return: r is what the
+// outer deferred function recovered (a goexitEscape for a contained
+// Goexit).
+func (c *Callback) failed(r any) {
+	if ge, isEsc := r.(goexitEscape); isEsc || r == nil {
+		// r == nil: a Goexit the escape could not contain (see
+		// goexit.go); it is reported, and goes on.
+		if !isEsc {
+			ge.stack = debug.Stack()
+		}
+		stats.exGoexit.Add(1)
+		c.fail(Errors.Goexit(c.name, c.owner.Name(), ge.stack))
+		return
+	}
+	stats.exPanic.Add(1)
+	c.fail(Errors.Panic(c.name, c.owner.Name(), r, debug.Stack()))
 }
 
 // fail reports err to the capture of the goroutine C called on (an

@@ -26,6 +26,14 @@ import (
 // caller, which returns the exceptional value to C. Deferred calls of the
 // handler have run (Goexit ran them before reaching run), no C frame is
 // unwound, and the normal path costs one more open-coded defer.
+// (asmDispatch, amd64, runs the synchronous call with the same two deferred
+// functions in its own frame, in place of run's.)
+//
+// Two it must be: the recovering deferred function has to belong to a
+// frame at or above run (recovery resumes that frame's caller), and has
+// to run after the escape's panic starts; a deferred function that is
+// already running (the one that escapes) is not run again, and the next
+// frame above run with deferred calls is the runtime's cgocallbackg1.
 //
 // This reads two runtime-internal layouts: g._panic ("offset known to
 // liblink": four words into g) and the _panic record's link and goexit

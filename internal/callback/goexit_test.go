@@ -1,22 +1,17 @@
 package callback
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/ebitengine/purego"
 
-	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
-	"github.com/goractor/goractor/internal/testlib"
 )
 
 // TestGoexitLayoutChecked: the layouts the Goexit escape reads were
@@ -53,30 +48,11 @@ func TestGoexitLayoutChecked(t *testing.T) {
 // foreign-thread case killed the process ("runtime.Goexit called in a
 // thread that was not created by the Go runtime") and the synchronous one
 // ended the owner's goroutine under C.
-func TestGoexitSubprocess(t *testing.T) {
-	lib := testlib.SharedLib(t, []string{"testdata/cbfix.c"})
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), subprocEnv+"=goexit", "GORACTOR_CALLBACK_LIB="+lib, "GOTRACEBACK=all")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "subproc ok") {
-		t.Fatalf("subprocess: %v\n%s", err, out)
-	}
-}
+func TestGoexitSubprocess(t *testing.T) { runSubproc(t, "goexit") }
 
 // goexitSubproc is the body of TestGoexitSubprocess.
 func goexitSubproc() {
-	lib, err := dl.Open(os.Getenv("GORACTOR_CALLBACK_LIB"))
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(3)
-	}
-	sym := func(n string) uintptr { p, _ := dl.Sym(lib, n); return p }
+	sym := subprocSyms()
 	var fails, bad, deferred atomic.Int32
 	hooks := execctx.Hooks{Fail: func(err error) {
 		fails.Add(1)

@@ -1,12 +1,16 @@
 package callback
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ebitengine/purego"
 	"go.uber.org/goleak"
@@ -182,4 +186,36 @@ func mustClose(tb testing.TB, c *Callback) {
 	if err := c.Close(); err != nil {
 		tb.Fatalf("Close() = %v", err)
 	}
+}
+
+// runSubproc runs this test binary in a fresh process in subprocess mode
+// mode (subprocMain) with the C fixture built, and fails t unless the
+// process exits 0 saying "subproc ok".
+func runSubproc(t *testing.T, mode string) {
+	t.Helper()
+	lib := testlib.SharedLib(t, []string{"testdata/cbfix.c"})
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), subprocEnv+"="+mode, "GORACTOR_CALLBACK_LIB="+lib, "GOTRACEBACK=all")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "subproc ok") {
+		t.Fatalf("subprocess: %v\n%s", err, out)
+	}
+}
+
+// subprocSyms opens the fixture a subprocess was given and returns its
+// symbol lookup; it exits the process (code 3) when the library does not
+// open.
+func subprocSyms() func(string) uintptr {
+	lib, err := dl.Open(os.Getenv("GORACTOR_CALLBACK_LIB"))
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(3)
+	}
+	return func(n string) uintptr { p, _ := dl.Sym(lib, n); return p }
 }

@@ -10,6 +10,14 @@ import (
 
 // ownerState is what this package keeps per owning Exec (nil: unowned).
 type ownerState struct {
+	// What a call reads and writes, together at the start.
+	depth int32 // handlers running inside the owner (nested); touched only by the token's holder
+	// npending is len(pending), read without the lock by the token's holder.
+	npending atomic.Int32
+	// counts are the owner's share of the call counters, written only by
+	// the holder of the owner's execution token (bump), summed by ReadStats.
+	counts ownerCounts
+
 	e *execctx.Exec
 
 	mu   sync.Mutex
@@ -19,18 +27,12 @@ type ownerState struct {
 	gone bool // removed from owners; a creator that finds it must retry
 	held int  // callbacks attached and not yet released (calls may be in flight)
 
-	depth int32 // handlers running inside the owner (nested); touched only by the token's holder
-
 	// pending are closed callbacks whose release waits for the owner's
-	// token (st.mu); npending is len(pending), read without the lock by
-	// the token's holder; draining is set while a drainer goroutine runs.
+	// token (st.mu; npending above); draining is set while a drainer
+	// goroutine runs.
 	pending  []*Callback
-	npending atomic.Int32
 	draining bool
 
-	// counts are the owner's share of the call counters, written only by
-	// the holder of the owner's execution token (bump), summed by ReadStats.
-	counts ownerCounts
 	folded atomic.Bool // counts moved into stats' retired totals (statsMu)
 }
 

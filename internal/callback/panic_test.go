@@ -4,14 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/ebitengine/purego"
 
-	"github.com/goractor/goractor/internal/dl"
 	"github.com/goractor/goractor/internal/execctx"
 	"github.com/goractor/goractor/internal/testlib"
 )
@@ -52,14 +49,20 @@ func TestPanics(t *testing.T) {
 	if d := ReadStats().ExPanic - before.ExPanic; d != 10 {
 		t.Errorf("ExPanic grew by %d; want 10", d)
 	}
-	errs := sink.All()
-	if len(errs) != 10 {
-		t.Fatalf("Fail got %d errors; want 10", len(errs))
+	wantPanicErrs(t, sink.All(), 10, "P", boom)
+}
+
+// wantPanicErrs checks that a Fail hook got n errors, each a panic error of
+// actor owner wrapping cause, with a stack.
+func wantPanicErrs(t *testing.T, errs []error, n int, owner string, cause error) {
+	t.Helper()
+	if len(errs) != n {
+		t.Fatalf("Fail got %d errors; want %d", len(errs), n)
 	}
 	for _, err := range errs {
 		var pe *panicErr
-		if !errors.As(err, &pe) || !errors.Is(err, boom) || pe.owner != "P" || len(pe.stack) == 0 {
-			t.Errorf("Fail got %v; want a panic error of actor P wrapping boom with a stack", err)
+		if !errors.As(err, &pe) || !errors.Is(err, cause) || pe.owner != owner || len(pe.stack) == 0 {
+			t.Fatalf("Fail got %v; want a panic error of actor %s wrapping %v with a stack", err, owner, cause)
 		}
 	}
 }
@@ -67,31 +70,18 @@ func TestPanics(t *testing.T) {
 // TestPanicForeignThreadSubprocess runs unowned and owned callbacks that
 // panic on foreign threads in a fresh process (a purego callback that panics
 // there kills the process): it must exit 0.
-func TestPanicForeignThreadSubprocess(t *testing.T) {
-	lib := testlib.SharedLib(t, []string{"testdata/cbfix.c"})
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), subprocEnv+"=panic", "GORACTOR_CALLBACK_LIB="+lib, "GOTRACEBACK=all")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "subproc ok") {
-		t.Fatalf("subprocess: %v\n%s", err, out)
-	}
-}
+func TestPanicForeignThreadSubprocess(t *testing.T) { runSubproc(t, "panic") }
 
 func subprocMain() {
-	if os.Getenv(subprocEnv) == "goexit" {
+	switch os.Getenv(subprocEnv) {
+	case "goexit":
 		goexitSubproc()
 		return
+	case "goexit-inline":
+		goexitInlineSubproc()
+		return
 	}
-	lib, err := dl.Open(os.Getenv("GORACTOR_CALLBACK_LIB"))
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(3)
-	}
-	sym := func(n string) uintptr { p, _ := dl.Sym(lib, n); return p }
+	sym := subprocSyms()
 	var fails atomic.Int32
 	e := execctx.New("sub", false, execctx.Hooks{Fail: func(error) { fails.Add(1) }})
 	un, _ := New(func(i uintptr) uintptr { panic("boom on a foreign thread") }, Owner(nil), Exceptional(uintptr(3)))

@@ -100,6 +100,23 @@ func lookup(h Handle) (*Callback, uintptr) {
 	return nil, 0
 }
 
+// live is lookup's hot half: the live callback h names, or nil (closed,
+// stale, or no such entry), with no exceptional value. It inlines.
+func live(h Handle) *Callback {
+	i := uintptr(h)&idxMask - 1 // index 0 (no entry) wraps around
+	if i >= MaxHandles {
+		return nil
+	}
+	ch := table.chunks[i>>chunkBits].Load()
+	if ch == nil {
+		return nil
+	}
+	if c := ch[i&(chunkSize-1)].cb.Load(); c != nil && c.handle == h {
+		return c
+	}
+	return nil
+}
+
 func publish(c *Callback) { c.handle.entry().cb.Store(c) }
 
 func unpublish(c *Callback) {

@@ -2,7 +2,11 @@
 
 package callback
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/goractor/goractor/internal/execctx"
+)
 
 // asmFrame is what tramp1 passes to asmDispatch (through cgocallback).
 type asmFrame struct {
@@ -15,8 +19,57 @@ type asmFrame struct {
 // asmDispatchCall lets the assembly reach asmDispatch's ABIInternal entry.
 var asmDispatchCall = asmDispatch
 
+// asmDispatch is where tramp1 enters Go. The synchronous call of a live
+// callback (inlineReady) runs here, as nested and run would run it, with no
+// other layer between tramp1 and the handler: the call's Handle is the
+// slot's binding when the call entered (pointer form) or the user-data
+// register (handle form). A live callback's other calls (another thread, a
+// lent token, unowned) take invokeAt; a closed or stale one dispatch.
 func asmDispatch(f *asmFrame) {
-	f.result = dispatch(int(f.index), Handle(f.h), (*Args)(f.args))
+	a := (*Args)(f.args)
+	h := Handle(f.h)
+	if h == 0 {
+		if k := slots[f.index].ud; k >= 0 {
+			h = Handle(a.Int[k])
+		}
+	}
+	c := live(h)
+	if c == nil {
+		f.result = dispatch(int(f.index), Handle(f.h), a)
+		return
+	}
+	if g := execctx.G(); !c.inlineReady(g) {
+		f.result = c.invokeAt(a, g)
+		return
+	}
+	st := c.ost
+	bump(&st.counts.fired)
+	st.depth++
+	// run's deferred functions, with the steps after the handler: a
+	// handler that does not return leaves f.result the exceptional value.
+	f.result = c.exc
+	ok := false
+	defer func() {
+		if !ok {
+			c.failed(recover())
+			st.depth--
+			if st.depth == 0 && st.npending.Load() != 0 {
+				st.drain()
+			}
+		}
+	}()
+	defer func() {
+		if !ok {
+			escapeGoexit()
+		}
+	}()
+	f.result = c.call(a)
+	ok = true
+	st.depth--
+	bump(&st.counts.inline)
+	if st.depth == 0 && st.npending.Load() != 0 {
+		st.drain()
+	}
 }
 
 func trampolinesPC() uintptr

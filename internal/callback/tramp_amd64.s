@@ -568,8 +568,10 @@ TEXT ·tramp1(SB), NOSPLIT|NOFRAME, $0
 
 	PUSHQ R10
 
-	PUSH_REGS_HOST_TO_ABI0()
-
+	// No PUSH_REGS_HOST_TO_ABI0 here: crosscall2 saves and restores the C
+	// callee-saved registers itself, and until then this code touches only
+	// registers C does not expect kept (AX, CX, DX, SI, DI, R8, R10, R11).
+	// The leaf path, which calls Go code without crosscall2, saves them.
 	SUBQ $(24+asmFrame__size), SP
 
 	// Entered during a leaf call (ffi.WithLeaf, ffi/leaf_amd64.s)? Then
@@ -620,8 +622,6 @@ enter:
 done:
 	ADDQ $(24+asmFrame__size), SP
 
-	POP_REGS_HOST_TO_ABI0()
-
 	POPQ  R10
 	ADJSP $-14*8, SP
 
@@ -631,10 +631,14 @@ done:
 leaf:
 	// leafRefuse(index, &Args, area) uintptr, ABI0, on the system stack:
 	// no Go M switch, no goroutine; it counts and returns the exceptional
-	// value.
+	// value. Go code may use any register: keep C's callee-saved ones.
+	PUSH_REGS_HOST_TO_ABI0()
+	SUBQ $32, SP
 	MOVQ AX, 0(SP)
 	MOVQ R8, 8(SP)
 	MOVQ DX, 16(SP)
 	CALL ·leafRefuse(SB)
 	MOVQ 24(SP), AX
+	ADDQ $32, SP
+	POP_REGS_HOST_TO_ABI0()
 	JMP done

@@ -236,3 +236,32 @@ intptr_t storm_run(intptr_t nthreads, intptr_t iters, struct srec *recs, _Atomic
 // receives a callback, so that the race detector sees Go's writes before
 // the C threads' calls).
 void storm_publish(_Atomic intptr_t *cur, intptr_t k) { atomic_store(cur, k); }
+
+// call_cb_keeps_regs calls cb(x) with marker values in the callee-saved
+// registers RBX and R12-R15 (x86-64 System V) and returns cb's result when
+// all of them still hold their marker after the call, -1 when one does
+// not. (RBP is left alone: the runtime may walk frame pointers.) On other
+// architectures it only calls cb.
+#if defined(__x86_64__)
+__attribute__((naked)) intptr_t call_cb_keeps_regs(cb1 cb, intptr_t x) {
+	__asm__ volatile(
+		"push %rbx\n\tpush %r12\n\tpush %r13\n\tpush %r14\n\tpush %r15\n\t"
+		"mov %rdi, %rax\n\tmov %rsi, %rdi\n\t"
+		"movabs $0x0b0b0b0b0b0b0b01, %rbx\n\t"
+		"movabs $0x0c0c0c0c0c0c0c02, %r12\n\t"
+		"movabs $0x0d0d0d0d0d0d0d03, %r13\n\t"
+		"movabs $0x0e0e0e0e0e0e0e04, %r14\n\t"
+		"movabs $0x0f0f0f0f0f0f0f05, %r15\n\t"
+		"call *%rax\n\t" // five pushes after the return address: RSP is 16-byte aligned
+		"movabs $0x0b0b0b0b0b0b0b01, %rcx\n\tcmp %rcx, %rbx\n\tjne 1f\n\t"
+		"movabs $0x0c0c0c0c0c0c0c02, %rcx\n\tcmp %rcx, %r12\n\tjne 1f\n\t"
+		"movabs $0x0d0d0d0d0d0d0d03, %rcx\n\tcmp %rcx, %r13\n\tjne 1f\n\t"
+		"movabs $0x0e0e0e0e0e0e0e04, %rcx\n\tcmp %rcx, %r14\n\tjne 1f\n\t"
+		"movabs $0x0f0f0f0f0f0f0f05, %rcx\n\tcmp %rcx, %r15\n\tjne 1f\n\t"
+		"jmp 2f\n"
+		"1:\n\tmov $-1, %rax\n"
+		"2:\n\tpop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\tpop %rbx\n\tret\n");
+}
+#else
+intptr_t call_cb_keeps_regs(cb1 cb, intptr_t x) { return cb(x); }
+#endif
