@@ -22,17 +22,22 @@ const fastArch = true
 //go:noescape
 func runtime_cgocall(fn uintptr, arg unsafe.Pointer) int32
 
-// trampABI0 is the address of the assembly trampoline (call_amd64.s).
-var trampABI0 uintptr
+// trampABI0 is the address of the assembly trampoline's entry from cgocall
+// (ffitrampcgo, call_amd64.s): it finds the frame's place in the calling
+// goroutine's stack from what asmcgocall saved. probeABI0 (ffiprobe) returns
+// those saved words, for checkGLayout.
+var trampABI0, probeABI0 uintptr
 
 // gstack returns the calling goroutine's g and its stack bounds.
 //
 //go:noescape
 func gstack() (gp, lo, hi uintptr)
 
-// fastOK is false when the runtime's g layout does not look like the one the
-// trampoline assumes (g.stack.lo, g.stack.hi as its first words); then every
-// call goes through purego.
+// fastOK is false when the runtime does not look like the trampoline
+// assumes: g.stack.lo and g.stack.hi as g's first words, and asmcgocall
+// saving the goroutine's stack depth and g right above the return address
+// of the function it calls (ffitrampcgo reads them); then every call goes
+// through purego.
 var fastOK = checkGLayout()
 
 //go:noinline
@@ -41,18 +46,23 @@ func checkGLayout() bool {
 	g, lo, hi := gstack()
 	sp := uintptr(unsafe.Pointer(&probe))
 	size := hi - lo
-	return g != 0 && lo < sp && sp < hi && size >= 2048 && size&(size-1) == 0
+	if g == 0 || sp <= lo || sp >= hi || size < 2048 || size&(size-1) != 0 {
+		return false
+	}
+	// asmcgocall's saved words: this goroutine, and the depth of its
+	// stack pointer at the call, a little below this frame.
+	var saved [2]uintptr
+	runtime_cgocall(probeABI0, unsafe.Pointer(&saved))
+	g2, _, hi2 := gstack() // the stack may have grown since
+	at := hi2 - saved[0]
+	p := uintptr(unsafe.Pointer(&saved))
+	return saved[1] == g2 && g2 == g && saved[0] < hi2-lo && at < p && p-at < 4096
 }
 
 // callFrame makes the native call described by fr on the calling thread.
+// The trampoline's cgocall entry records where fr sits in the goroutine's
+// stack, if it does.
 func callFrame(fr *frame) {
-	g, lo, hi := gstack()
-	p := uintptr(unsafe.Pointer(fr))
-	if p >= lo && p < hi {
-		fr.g, fr.depth = g, hi-p
-	} else {
-		fr.g = 0
-	}
 	runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 }
 
@@ -78,11 +88,6 @@ func (f *Func) callCounted(fr *frame) bool {
 	if execctx.AnyLenders() {
 		nativeFrame(fr)
 	} else {
-		g, lo, hi := gstack()
-		p := uintptr(unsafe.Pointer(fr))
-		if p >= lo && p < hi {
-			fr.g, fr.depth = g, hi-p
-		}
 		runtime_cgocall(trampABI0, unsafe.Pointer(fr))
 	}
 	if fr.state != stateCalled {

@@ -15,10 +15,53 @@ TEXT ·gstack(SB), NOSPLIT, $0-24
 	RET
 
 GLOBL ·trampABI0(SB), NOPTR|RODATA, $8
-DATA ·trampABI0(SB)/8, $ffitramp(SB)
+DATA ·trampABI0(SB)/8, $ffitrampcgo(SB)
+GLOBL ·probeABI0(SB), NOPTR|RODATA, $8
+DATA ·probeABI0(SB)/8, $ffiprobe(SB)
 
-// ffitramp is called by runtime·asmcgocall on the g0 stack with the C calling
-// convention: DI holds the *frame. It copies string arguments onto its own
+// ffitrampcgo is ffitramp's entry from runtime·asmcgocall (the cgocall
+// path): it records where the frame sits in the calling goroutine's stack
+// and tail-calls ffitramp. asmcgocall has switched to the g0 stack and, like
+// cgo, saved the goroutine's stack depth and g in the two words above the
+// return address (asm_amd64.s; asmcgocall_landingpad tail-calls fn, so
+// they sit right above our return address): 16(SP) is the goroutine, 0 when
+// asmcgocall was already on a system stack. A frame inside that
+// goroutine's stack is found again after the call from g.stack.hi minus
+// its depth (ffitramp); any other frame (heap, system stack) does not move.
+// checkGLayout's probe (ffiprobe) checks the two words at init.
+TEXT ffitrampcgo(SB), NOSPLIT|NOFRAME, $0
+	MOVQ 16(SP), AX // the calling goroutine
+	TESTQ AX, AX
+	JZ nostack
+	MOVQ 0(AX), CX // g.stack.lo
+	CMPQ DI, CX
+	JB nostack
+	MOVQ 8(AX), CX // g.stack.hi
+	CMPQ DI, CX
+	JAE nostack
+	SUBQ DI, CX
+	MOVQ AX, frame_g(DI)
+	MOVQ CX, frame_depth(DI)
+	JMP ffitramp(SB)
+nostack:
+	MOVQ $0, frame_g(DI)
+	JMP ffitramp(SB)
+
+// ffiprobe is entered like ffitrampcgo, with DI pointing at two words: it
+// stores the two words asmcgocall saved above the return address (depth,
+// g) there, for checkGLayout.
+TEXT ffiprobe(SB), NOSPLIT|NOFRAME, $0
+	MOVQ 8(SP), AX
+	MOVQ AX, 0(DI)
+	MOVQ 16(SP), AX
+	MOVQ AX, 8(DI)
+	XORL AX, AX
+	RET
+
+// ffitramp is called on a system stack with the C calling convention, by
+// ffitrampcgo (from runtime·asmcgocall, which set frame.g and frame.depth)
+// or by a native pool thread (native_linux_amd64.s, whose frames have g 0):
+// DI holds the *frame. It copies string arguments onto its own
 // (C) stack, loads the argument registers from the frame, sets AL for
 // variadic callees, calls the C function, and stores the results. Because a
 // callback into Go during the call may grow (and so move) the calling

@@ -3,8 +3,11 @@
 package ffi_test
 
 import (
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/goractor/goractor/ffi"
 	"github.com/goractor/goractor/internal/benchfix"
 )
 
@@ -42,3 +45,109 @@ func cgoBaselines() map[string]func(b *testing.B) {
 }
 
 var sinkP benchfix.Point
+
+// callPairBatch is the batch of BenchmarkCallPaired: goractor's calls and
+// cgo's alternate in batches this long.
+const callPairBatch = 20000
+
+// BenchmarkCallPaired alternates goractor's typed calls of add, hypot2 and
+// noop (ordinary from an actor, the same with a thread-safe callback alive
+// so the token is lent, and leaf) with cgo's calls of the same functions in
+// batches of callPairBatch, on one actor's thread, and reports the median of
+// the per-batch ratios (x_cgo) and goractor's median ns/call: a burst of
+// interference on the shared machine lands on a batch or two, not on a
+// whole side as it does when the two are separate benchmarks.
+//
+//	go test -run '^$' -bench CallPaired -benchtime 2000000x ./ffi/
+func BenchmarkCallPaired(b *testing.B) {
+	l := fixture(b)
+	add, err := bind[func(int32, int32) (int32, error)](l, "add")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hyp, _ := bind[func(float64, float64) (float64, error)](l, "hypot2")
+	noop, _ := bind[func() error](l, "noop")
+	lAdd, _ := bind[func(int32, int32) (int32, error)](l, "add", ffi.WithLeaf())
+	lHyp, _ := bind[func(float64, float64) (float64, error)](l, "hypot2", ffi.WithLeaf())
+	lNoop, _ := bind[func() error](l, "noop", ffi.WithLeaf())
+	type pair struct{ ours, cgo func(n int) }
+	addOf := func(f func(int32, int32) (int32, error)) func(n int) {
+		return func(n int) {
+			s := int32(0)
+			for i := 0; i < n; i++ {
+				r, _ := f(int32(i), 1)
+				s += r
+			}
+			sink32 = s
+		}
+	}
+	hypOf := func(f func(float64, float64) (float64, error)) func(n int) {
+		return func(n int) {
+			for i := 0; i < n; i++ {
+				sinkF, _ = f(3, 4)
+			}
+		}
+	}
+	noopOf := func(f func() error) func(n int) {
+		return func(n int) {
+			for i := 0; i < n; i++ {
+				_ = f()
+			}
+		}
+	}
+	cgoAdd := func(n int) {
+		s := int32(0)
+		for i := 0; i < n; i++ {
+			s += benchfix.CgoAdd(int32(i), 1)
+		}
+		sink32 = s
+	}
+	cgoHyp := func(n int) {
+		for i := 0; i < n; i++ {
+			sinkF = benchfix.CgoHypot2(3, 4)
+		}
+	}
+	cgoNoop := func(n int) {
+		for i := 0; i < n; i++ {
+			benchfix.CgoNoop()
+		}
+	}
+	for _, op := range []struct {
+		name string
+		p    pair
+		lend bool
+	}{
+		{"add/ordinary", pair{addOf(add), cgoAdd}, false},
+		{"add/lending", pair{addOf(add), cgoAdd}, true},
+		{"add/leaf", pair{addOf(lAdd), cgoAdd}, false},
+		{"hypot2/ordinary", pair{hypOf(hyp), cgoHyp}, false},
+		{"hypot2/leaf", pair{hypOf(lHyp), cgoHyp}, false},
+		{"noop/ordinary", pair{noopOf(noop), cgoNoop}, false},
+		{"noop/leaf", pair{noopOf(lNoop), cgoNoop}, false},
+	} {
+		b.Run(op.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var ratios, ours []float64
+			asActorLending(b, op.lend, func() {
+				for left := b.N; left > 0; left -= callPairBatch {
+					n := min(left, callPairBatch)
+					start := time.Now()
+					op.p.ours(n)
+					g := float64(time.Since(start).Nanoseconds()) / float64(n)
+					start = time.Now()
+					op.p.cgo(n)
+					c := float64(time.Since(start).Nanoseconds()) / float64(n)
+					ratios, ours = append(ratios, g/c), append(ours, g)
+				}
+			})
+			reportMedian(b, ratios, "x_cgo")
+			reportMedian(b, ours, "ns/call")
+		})
+	}
+}
+
+// reportMedian reports the median of xs as b's metric unit.
+func reportMedian(b *testing.B, xs []float64, unit string) {
+	slices.Sort(xs)
+	b.ReportMetric(xs[len(xs)/2], unit)
+}
