@@ -112,10 +112,10 @@ func modes() (cbor.EncMode, cbor.DecMode) {
 
 // payload is a value on the wire: its registered type name ("" for nil,
 // "*name" for a pointer to a registered type, frozenMark before either for a
-// shareable.Frozen) and its CBOR encoding, carried as a byte string.
+// shareable.Frozen) and its CBOR encoding.
 type payload struct {
-	T string `cbor:"1,keyasint,omitempty"`
-	V []byte `cbor:"2,keyasint,omitempty"`
+	T string          `cbor:"1,keyasint,omitempty"`
+	V cbor.RawMessage `cbor:"2,keyasint,omitempty"`
 }
 
 // encode runs v through the node-boundary send gate and encodes it. A value that

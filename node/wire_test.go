@@ -1,10 +1,7 @@
 package node
 
 import (
-	"bytes"
 	"errors"
-	"math"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -96,18 +93,6 @@ func FuzzUnmarshalWire(f *testing.F) {
 	f.Add([]byte("GRN"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if len(b) >= len(wireMagic) {
-			// The fast path accepts only what the codec decodes alike.
-			var fast, slow wire
-			if unmarshalFast(b[len(wireMagic):], &fast) {
-				if err := wireDec.Unmarshal(b[len(wireMagic):], &slow); err != nil {
-					t.Fatalf("fast path decoded %x, the codec refuses it: %v", b, err)
-				}
-				if !reflect.DeepEqual(fast, slow) {
-					t.Fatalf("%x: fast path %+v, codec %+v", b, fast, slow)
-				}
-			}
-		}
 		w, err := unmarshalWire(b)
 		if err != nil {
 			var de *DecodeError
@@ -130,70 +115,4 @@ func FuzzUnmarshalWire(f *testing.F) {
 			t.Fatalf("re-encoded envelope does not decode: %v", err)
 		}
 	})
-}
-
-// TestWireFastPath checks the envelope codec's fast path against the CBOR
-// codec: the same bytes for every envelope without Args or Err, at every
-// width of integers and lengths, and the same envelope decoded from them;
-// envelopes it does not read (Args, Err, unknown keys) still decode.
-func TestWireFastPath(t *testing.T) {
-	long := strings.Repeat("x", 300)
-	big := bytes.Repeat([]byte{0x01}, 70000)
-	var ws []*wire
-	for _, n := range []uint64{0, 1, 23, 24, 255, 256, 65535, 65536, math.MaxUint32, math.MaxUint32 + 1, math.MaxUint64} {
-		ws = append(ws,
-			&wire{Op: opRequest, Seq: n, ID: n, From: "127.0.0.1:40000", Msg: payload{T: "int", V: []byte{0x18, 0x2a}}},
-			&wire{Op: opReply, Seq: n},
-		)
-	}
-	for _, s := range []string{"", "a", strings.Repeat("y", 23), strings.Repeat("y", 24), long, "é✓"} {
-		ws = append(ws,
-			&wire{Op: opSpawn, Seq: 7, From: s, Kind: s, Name: s},
-			&wire{Op: opSend, Seq: 8, ID: 1, Msg: payload{T: s}},
-		)
-		if s != "" {
-			ws = append(ws, &wire{Op: opSend, Seq: 9, ID: 1, Msg: payload{T: s, V: []byte(s)}})
-		}
-	}
-	ws = append(ws, &wire{Op: opReply, Msg: payload{V: big}}, &wire{Op: op(200), Seq: 1}, &wire{})
-	for _, w := range ws {
-		got, err := marshalWire(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := wireEnc.Marshal(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want = append(append([]byte(nil), wireMagic...), want...); !bytes.Equal(got, want) {
-			t.Errorf("%+v: fast path wrote %x; the codec writes %x", w, got, want)
-			continue
-		}
-		var fast wire
-		if !unmarshalFast(got[len(wireMagic):], &fast) {
-			t.Errorf("%+v: fast path does not read what it wrote", w)
-			continue
-		}
-		if !reflect.DeepEqual(&fast, w) {
-			t.Errorf("fast path read %+v; want %+v", &fast, w)
-		}
-	}
-	// What the fast path leaves to the codec.
-	for _, w := range []*wire{
-		{Op: opSpawn, Seq: 1, Kind: "sum", Args: []payload{{T: "int", V: []byte{0x01}}}},
-		{Op: opReply, Seq: 1, Err: &Error{Type: "x", Message: "m"}},
-	} {
-		b, err := marshalWire(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fast wire
-		if unmarshalFast(b[len(wireMagic):], &fast) {
-			t.Errorf("%+v: fast path read an envelope with Args or Err", w)
-		}
-		got, err := unmarshalWire(b)
-		if err != nil || !reflect.DeepEqual(got, w) {
-			t.Errorf("%+v: decoded %+v, %v", w, got, err)
-		}
-	}
 }
