@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"reflect"
+	"sync"
 
 	"google.golang.org/protobuf/proto"
 
@@ -77,11 +78,33 @@ type wire struct {
 	Err  *Error
 }
 
+// envelope is a protobuf envelope with room for its payload, recycled
+// through envelopes by marshalWire and unmarshalWire: each takes one,
+// keeps nothing of it past its return (strings and bytes decoded into it
+// are fresh copies, which the wire keeps), and resets it before it goes
+// back.
+type envelope struct {
+	m   wirepb.Envelope
+	msg wirepb.Payload
+}
+
+var envelopes = sync.Pool{New: func() any { return new(envelope) }}
+
+func (e *envelope) release() {
+	e.m.Reset()
+	e.msg.Reset()
+	envelopes.Put(e)
+}
+
 func marshalWire(w *wire) ([]byte, error) {
 	w.V = wireVersion
-	m := &wirepb.Envelope{
-		Version: uint32(w.V), Op: uint32(w.Op), Seq: w.Seq, From: w.From, Id: w.ID,
-		Kind: w.Kind, Name: w.Name, Msg: w.Msg.proto(),
+	e := envelopes.Get().(*envelope)
+	defer e.release()
+	m := &e.m
+	m.Version, m.Op, m.Seq, m.From, m.Id, m.Kind, m.Name = uint32(w.V), uint32(w.Op), w.Seq, w.From, w.ID, w.Kind, w.Name
+	if w.Msg.T != "" || len(w.Msg.V) > 0 {
+		e.msg.Type, e.msg.Value = w.Msg.T, w.Msg.V
+		m.Msg = &e.msg
 	}
 	for _, a := range w.Args {
 		m.Args = append(m.Args, a.proto())
@@ -115,8 +138,13 @@ func unmarshalWire(b []byte) (*wire, error) {
 	if len(b) < len(wireMagic) || string(b[:len(wireMagic)]) != string(wireMagic) {
 		return nil, &DecodeError{Err: fmt.Errorf("not a goractor envelope (%d bytes)", len(b))}
 	}
-	m := new(wirepb.Envelope)
-	if err := proto.Unmarshal(b[len(wireMagic):], m); err != nil {
+	e := envelopes.Get().(*envelope)
+	defer e.release()
+	// Merged into an envelope whose payload is in place, so that decoding
+	// allocates no payload message.
+	m := &e.m
+	m.Msg = &e.msg
+	if err := (proto.UnmarshalOptions{Merge: true}).Unmarshal(b[len(wireMagic):], m); err != nil {
 		return nil, &DecodeError{Err: err}
 	}
 	w := &wire{
