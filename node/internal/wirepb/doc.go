@@ -3,10 +3,13 @@
 //
 //	go generate ./node/internal/wirepb
 //
+// The file is registered with protobuf under its path in the module,
+// node/internal/wirepb/wire.proto, clear of other packages' files.
+//
 // Isolation, threads, cleanup: plain generated messages; package node
 // builds and reads them on whichever goroutine sends or receives, one
 // message per use, and nothing is kept. Errors: proto.Unmarshal's, which
 // package node wraps in a *node.DecodeError.
 package wirepb
 
-//go:generate protoc --go_out=. --go_opt=paths=source_relative wire.proto
+//go:generate protoc -I../../.. --go_out=../../.. --go_opt=module=github.com/goractor/goractor node/internal/wirepb/wire.proto
