@@ -114,8 +114,8 @@ func modes() (cbor.EncMode, cbor.DecMode) {
 // "*name" for a pointer to a registered type, frozenMark before either for a
 // shareable.Frozen) and its CBOR encoding.
 type payload struct {
-	T string          `cbor:"1,keyasint,omitempty"`
-	V cbor.RawMessage `cbor:"2,keyasint,omitempty"`
+	T string
+	V []byte
 }
 
 // encode runs v through the node-boundary send gate and encodes it. A value that

@@ -49,7 +49,10 @@
 // # Wire
 //
 // Every message between nodes is one protobuf type, google.protobuf.
-// BytesValue, holding a goractor envelope: the pinned protoactor-go crashes
+// BytesValue, holding a goractor envelope (a protobuf message of its own,
+// generated from node/internal/wirepb/wire.proto and marshaled into the
+// bytes, so protoactor never sees its type; only values are CBOR): the
+// pinned protoactor-go crashes
 // a receiving process on an unknown protobuf type name (fixed upstream by
 // asynkron/protoactor-go#1229, which no version the module proxy serves
 // contains), so goractor never sends another type. A node that receives

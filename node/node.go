@@ -75,6 +75,9 @@ type Node struct {
 	events *endpointEvents
 
 	replies *replies
+	// endpoints holds the PID of each peer's endpoint, by address (see
+	// endpoint).
+	endpoints sync.Map
 
 	seq    atomic.Uint64
 	nextID atomic.Uint64
@@ -414,7 +417,9 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 	if n.closed.Load() {
 		return nil, &NodeDownError{Addr: addr, Reason: "local node closed"}
 	}
-	p := &pending{addr: addr, ch: make(chan answer, 1)}
+	p := pendingPool.Get().(*pending)
+	defer pendingPool.Put(p)
+	p.addr = addr
 	n.mu.Lock()
 	// The reply finds its request by the low 32 bits of the sequence
 	// number (protoactor's PID.RequestId): skip 0 (no RequestId) and any
@@ -431,8 +436,13 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 	}
 	n.mu.Unlock()
 	w.Seq, w.From = p.seq, n.addr
-	if err := n.send(addr, w); err != nil {
+	if err := n.sendTo(n.endpoint(addr), w); err != nil {
 		n.forget(p)
+		// peerDown may have answered it meanwhile: empty p.ch for reuse.
+		select {
+		case <-p.ch:
+		default:
+		}
 		return nil, err
 	}
 	select {
@@ -449,6 +459,13 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 		return nil, fmt.Errorf("node: %s to %s: %w", w.Op, addr, ctx.Err())
 	}
 }
+
+// pendingPool recycles the entries of requests in flight with their
+// channels. An entry goes back once its request has its answer, or has
+// removed itself from n.pending with its channel empty: then nothing else
+// refers to it, as only whoever removes an entry from n.pending (under
+// n.mu) writes to its channel.
+var pendingPool = sync.Pool{New: func() any { return &pending{ch: make(chan answer, 1)} }}
 
 // forget removes p from the requests in flight, if it is still there. If
 // it is not, its answer is in p.ch: the reply process and peerDown remove
@@ -529,6 +546,19 @@ func (n *Node) send(addr string, w *wire) error {
 	return n.sendTo(&proto.PID{Address: addr, Id: endpointName}, w)
 }
 
+// endpoint returns the PID of the endpoint of the node at addr, for the
+// requests of call: made once per peer this node waits on, and dropped
+// with the peer (peerDown, detector). protoactor caches the process a PID
+// resolves to in the PID (atomically), so a PID used again also skips the
+// registry's lookup.
+func (n *Node) endpoint(addr string) *proto.PID {
+	if pid, ok := n.endpoints.Load(addr); ok {
+		return pid.(*proto.PID)
+	}
+	pid, _ := n.endpoints.LoadOrStore(addr, &proto.PID{Address: addr, Id: endpointName})
+	return pid.(*proto.PID)
+}
+
 // sendTo encodes w and hands it to protoactor for to. Once Close has begun
 // it sends nothing and returns a NodeDownError.
 func (n *Node) sendTo(to *proto.PID, w *wire) error {
@@ -557,10 +587,11 @@ func (n *Node) reply(w *wire, r *wire) {
 	if n.closed.Load() || w.From == "" {
 		return
 	}
-	r.Op, r.Seq, r.From = opReply, w.Seq, n.addr
+	r.Op, r.Seq = opReply, w.Seq
+	// The reply process needs no From: it finds the request by RequestId.
 	to := &proto.PID{Address: w.From, Id: replyName, RequestId: uint32(w.Seq)}
 	if w.Op == opPing {
-		to = &proto.PID{Address: w.From, Id: endpointName}
+		r.From, to = n.addr, &proto.PID{Address: w.From, Id: endpointName}
 	}
 	if err := n.sendTo(to, r); err != nil {
 		n.log.Warn("node: reply not sent", zap.Error(err))
@@ -784,6 +815,7 @@ func (n *Node) detector() {
 			switch {
 			case !waiting[addr]:
 				delete(n.peers, addr)
+				n.endpoints.Delete(addr)
 			case now.Sub(p.lastSeen) > n.cfg.downAfter:
 				down = append(down, addr)
 			default:
@@ -834,6 +866,7 @@ func (n *Node) peerDown(addr, reason string) {
 	}
 	delete(n.peers, addr)
 	n.mu.Unlock()
+	n.endpoints.Delete(addr)
 	if failed+len(rs) > 0 {
 		n.log.Warn("node: peer down", zap.String("peer", addr), zap.String("reason", reason), zap.Int("requests", failed), zap.Int("actors", len(rs)))
 	}

@@ -3,7 +3,9 @@ package node
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,4 +130,46 @@ func TestReplyProcessRefusesForeign(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestRequestsGivingUpAmidAnswers: requests that give up early (their
+// deadlines spread over a round trip, so their reply arrives before, while
+// or after they leave) mixed with requests that wait, from eight
+// goroutines. Every request that returns a value returns its own, and those
+// that give up return the deadline's error: an entry of a request in
+// flight, reused once its request is over, never carries another request's
+// answer.
+func TestRequestsGivingUpAmidAnswers(t *testing.T) {
+	addr := startPeer(t).addr
+	ctx := timeout(t, 60*time.Second)
+	echo := spawn(t, ctx, addr, "echo")
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				n, c, cancel := g*1000+i, ctx, context.CancelFunc(func() {})
+				if i%2 == 0 {
+					c, cancel = context.WithTimeout(ctx, time.Duration(i%40)*20*time.Microsecond)
+				}
+				v, err := echo.Request(c, n)
+				cancel()
+				switch {
+				case err == nil && v != n+1:
+					errs <- fmt.Errorf("Request(%d) = %v; want %d", n, v, n+1)
+					return
+				case err != nil && (c == ctx || !errors.Is(err, context.DeadlineExceeded)):
+					errs <- fmt.Errorf("Request(%d): %v", n, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }

@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +116,28 @@ func FuzzUnmarshalWire(f *testing.F) {
 			t.Fatalf("re-encoded envelope does not decode: %v", err)
 		}
 	})
+}
+
+// TestWireRoundTrip: every field of an envelope, Args and Err included,
+// comes back as it was sent.
+func TestWireRoundTrip(t *testing.T) {
+	for _, w := range []*wire{
+		{Op: opRequest, Seq: 1 << 40, From: "127.0.0.1:40000", ID: 7, Msg: payload{T: "int", V: []byte{0x18, 0x2a}}},
+		{Op: opReply, Seq: 3},
+		{Op: opSpawn, Seq: 4, From: "a", Kind: "sum", Name: "n", Args: []payload{{T: "int", V: []byte{0x01}}, {}, {T: "string", V: []byte{0x61, 0x61}}}},
+		{Op: opReply, Seq: 5, Err: &Error{Type: "*errors.errorString", Message: "m", Is: []string{"actor.ErrClosed"}, Actor: "x"}},
+		{Op: opDone, ID: 9, From: "b", Msg: payload{T: frozenMark + "[]int", V: []byte{0x81, 0x01}}},
+	} {
+		b, err := marshalWire(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := unmarshalWire(b)
+		if err != nil {
+			t.Fatalf("%+v: %v", w, err)
+		}
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("sent %+v, got %+v", w, got)
+		}
+	}
 }
