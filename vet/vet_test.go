@@ -1,6 +1,8 @@
 package vet_test
 
 import (
+	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"testing"
@@ -22,8 +24,9 @@ func TestAnalyzer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := analysistest.RunWithSuggestedFixes(t, dir, vet.Analyzer,
-		"./gate", "./move", "./spawn", "./nativelib", "./unpinned", "./signature")
+	patterns := []string{"./gate", "./move", "./spawn", "./nativelib", "./unpinned", "./signature"}
+	fetchModules(t, dir, patterns)
+	results := analysistest.RunWithSuggestedFixes(t, dir, vet.Analyzer, patterns...)
 	// Each diagnostic carries its check's name as Category (go vet -json
 	// shows it); the cases of a check sit in the package of that name.
 	category := map[string]string{"gate": "sendgate", "move": "move", "spawn": "spawn", "unpinned": "unpinned", "signature": "signature"}
@@ -41,5 +44,23 @@ func TestAnalyzer(t *testing.T) {
 		if !seen[c] {
 			t.Errorf("no diagnostic of check %q", c)
 		}
+	}
+}
+
+// fetchModules lists the packages of the cases, their tests and their
+// dependencies with the go command as the environment configures it, so
+// that every module the workspace's graph needs is in the module cache
+// before analysistest loads them with GOPROXY=off. In workspace mode the
+// go command reads go.mod files of modules that a build of goractor alone
+// never needs (github.com/google/go-cmp, a requirement of protobuf's
+// go.mod): on a machine whose module cache holds only what the build
+// fetched, the load failed with "module lookup disabled by GOPROXY=off".
+func fetchModules(t *testing.T, dir string, patterns []string) {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"list", "-e", "-deps", "-test"}, patterns...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK="+filepath.Join(dir, "go.work"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go list in %s: %v\n%s", dir, err, out)
 	}
 }
