@@ -73,6 +73,8 @@ type Node struct {
 	// subs bracket protoactor's endpoint event handler (events).
 	subs   [2]*eventstream.Subscription
 	events *endpointEvents
+	// disp runs the endpoint actor's mailbox (see endpointDispatcher).
+	disp *endpointDispatcher
 
 	replies *replies
 	// endpoints holds the PID of each peer's endpoint, by address (see
@@ -187,8 +189,10 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		n.unsubscribe()
 		return nil, fmt.Errorf("node: start: the name %q is taken", replyName)
 	}
-	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
+	n.disp = newEndpointDispatcher()
+	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive, proto.WithDispatcher(n.disp)), endpointName)
 	if err != nil {
+		n.disp.close()
 		rem.Shutdown(false)
 		n.unsubscribe()
 		ps.ProcessRegistry.Remove(&proto.PID{Id: replyName})
@@ -226,6 +230,7 @@ func (n *Node) Close() error {
 		n.peerDown(a, "local node closed")
 	}
 	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
+	n.disp.close()
 	// Wait out the sends in progress; later ones see closed.
 	n.sending.Lock()
 	n.sending.Unlock() //nolint:staticcheck // an empty critical section: a barrier
