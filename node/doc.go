@@ -79,7 +79,9 @@
 // # Threads and cleanup
 //
 // Requests from peers are queued to their actor in arrival order
-// (actor.Ref.RequestFunc) without a goroutine each. Replies skip the
+// (actor.Ref.RequestFunc) without a goroutine each, by the endpoint actor,
+// whose mailbox runs on one goroutine the node starts and Close ends
+// (protoactor would start one each time the mailbox ran dry). Replies skip the
 // endpoint actor: protoactor's reader hands each to the node's reply
 // process, which passes its bytes to the waiting request (found by the
 // RequestId of the reply's target), and the requester decodes it on its

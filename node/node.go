@@ -73,6 +73,8 @@ type Node struct {
 	// subs bracket protoactor's endpoint event handler (events).
 	subs   [2]*eventstream.Subscription
 	events *endpointEvents
+	// disp runs the endpoint actor's mailbox (see endpointDispatcher).
+	disp *endpointDispatcher
 
 	replies *replies
 	// endpoints holds the PID of each peer's endpoint, by address (see
@@ -91,8 +93,14 @@ type Node struct {
 	// so a send that overlapped it would race and could dereference nil.
 	sending sync.RWMutex
 
+	// hosted holds the actors spawned here for peers, by id
+	// (*actor.Ref): read without n.mu by every request a peer makes.
+	hosted sync.Map
+	// npeers is len(peers), stored under n.mu after each change: seen
+	// skips n.mu while this node waits on no peer (see seen).
+	npeers atomic.Int32
+
 	mu      sync.Mutex
-	hosted  map[uint64]*actor.Ref // actors spawned here for peers
 	pending map[uint32]*pending   // our requests in flight, by uint32(seq)
 	refs    map[refKey]*remoteRef // Refs of actors on peers
 	peers   map[string]*peer
@@ -166,7 +174,6 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		cx: cx, sys: cx.System(), ps: ps, rem: rem, in: in, addr: ps.ProcessRegistry.Address,
 		log: cx.System().Logger().With(zap.String("node", ps.ProcessRegistry.Address)), cfg: cfg,
 		stop:    make(chan struct{}),
-		hosted:  map[uint64]*actor.Ref{},
 		pending: map[uint32]*pending{},
 		refs:    map[refKey]*remoteRef{},
 		peers:   map[string]*peer{},
@@ -187,8 +194,10 @@ func Start(cx *actor.Context, opts ...Option) (n *Node, err error) {
 		n.unsubscribe()
 		return nil, fmt.Errorf("node: start: the name %q is taken", replyName)
 	}
-	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive), endpointName)
+	n.disp = newEndpointDispatcher()
+	pid, err := ps.Root.SpawnNamed(proto.PropsFromFunc(n.receive, proto.WithDispatcher(n.disp)), endpointName)
 	if err != nil {
+		n.disp.close()
 		rem.Shutdown(false)
 		n.unsubscribe()
 		ps.ProcessRegistry.Remove(&proto.PID{Id: replyName})
@@ -226,6 +235,7 @@ func (n *Node) Close() error {
 		n.peerDown(a, "local node closed")
 	}
 	n.ps.Root.StopFuture(n.self).Wait() //nolint:errcheck // a timeout leaves nothing to undo
+	n.disp.close()
 	// Wait out the sends in progress; later ones see closed.
 	n.sending.Lock()
 	n.sending.Unlock() //nolint:staticcheck // an empty critical section: a barrier
@@ -413,9 +423,11 @@ func (r *remoteRef) Stop(ctx context.Context) error {
 // call sends w to the node at addr and waits for its reply. The reply
 // arrives through n.replies, which hands its bytes over undecoded: they
 // are decoded here, on the caller's goroutine.
-func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
+//
+// The reply comes back by value, so that it needs no allocation of its own.
+func (n *Node) call(ctx context.Context, addr string, w *wire) (wire, error) {
 	if n.closed.Load() {
-		return nil, &NodeDownError{Addr: addr, Reason: "local node closed"}
+		return wire{}, &NodeDownError{Addr: addr, Reason: "local node closed"}
 	}
 	p := pendingPool.Get().(*pending)
 	defer pendingPool.Put(p)
@@ -433,6 +445,7 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 	}
 	if _, ok := n.peers[addr]; !ok {
 		n.peers[addr] = &peer{lastSeen: time.Now()}
+		n.npeers.Store(int32(len(n.peers)))
 	}
 	n.mu.Unlock()
 	w.Seq, w.From = p.seq, n.addr
@@ -443,7 +456,7 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 		case <-p.ch:
 		default:
 		}
-		return nil, err
+		return wire{}, err
 	}
 	select {
 	case a := <-p.ch:
@@ -456,7 +469,7 @@ func (n *Node) call(ctx context.Context, addr string, w *wire) (*wire, error) {
 			return p.result(a, w.Op)
 		default:
 		}
-		return nil, fmt.Errorf("node: %s to %s: %w", w.Op, addr, ctx.Err())
+		return wire{}, fmt.Errorf("node: %s to %s: %w", w.Op, addr, ctx.Err())
 	}
 }
 
@@ -479,18 +492,17 @@ func (n *Node) forget(p *pending) {
 }
 
 // result decodes the answer to the request p, of operation o.
-func (p *pending) result(a answer, o op) (*wire, error) {
+func (p *pending) result(a answer, o op) (rep wire, err error) {
 	if a.down != nil {
-		return nil, a.down
+		return wire{}, a.down
 	}
-	rep, err := unmarshalWire(a.b)
-	if err != nil {
-		return nil, fmt.Errorf("node: reply to %s from %s: %w", o, p.addr, err)
+	if _, err := rep.unmarshal(a.b); err != nil {
+		return wire{}, fmt.Errorf("node: reply to %s from %s: %w", o, p.addr, err)
 	}
 	if rep.Op != opReply || rep.Seq != p.seq {
 		// A reply to an earlier request whose number had the same low 32
 		// bits, arriving after 2^32 requests: not this request's answer.
-		return nil, fmt.Errorf("node: reply to %s from %s: %w", o, p.addr,
+		return wire{}, fmt.Errorf("node: reply to %s from %s: %w", o, p.addr,
 			&DecodeError{Err: fmt.Errorf("%s %d where reply %d was due", rep.Op, rep.Seq, p.seq)})
 	}
 	return rep, nil
@@ -580,18 +592,29 @@ func (n *Node) sendProto(to *proto.PID, msg any) error {
 	return nil
 }
 
-// reply answers the request w of a peer: a ping's answer goes to the
+// origin is what a reply needs of the request it answers: small enough
+// for the closure that answers a request to hold, where the request's
+// envelope stays on the stack of the endpoint that decoded it.
+type origin struct {
+	from string
+	seq  uint64
+	op   op
+}
+
+func (w *wire) origin() origin { return origin{from: w.From, seq: w.Seq, op: w.Op} }
+
+// reply answers the request o of a peer: a ping's answer goes to the
 // peer's endpoint (it only refreshes lastSeen), every other to the peer's
 // reply process, addressed by the request's sequence number.
-func (n *Node) reply(w *wire, r *wire) {
-	if n.closed.Load() || w.From == "" {
+func (n *Node) reply(o origin, r *wire) {
+	if n.closed.Load() || o.from == "" {
 		return
 	}
-	r.Op, r.Seq = opReply, w.Seq
+	r.Op, r.Seq = opReply, o.seq
 	// The reply process needs no From: it finds the request by RequestId.
-	to := &proto.PID{Address: w.From, Id: replyName, RequestId: uint32(w.Seq)}
-	if w.Op == opPing {
-		r.From, to = n.addr, &proto.PID{Address: w.From, Id: endpointName}
+	to := &proto.PID{Address: o.from, Id: replyName, RequestId: uint32(o.seq)}
+	if o.op == opPing {
+		r.From, to = n.addr, &proto.PID{Address: o.from, Id: endpointName}
 	}
 	if err := n.sendTo(to, r); err != nil {
 		n.log.Warn("node: reply not sent", zap.Error(err))
@@ -613,17 +636,19 @@ func (n *Node) refuseForeign(msg any, sender *proto.PID) {
 func (n *Node) receive(pc proto.Context) {
 	switch m := pc.Message().(type) {
 	case *wrapperspb.BytesValue:
-		w, err := unmarshalWire(m.Value)
+		// On this goroutine's stack: handle keeps no pointer to it.
+		var w wire
+		decoded, err := w.unmarshal(m.Value)
 		if err != nil {
 			n.log.Warn("node: undecodable message", zap.Error(err))
-			if w != nil && w.From != "" && w.Seq != 0 && w.Op != opReply {
-				n.reply(w, &wire{Err: wireError(err)})
+			if decoded && w.From != "" && w.Seq != 0 && w.Op != opReply {
+				n.reply(w.origin(), &wire{Err: wireError(err)})
 			} else if s := pc.Sender(); s != nil {
 				pc.Respond(&wrapperspb.StringValue{Value: err.Error()})
 			}
 			return
 		}
-		n.handle(w)
+		n.handle(&w)
 	case proto.AutoReceiveMessage, proto.SystemMessage:
 	default:
 		n.refuseForeign(m, pc.Sender())
@@ -639,52 +664,54 @@ func (n *Node) handle(w *wire) {
 		// A ping's answer: seen above is all it does. Other replies go to
 		// n.replies.
 	case opPing:
-		n.reply(w, &wire{})
+		n.reply(w.origin(), &wire{})
 	case opSpawn:
 		n.spawnFor(w)
 	case opSend:
 		ref := n.hostedRef(w.ID)
 		if ref == nil {
-			n.reply(w, &wire{Err: wireError(fmt.Errorf("node: actor %d on %s: %w", w.ID, n.addr, actor.ErrClosed))})
+			n.reply(w.origin(), &wire{Err: wireError(fmt.Errorf("node: actor %d on %s: %w", w.ID, n.addr, actor.ErrClosed))})
 			return
 		}
 		msg, err := decode(w.Msg)
 		if err == nil {
 			err = ref.Send(msg)
 		}
-		n.reply(w, &wire{Err: wireError(err)})
+		n.reply(w.origin(), &wire{Err: wireError(err)})
 	case opRequest:
 		ref := n.hostedRef(w.ID)
 		if ref == nil {
-			n.reply(w, &wire{Err: wireError(fmt.Errorf("node: actor %d on %s: %w", w.ID, n.addr, actor.ErrClosed))})
+			n.reply(w.origin(), &wire{Err: wireError(fmt.Errorf("node: actor %d on %s: %w", w.ID, n.addr, actor.ErrClosed))})
 			return
 		}
 		msg, err := decode(w.Msg)
 		if err != nil {
-			n.reply(w, &wire{Err: wireError(err)})
+			n.reply(w.origin(), &wire{Err: wireError(err)})
 			return
 		}
+		o := w.origin()
 		err = ref.RequestFunc(msg, func(v any, err error) {
 			r := &wire{}
 			if err == nil {
 				r.Msg, err = encode(v)
 			}
 			r.Err = wireError(err)
-			n.reply(w, r)
+			n.reply(o, r)
 		})
 		if err != nil {
-			n.reply(w, &wire{Err: wireError(err)})
+			n.reply(w.origin(), &wire{Err: wireError(err)})
 		}
 	case opStop:
 		ref := n.hostedRef(w.ID)
 		if ref == nil {
-			n.reply(w, &wire{})
+			n.reply(w.origin(), &wire{})
 			return
 		}
+		o := w.origin()
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			n.reply(w, &wire{Err: wireError(ref.Stop(ctx))})
+			n.reply(o, &wire{Err: wireError(ref.Stop(ctx))})
 		}()
 	case opDone:
 		n.mu.Lock()
@@ -694,7 +721,8 @@ func (n *Node) handle(w *wire) {
 			if n.early == nil {
 				n.early = map[refKey]*wire{}
 			}
-			n.early[refKey{w.From, w.ID}] = w
+			d := *w // w is the endpoint's, on its stack
+			n.early[refKey{w.From, w.ID}] = &d
 		}
 		n.mu.Unlock()
 		if r != nil {
@@ -702,7 +730,7 @@ func (n *Node) handle(w *wire) {
 		}
 	default:
 		n.log.Warn("node: unknown operation", zap.Uint8("op", uint8(w.Op)))
-		n.reply(w, &wire{Err: wireError(&DecodeError{Err: fmt.Errorf("unknown operation %d (a newer peer?)", w.Op)})})
+		n.reply(w.origin(), &wire{Err: wireError(&DecodeError{Err: fmt.Errorf("unknown operation %d (a newer peer?)", w.Op)})})
 	}
 }
 
@@ -717,16 +745,17 @@ func (n *Node) finishFrom(r *remoteRef, w *wire) {
 }
 
 func (n *Node) hostedRef(id uint64) *actor.Ref {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.hosted[id]
+	if r, ok := n.hosted.Load(id); ok {
+		return r.(*actor.Ref)
+	}
+	return nil
 }
 
 // spawnFor spawns the kind a peer asked for and reports its end to it.
 func (n *Node) spawnFor(w *wire) {
 	k, ok := lookupKind(w.Kind)
 	if !ok {
-		n.reply(w, &wire{Err: wireError(fmt.Errorf("node: kind %q on %s: %w", w.Kind, n.addr, ErrUnknownKind))})
+		n.reply(w.origin(), &wire{Err: wireError(fmt.Errorf("node: kind %q on %s: %w", w.Kind, n.addr, ErrUnknownKind))})
 		return
 	}
 	opts := append([]actor.SpawnOption(nil), k.opts...)
@@ -739,7 +768,7 @@ func (n *Node) spawnFor(w *wire) {
 		args := make([]any, len(w.Args))
 		for i, a := range w.Args {
 			if args[i], err = decode(a); err != nil {
-				n.reply(w, &wire{Err: wireError(err)})
+				n.reply(w.origin(), &wire{Err: wireError(err)})
 				return
 			}
 		}
@@ -749,26 +778,22 @@ func (n *Node) spawnFor(w *wire) {
 		ref, err = n.cx.Spawn(k.body, opts...)
 	} else {
 		if len(w.Args) > 0 {
-			n.reply(w, &wire{Err: wireError(fmt.Errorf("node: kind %q is a handler: arguments go through its producer", w.Kind))})
+			n.reply(w.origin(), &wire{Err: wireError(fmt.Errorf("node: kind %q is a handler: arguments go through its producer", w.Kind))})
 			return
 		}
 		ref, err = n.cx.SpawnHandler(k.producer, opts...)
 	}
 	if err != nil {
-		n.reply(w, &wire{Err: wireError(err)})
+		n.reply(w.origin(), &wire{Err: wireError(err)})
 		return
 	}
 	id := n.nextID.Add(1)
-	n.mu.Lock()
-	n.hosted[id] = ref
-	n.mu.Unlock()
+	n.hosted.Store(id, ref)
 	owner := w.From
-	n.reply(w, &wire{ID: id, Name: ref.Name()})
+	n.reply(w.origin(), &wire{ID: id, Name: ref.Name()})
 	go func() {
 		v, err := ref.Value(context.Background())
-		n.mu.Lock()
-		delete(n.hosted, id)
-		n.mu.Unlock()
+		n.hosted.Delete(id)
 		d := &wire{Op: opDone, ID: id, From: n.addr}
 		if err == nil {
 			d.Msg, err = encode(v)
@@ -780,8 +805,15 @@ func (n *Node) spawnFor(w *wire) {
 	}()
 }
 
-// seen records that the peer at addr answered.
+// seen records that the peer at addr answered. While this node waits on no
+// peer (npeers is 0, as on a node that only serves) there is nothing to
+// record, and seen takes no lock: a peer added meanwhile, by a request
+// racing this message, starts with lastSeen now, which is what seen would
+// have written.
 func (n *Node) seen(addr string) {
+	if n.npeers.Load() == 0 {
+		return
+	}
 	n.mu.Lock()
 	if p, ok := n.peers[addr]; ok {
 		p.lastSeen = time.Now()
@@ -815,6 +847,7 @@ func (n *Node) detector() {
 			switch {
 			case !waiting[addr]:
 				delete(n.peers, addr)
+				n.npeers.Store(int32(len(n.peers)))
 				n.endpoints.Delete(addr)
 			case now.Sub(p.lastSeen) > n.cfg.downAfter:
 				down = append(down, addr)
@@ -825,6 +858,7 @@ func (n *Node) detector() {
 		for addr := range waiting {
 			if _, ok := n.peers[addr]; !ok {
 				n.peers[addr] = &peer{lastSeen: now}
+				n.npeers.Store(int32(len(n.peers)))
 			}
 		}
 		n.mu.Unlock()
@@ -865,6 +899,7 @@ func (n *Node) peerDown(addr, reason string) {
 		}
 	}
 	delete(n.peers, addr)
+	n.npeers.Store(int32(len(n.peers)))
 	n.mu.Unlock()
 	n.endpoints.Delete(addr)
 	if failed+len(rs) > 0 {

@@ -135,8 +135,22 @@ func payloadOf(m *wirepb.Payload) payload {
 // unmarshalWire decodes an envelope. On error it returns what it could
 // decode (possibly nil), so the sender can still be answered.
 func unmarshalWire(b []byte) (*wire, error) {
+	w := new(wire)
+	decoded, err := w.unmarshal(b)
+	if !decoded {
+		return nil, err
+	}
+	return w, err
+}
+
+// unmarshal decodes an envelope into w, which the caller provides so that
+// it may live on the caller's stack (the serving node's endpoint and a
+// waiting request decode one per request). decoded reports whether w
+// holds what could be decoded, also on error, so the sender can still be
+// answered.
+func (w *wire) unmarshal(b []byte) (decoded bool, err error) {
 	if len(b) < len(wireMagic) || string(b[:len(wireMagic)]) != string(wireMagic) {
-		return nil, &DecodeError{Err: fmt.Errorf("not a goractor envelope (%d bytes)", len(b))}
+		return false, &DecodeError{Err: fmt.Errorf("not a goractor envelope (%d bytes)", len(b))}
 	}
 	e := envelopes.Get().(*envelope)
 	defer e.release()
@@ -145,9 +159,9 @@ func unmarshalWire(b []byte) (*wire, error) {
 	m := &e.m
 	m.Msg = &e.msg
 	if err := (proto.UnmarshalOptions{Merge: true}).Unmarshal(b[len(wireMagic):], m); err != nil {
-		return nil, &DecodeError{Err: err}
+		return false, &DecodeError{Err: err}
 	}
-	w := &wire{
+	*w = wire{
 		V: int(m.Version), Op: op(min(m.Op, 255)), Seq: m.Seq, From: m.From, ID: m.Id,
 		Kind: m.Kind, Name: m.Name, Msg: payloadOf(m.Msg),
 	}
@@ -161,12 +175,12 @@ func unmarshalWire(b []byte) (*wire, error) {
 		w.Err = &Error{Type: e.Type, Message: e.Message, Is: e.Is, Actor: e.Actor}
 	}
 	if m.Version != wireVersion {
-		return w, &DecodeError{Err: fmt.Errorf("envelope version %d, this node speaks %d (a newer peer?)", m.Version, wireVersion)}
+		return true, &DecodeError{Err: fmt.Errorf("envelope version %d, this node speaks %d (a newer peer?)", m.Version, wireVersion)}
 	}
 	if m.Op < uint32(opReply) || m.Op > uint32(opDone) {
-		return w, &DecodeError{Err: fmt.Errorf("unknown operation %d (a newer peer?)", m.Op)}
+		return true, &DecodeError{Err: fmt.Errorf("unknown operation %d (a newer peer?)", m.Op)}
 	}
-	return w, nil
+	return true, nil
 }
 
 // moved returns the value p points to, for SendMove.
