@@ -46,6 +46,15 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 // jumping to closed when it is set: Close's stop the world waits for this
 // call if it is already past this check. It uses AX, BX, R12 and R13 and
 // leaves the argument registers alone.
+//
+// The goroutine's g and SP stay in R12 and BX, which C preserves (System V
+// callee-saved), and the way back restores them from there, not from the
+// leaf area: loading them back from memory put a store-to-load forwarding
+// on a chain that runs from one leaf call into the next (the restored SP
+// and g feed the next call's loads of g, g.m, m.g0 and g0.sched.sp), and
+// that chain, not the instruction count, was the largest cost of a leaf
+// call (docs/performance.md, ninth session). The area keeps both words for
+// its layout (internal/callback reads the words after them).
 #define LEAF_ENTER \
 	MOVQ (TLS), R12; \
 	MOVQ g_m(R12), R13; \
@@ -68,28 +77,28 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 	JNZ closed
 
 // LEAF_CALL is the rest, from label call: the C call (function in R10),
-// then, from either path, the way back to the goroutine's stack and g. It
-// leaves the results in registers for the caller's named stores: AX (RAX)
-// and X0 (XMM0) from C, R12 the Handle of a callback refused during the
-// call (internal/callback/tramp_amd64.s writes it into the leaf area), R13
-// the state (stateCalled, or stateClosed without a call).
+// then, from either path, the way back to the goroutine's stack and g (from
+// BX and R12). It leaves the results in registers for the caller's named
+// stores: AX (RAX) and X0 (XMM0) from C, R13 the Handle of a callback
+// refused during the call (internal/callback/tramp_amd64.s writes it into
+// the leaf area), R11 the state (stateCalled, or stateClosed without a
+// call).
 #define LEAF_CALL \
 call: \
 	CALL R10; \
-	MOVQ leafAreaRefused(SP), R12; \
-	MOVQ $const_stateCalled, R13; \
+	MOVQ leafAreaRefused(SP), R13; \
+	MOVQ $const_stateCalled, R11; \
 	JMP back; \
 closed: \
 	XORQ AX, AX; \
 	MOVQ AX, X0; \
-	XORQ R12, R12; \
-	MOVQ $const_stateClosed, R13; \
+	XORQ R13, R13; \
+	MOVQ $const_stateClosed, R11; \
 back: \
 	MOVQ $0, leafAreaMagic(SP); \
-	MOVQ 8(SP), BX; \
 	MOVQ TLS, CX; \
-	MOVQ BX, 0(CX)(TLS*1); \
-	MOVQ 0(SP), SP
+	MOVQ R12, 0(CX)(TLS*1); \
+	MOVQ BX, SP
 
 // func leafInts(fn, lib uintptr, i0, i1, i2, i3, i4, i5 uint64) (r1, f1 uint64, refused, state uintptr)
 //
@@ -108,8 +117,8 @@ TEXT ·leafInts(SB), NOSPLIT, $0-96
 	LEAF_CALL
 	MOVQ AX, r1+64(FP)
 	MOVQ X0, f1+72(FP)
-	MOVQ R12, refused+80(FP)
-	MOVQ R13, state+88(FP)
+	MOVQ R13, refused+80(FP)
+	MOVQ R11, state+88(FP)
 	RET
 
 // func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, refused, state uintptr)
@@ -138,6 +147,6 @@ TEXT ·leafRegs(SB), NOSPLIT, $0-56
 	LEAF_CALL
 	MOVQ AX, r1+24(FP)
 	MOVQ X0, f1+32(FP)
-	MOVQ R12, refused+40(FP)
-	MOVQ R13, state+48(FP)
+	MOVQ R13, refused+40(FP)
+	MOVQ R11, state+48(FP)
 	RET
