@@ -60,40 +60,52 @@ func leafSig(sig *Signature) string {
 	return ""
 }
 
+// leafClosed is the status of a leaf call that was not made because its
+// library is closed (leaf0 … leaf6, leafRegs). The other statuses are 0 (a
+// call, no callback refused) and the Handle of a callback refused during
+// the call, never leafClosed: a Handle's low half is a table index below
+// callback.MaxHandles (the assertion below). One word carries both checks,
+// so the closures' fast path tests it once.
+const leafClosed = ^uintptr(0)
+
+const _ = uint32(1<<32 - 1 - callback.MaxHandles) // a Handle's index half is never all ones
+
 // lcall makes a leaf call of f with the arguments set in fr (the frame's
 // register words only) and reports whether it was made: false, without
 // calling, when f's library is closed. It serves the paths that build a
 // frame (a gated function's admitted calls); Bind's leaf closures pass
-// their arguments to leafInts or leafRegs themselves (leafFn0 …).
+// their arguments to leaf0 … leaf6 or leafRegs themselves (leafFn0 …).
 func (f *Func) lcall(fr *frame) bool {
-	r1, f1, refused, state := leafRegs(f.ptr, uintptr(unsafe.Pointer(f.lib)), &fr.regs)
+	r1, f1, status := leafRegs(f.ptr, uintptr(unsafe.Pointer(f.lib)), &fr.regs)
 	fr.r1, fr.f1 = uintptr(r1), f1
-	if refused != 0 {
-		callback.ReportLeaf(callback.Handle(refused), f.name)
+	if status == leafClosed {
+		return false
 	}
-	return state == stateCalled
+	if status != 0 {
+		callback.ReportLeaf(callback.Handle(status), f.name)
+	}
+	return true
 }
 
-// leafDone is the slow end of a leaf call: it reports a callback refused
-// during the call and returns ErrClosed when the call was not made.
+// leafDone is the slow end of a leaf call with a nonzero status: it reports
+// a callback refused during the call and returns ErrClosed when the call
+// was not made.
 //
 //go:noinline
-func (f *Func) leafDone(refused, state uintptr) error {
-	if refused != 0 {
-		callback.ReportLeaf(callback.Handle(refused), f.name)
-	}
-	if state != stateCalled {
+func (f *Func) leafDone(status uintptr) error {
+	if status == leafClosed {
 		return f.callErr(ErrClosed)
 	}
+	callback.ReportLeaf(callback.Handle(status), f.name)
 	return nil
 }
 
-// leafIntRegs reports whether the leaf closure can pass f's arguments
-// straight to leafInts: every one travels in the integer register of its
-// own position.
-func leafIntRegs(sa []scalarArg) bool {
+// leafPosRegs reports whether the leaf closure can pass f's arguments
+// straight to leaf0 … leaf6: every one travels in the integer or the float
+// register of its own position (so all are integers, or all floats).
+func leafPosRegs(sa []scalarArg) bool {
 	for i := range sa {
-		if int(sa[i].slot) != i {
+		if s := int(sa[i].slot); s != i && s != numIntRegs+i {
 			return false
 		}
 	}

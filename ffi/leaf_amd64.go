@@ -4,18 +4,27 @@ package ffi
 
 const leafArch = true
 
-// leafInts calls fn on the calling thread's system stack with i0 … i5 in
-// the six integer argument registers (leaf_amd64.s). It returns RAX, XMM0,
-// the Handle of a callback C made during the call (refused: see
-// internal/callback's leafRefuse), 0 if none, and stateCalled, or
-// stateClosed without calling when lib (a *Library, or 0) is closed.
-func leafInts(fn, lib uintptr, i0, i1, i2, i3, i4, i5 uint64) (r1, f1 uint64, refused, state uintptr)
+// leaf0 … leaf6 call fn on the calling thread's system stack with their
+// words a0 … in registers, word i in both the i-th integer and the i-th
+// float argument register (leaf_amd64.s), for a function whose arguments
+// are all integers or all floats (leafPosRegs). They return RAX, XMM0 and
+// the call's status: 0, the Handle of a callback C made during the call
+// (refused: see internal/callback's leafRefuse), or leafClosed without
+// calling when lib (a *Library, or 0) is closed. Few words cross the ABI0
+// boundary: the caller stores and loads exactly these on its stack.
+func leaf0(fn, lib uintptr) (r1, f1 uint64, status uintptr)
+func leaf1(fn, lib uintptr, a0 uint64) (r1, f1 uint64, status uintptr)
+func leaf2(fn, lib uintptr, a0, a1 uint64) (r1, f1 uint64, status uintptr)
+func leaf3(fn, lib uintptr, a0, a1, a2 uint64) (r1, f1 uint64, status uintptr)
+func leaf4(fn, lib uintptr, a0, a1, a2, a3 uint64) (r1, f1 uint64, status uintptr)
+func leaf5(fn, lib uintptr, a0, a1, a2, a3, a4 uint64) (r1, f1 uint64, status uintptr)
+func leaf6(fn, lib uintptr, a0, a1, a2, a3, a4, a5 uint64) (r1, f1 uint64, status uintptr)
 
-// leafRegs is leafInts with the six integer and eight float argument
-// registers in regs.
+// leafRegs is leaf0 … leaf6 for any scalar arguments: regs holds the six
+// integer and then the eight float argument registers.
 //
 //go:noescape
-func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, refused, state uintptr)
+func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, status uintptr)
 
 // leafProbe returns what the leaf trampoline (LEAF_ENTER) reads of the
 // runtime's structures for the calling goroutine: g.m, m.g0, g0.m, and g0's

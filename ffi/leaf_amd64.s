@@ -18,6 +18,23 @@
 #define leafAreaRefused 32
 #define leafMagic 0x6c6561666361 // "acfael": a leaf call is running
 
+// LEAF_ARGSn loads the first n argument words of leaf1 … leaf6 (a0 at
+// 16(FP), after fn and lib), word i into both the i-th integer and the
+// i-th float argument register.
+#define LEAF_ARGS1 MOVQ a0+16(FP), DI; MOVQ DI, X0
+#define LEAF_ARGS2 LEAF_ARGS1; MOVQ a1+24(FP), SI; MOVQ SI, X1
+#define LEAF_ARGS3 LEAF_ARGS2; MOVQ a2+32(FP), DX; MOVQ DX, X2
+#define LEAF_ARGS4 LEAF_ARGS3; MOVQ a3+40(FP), CX; MOVQ CX, X3
+#define LEAF_ARGS5 LEAF_ARGS4; MOVQ a4+48(FP), R8; MOVQ R8, X4
+#define LEAF_ARGS6 LEAF_ARGS5; MOVQ a5+56(FP), R9; MOVQ R9, X5
+
+// LEAF_FN loads fn and lib, the first two arguments of every entry.
+#define LEAF_FN MOVQ fn+0(FP), R10; MOVQ lib+8(FP), R11
+
+// LEAF_RET stores the results (r1, f1, status at res, res+8, res+16 from
+// FP) and returns.
+#define LEAF_RET(res) MOVQ AX, r1+(res)(FP); MOVQ X0, f1+(res+8)(FP); MOVQ R13, status+(res+16)(FP); RET
+
 // func leafProbe() (gp, m, g0, g0m, lo, hi, sp uintptr)
 TEXT ·leafProbe(SB), NOSPLIT, $0-56
 	MOVQ (TLS), AX
@@ -46,6 +63,15 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 // jumping to closed when it is set: Close's stop the world waits for this
 // call if it is already past this check. It uses AX, BX, R12 and R13 and
 // leaves the argument registers alone.
+//
+// The goroutine's g and SP stay in R12 and BX, which C preserves (System V
+// callee-saved), and the way back restores them from there, not from the
+// leaf area: loading them back from memory put a store-to-load forwarding
+// on a chain that runs from one leaf call into the next (the restored SP
+// and g feed the next call's loads of g, g.m, m.g0 and g0.sched.sp), and
+// that chain, not the instruction count, was the largest cost of a leaf
+// call (docs/performance.md, ninth session). The area keeps both words for
+// its layout (internal/callback reads the words after them).
 #define LEAF_ENTER \
 	MOVQ (TLS), R12; \
 	MOVQ g_m(R12), R13; \
@@ -68,57 +94,95 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 	JNZ closed
 
 // LEAF_CALL is the rest, from label call: the C call (function in R10),
-// then, from either path, the way back to the goroutine's stack and g. It
-// leaves the results in registers for the caller's named stores: AX (RAX)
-// and X0 (XMM0) from C, R12 the Handle of a callback refused during the
-// call (internal/callback/tramp_amd64.s writes it into the leaf area), R13
-// the state (stateCalled, or stateClosed without a call).
+// then, from either path, the way back to the goroutine's stack and g (from
+// BX and R12). It leaves the results in registers for the caller's named
+// stores: AX (RAX) and X0 (XMM0) from C, and in R13 the call's status
+// (leaf.go): 0, or the Handle of a callback refused during the call
+// (internal/callback/tramp_amd64.s writes it into the leaf area), or
+// leafClosed (-1) without a call.
 #define LEAF_CALL \
 call: \
 	CALL R10; \
-	MOVQ leafAreaRefused(SP), R12; \
-	MOVQ $const_stateCalled, R13; \
+	MOVQ leafAreaRefused(SP), R13; \
 	JMP back; \
 closed: \
 	XORQ AX, AX; \
 	MOVQ AX, X0; \
-	XORQ R12, R12; \
-	MOVQ $const_stateClosed, R13; \
+	MOVQ $-1, R13; \
 back: \
 	MOVQ $0, leafAreaMagic(SP); \
-	MOVQ 8(SP), BX; \
 	MOVQ TLS, CX; \
-	MOVQ BX, 0(CX)(TLS*1); \
-	MOVQ 0(SP), SP
+	MOVQ R12, 0(CX)(TLS*1); \
+	MOVQ BX, SP
 
-// func leafInts(fn, lib uintptr, i0, i1, i2, i3, i4, i5 uint64) (r1, f1 uint64, refused, state uintptr)
+// func leaf0(fn, lib uintptr) (r1, f1 uint64, status uintptr)
 //
-// A leaf call whose arguments all travel in integer registers, passed as
-// they are: no frame.
-TEXT ·leafInts(SB), NOSPLIT, $0-96
-	MOVQ fn+0(FP), R10
-	MOVQ lib+8(FP), R11
-	MOVQ i0+16(FP), DI
-	MOVQ i1+24(FP), SI
-	MOVQ i2+32(FP), DX
-	MOVQ i3+40(FP), CX
-	MOVQ i4+48(FP), R8
-	MOVQ i5+56(FP), R9
+// A leaf call of fn with all its arguments (each one word) in registers:
+// word i goes to both the i-th integer and the i-th float argument
+// register, so one entry serves a function whose arguments are all
+// integers and one whose arguments are all floats (leafPosRegs); C reads
+// the registers its signature names and ignores the others. leaf1 … leaf6
+// are the same with one to six words.
+TEXT ·leaf0(SB), NOSPLIT, $0-40
+	LEAF_FN
 	LEAF_ENTER
 	LEAF_CALL
-	MOVQ AX, r1+64(FP)
-	MOVQ X0, f1+72(FP)
-	MOVQ R12, refused+80(FP)
-	MOVQ R13, state+88(FP)
-	RET
+	LEAF_RET(16)
 
-// func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, refused, state uintptr)
+// func leaf1(fn, lib uintptr, a0 uint64) (r1, f1 uint64, status uintptr)
+TEXT ·leaf1(SB), NOSPLIT, $0-48
+	LEAF_FN
+	LEAF_ARGS1
+	LEAF_ENTER
+	LEAF_CALL
+	LEAF_RET(24)
+
+// func leaf2(fn, lib uintptr, a0, a1 uint64) (r1, f1 uint64, status uintptr)
+TEXT ·leaf2(SB), NOSPLIT, $0-56
+	LEAF_FN
+	LEAF_ARGS2
+	LEAF_ENTER
+	LEAF_CALL
+	LEAF_RET(32)
+
+// func leaf3(fn, lib uintptr, a0, a1, a2 uint64) (r1, f1 uint64, status uintptr)
+TEXT ·leaf3(SB), NOSPLIT, $0-64
+	LEAF_FN
+	LEAF_ARGS3
+	LEAF_ENTER
+	LEAF_CALL
+	LEAF_RET(40)
+
+// func leaf4(fn, lib uintptr, a0, a1, a2, a3 uint64) (r1, f1 uint64, status uintptr)
+TEXT ·leaf4(SB), NOSPLIT, $0-72
+	LEAF_FN
+	LEAF_ARGS4
+	LEAF_ENTER
+	LEAF_CALL
+	LEAF_RET(48)
+
+// func leaf5(fn, lib uintptr, a0, a1, a2, a3, a4 uint64) (r1, f1 uint64, status uintptr)
+TEXT ·leaf5(SB), NOSPLIT, $0-80
+	LEAF_FN
+	LEAF_ARGS5
+	LEAF_ENTER
+	LEAF_CALL
+	LEAF_RET(56)
+
+// func leaf6(fn, lib uintptr, a0, a1, a2, a3, a4, a5 uint64) (r1, f1 uint64, status uintptr)
+TEXT ·leaf6(SB), NOSPLIT, $0-88
+	LEAF_FN
+	LEAF_ARGS6
+	LEAF_ENTER
+	LEAF_CALL
+	LEAF_RET(64)
+
+// func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, status uintptr)
 //
 // A leaf call with any scalar arguments: regs holds the six integer
 // registers, then the eight float registers.
-TEXT ·leafRegs(SB), NOSPLIT, $0-56
-	MOVQ fn+0(FP), R10
-	MOVQ lib+8(FP), R11
+TEXT ·leafRegs(SB), NOSPLIT, $0-48
+	LEAF_FN
 	MOVQ regs+16(FP), R12
 	MOVQ (6*8)(R12), X0
 	MOVQ (7*8)(R12), X1
@@ -136,8 +200,4 @@ TEXT ·leafRegs(SB), NOSPLIT, $0-56
 	MOVQ (5*8)(R12), R9
 	LEAF_ENTER
 	LEAF_CALL
-	MOVQ AX, r1+24(FP)
-	MOVQ X0, f1+32(FP)
-	MOVQ R12, refused+40(FP)
-	MOVQ R13, state+48(FP)
-	RET
+	LEAF_RET(24)

@@ -5,12 +5,32 @@ package ffi
 // Without the amd64 trampoline leaf calls take the ordinary path.
 const leafArch = false
 
-func leafInts(fn, lib uintptr, i0, i1, i2, i3, i4, i5 uint64) (r1, f1 uint64, refused, state uintptr) {
-	panic("ffi: internal error: leaf call on an unsupported platform")
+const leafUnsupported = "ffi: internal error: leaf call on an unsupported platform"
+
+func leaf0(fn, lib uintptr) (r1, f1 uint64, status uintptr) { panic(leafUnsupported) }
+
+func leaf1(fn, lib uintptr, a0 uint64) (r1, f1 uint64, status uintptr) { panic(leafUnsupported) }
+
+func leaf2(fn, lib uintptr, a0, a1 uint64) (r1, f1 uint64, status uintptr) { panic(leafUnsupported) }
+
+func leaf3(fn, lib uintptr, a0, a1, a2 uint64) (r1, f1 uint64, status uintptr) {
+	panic(leafUnsupported)
 }
 
-func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, refused, state uintptr) {
-	panic("ffi: internal error: leaf call on an unsupported platform")
+func leaf4(fn, lib uintptr, a0, a1, a2, a3 uint64) (r1, f1 uint64, status uintptr) {
+	panic(leafUnsupported)
+}
+
+func leaf5(fn, lib uintptr, a0, a1, a2, a3, a4 uint64) (r1, f1 uint64, status uintptr) {
+	panic(leafUnsupported)
+}
+
+func leaf6(fn, lib uintptr, a0, a1, a2, a3, a4, a5 uint64) (r1, f1 uint64, status uintptr) {
+	panic(leafUnsupported)
+}
+
+func leafRegs(fn, lib uintptr, regs *[numIntRegs + numFloatRegs]uint64) (r1, f1 uint64, status uintptr) {
+	panic(leafUnsupported)
 }
 
 func leafLayoutOK() bool { return false }

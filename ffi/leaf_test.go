@@ -107,6 +107,83 @@ func TestLeaf_Calls(t *testing.T) {
 	}
 }
 
+// TestLeaf_Registers: leaf calls pass their arguments through the entry
+// of their arity when all are integers or all floats (leaf0 … leaf6, each
+// word in both register classes) and through the register array otherwise
+// (leafRegs): every arity and both classes, narrow signed integers
+// (sign-extended), float32 and bool, against the ordinary call of the same
+// function.
+func TestLeaf_Registers(t *testing.T) {
+	l := fixture(t)
+	both := func(sym string, opts ...ffi.BindOption) func(f any) {
+		return func(f any) {
+			if err := l.Bind(f, sym, opts...); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(name string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("leaf %s = %v, ordinary %v", name, got, want)
+		}
+	}
+	var six, six0 func(int64, int64, int64, int64, int64, int64) (int64, error)
+	both("six", ffi.WithLeaf())(&six)
+	both("six")(&six0)
+	var w8, w80 func(int8) (int64, error)
+	both("widen_i8", ffi.WithLeaf())(&w8)
+	both("widen_i8")(&w80)
+	var f32, f320 func(float32) (float32, error)
+	both("id_f32", ffi.WithLeaf())(&f32)
+	both("id_f32")(&f320)
+	var nb, nb0 func(bool) (bool, error)
+	both("not_bool", ffi.WithLeaf())(&nb)
+	both("not_bool")(&nb0)
+	var hyp, hyp0 func(float64, float64) (float64, error)
+	both("hypot2", ffi.WithLeaf())(&hyp)
+	both("hypot2")(&hyp0)
+	var mixed, mixed0 func(int32, float64, int32, float32) (float64, error)
+	both("mixed", ffi.WithLeaf())(&mixed)
+	both("mixed")(&mixed0)
+	var five, five0 func(int64, int32, float64, int8, uint16) (int64, error)
+	both("five", ffi.WithLeaf())(&five)
+	both("five")(&five0)
+	for _, v := range []int64{-129, -1, 0, 1, 127, 1 << 40} {
+		r, err := six(v, 2*v, 3, -4, 5*v, 6)
+		r0, err0 := six0(v, 2*v, 3, -4, 5*v, 6)
+		check(fmt.Sprintf("six(%d …)", v), fmt.Sprint(r, err), fmt.Sprint(r0, err0))
+		r, err = w8(int8(v))
+		r0, err0 = w80(int8(v))
+		check(fmt.Sprintf("widen_i8(%d)", int8(v)), fmt.Sprint(r, err), fmt.Sprint(r0, err0))
+		x, err := f32(float32(v) / 3)
+		x0, err0 := f320(float32(v) / 3)
+		check(fmt.Sprintf("id_f32(%g)", float32(v)/3), fmt.Sprint(x, err), fmt.Sprint(x0, err0))
+		b, err := nb(v&1 == 1)
+		b0, err0 := nb0(v&1 == 1)
+		check(fmt.Sprintf("not_bool(%v)", v&1 == 1), fmt.Sprint(b, err), fmt.Sprint(b0, err0))
+		h, err := hyp(float64(v), -2.5)
+		h0, err0 := hyp0(float64(v), -2.5)
+		check(fmt.Sprintf("hypot2(%d, -2.5)", v), fmt.Sprint(h, err), fmt.Sprint(h0, err0))
+		m, err := mixed(int32(v), 0.25, -7, 1.5)
+		m0, err0 := mixed0(int32(v), 0.25, -7, 1.5)
+		check(fmt.Sprintf("mixed(%d …)", int32(v)), fmt.Sprint(m, err), fmt.Sprint(m0, err0))
+		r, err = five(v, -3, 2.5, int8(v), uint16(v))
+		r0, err0 = five0(v, -3, 2.5, int8(v), uint16(v))
+		check(fmt.Sprintf("five(%d …)", v), fmt.Sprint(r, err), fmt.Sprint(r0, err0))
+	}
+	// And against the values themselves, not only the ordinary path's.
+	if r, err := six(1, 2, 3, 4, 5, 6); r != 91 || err != nil {
+		t.Errorf("leaf six(1 … 6) = %d, %v, want 91", r, err)
+	}
+	if r, err := w8(-2); r != -2 || err != nil {
+		t.Errorf("leaf widen_i8(-2) = %d, %v", r, err)
+	}
+	if r, err := mixed(1, 0.5, 2, 0.25); r != 3.75 || err != nil {
+		t.Errorf("leaf mixed(1, 0.5, 2, 0.25) = %g, %v, want 3.75", r, err)
+	}
+}
+
 // TestLeaf_ScalarOnly: WithLeaf on a signature with a string, a slice or a
 // struct, or a variadic one, is refused when binding.
 func TestLeaf_ScalarOnly(t *testing.T) {

@@ -47,8 +47,9 @@ func scalarFn0[R any](f *Func) func() (R, error) {
 }
 
 // leafFn0 is fn0 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf0), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn0[R any](f *Func) func() (R, error) {
 	p := &f.sig.plan
 	var sa [0]scalarArg
@@ -57,20 +58,20 @@ func leafFn0[R any](f *Func) func() (R, error) {
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func() (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, 0, 0, 0, 0, 0, 0)
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			r1, f1, status := leaf0(fn, lib)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
 	}
 	return func() (R, error) {
 		var regs [numIntRegs + numFloatRegs]uint64
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		r1, f1, status := leafRegs(fn, lib, &regs)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
@@ -130,8 +131,9 @@ func scalarFn1[T1, R any](f *Func) func(T1) (R, error) {
 }
 
 // leafFn1 is fn1 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf1), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn1[T1, R any](f *Func) func(T1) (R, error) {
 	p := &f.sig.plan
 	var sa [1]scalarArg
@@ -140,14 +142,14 @@ func leafFn1[T1, R any](f *Func) func(T1) (R, error) {
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func(a1 T1) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), 0, 0, 0, 0, 0)
+			r1, f1, status := leaf1(fn, lib, scalarWord(sa[0], &a1))
 			if escapeNever {
 				escapeSink = [...]any{a1}
 			}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -155,12 +157,12 @@ func leafFn1[T1, R any](f *Func) func(T1) (R, error) {
 	return func(a1 T1) (R, error) {
 		var regs [numIntRegs + numFloatRegs]uint64
 		regs[sa[0].slot] = scalarWord(sa[0], &a1)
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 		if escapeNever {
 			escapeSink = [...]any{a1}
 		}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
@@ -223,8 +225,9 @@ func scalarFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 }
 
 // leafFn2 is fn2 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf2), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 	p := &f.sig.plan
 	var sa [2]scalarArg
@@ -233,14 +236,14 @@ func leafFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func(a1 T1, a2 T2) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), 0, 0, 0, 0)
+			r1, f1, status := leaf2(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2))
 			if escapeNever {
 				escapeSink = [...]any{a1, a2}
 			}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -249,12 +252,12 @@ func leafFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 		var regs [numIntRegs + numFloatRegs]uint64
 		regs[sa[0].slot] = scalarWord(sa[0], &a1)
 		regs[sa[1].slot] = scalarWord(sa[1], &a2)
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 		if escapeNever {
 			escapeSink = [...]any{a1, a2}
 		}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
@@ -322,8 +325,9 @@ func scalarFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 }
 
 // leafFn3 is fn3 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf3), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 	p := &f.sig.plan
 	var sa [3]scalarArg
@@ -332,14 +336,14 @@ func leafFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func(a1 T1, a2 T2, a3 T3) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), 0, 0, 0)
+			r1, f1, status := leaf3(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3))
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3}
 			}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -349,12 +353,12 @@ func leafFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 		regs[sa[0].slot] = scalarWord(sa[0], &a1)
 		regs[sa[1].slot] = scalarWord(sa[1], &a2)
 		regs[sa[2].slot] = scalarWord(sa[2], &a3)
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 		if escapeNever {
 			escapeSink = [...]any{a1, a2, a3}
 		}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
@@ -425,8 +429,9 @@ func scalarFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 }
 
 // leafFn4 is fn4 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf4), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 	p := &f.sig.plan
 	var sa [4]scalarArg
@@ -435,14 +440,14 @@ func leafFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func(a1 T1, a2 T2, a3 T3, a4 T4) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), 0, 0)
+			r1, f1, status := leaf4(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4))
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3, a4}
 			}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -453,12 +458,12 @@ func leafFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 		regs[sa[1].slot] = scalarWord(sa[1], &a2)
 		regs[sa[2].slot] = scalarWord(sa[2], &a3)
 		regs[sa[3].slot] = scalarWord(sa[3], &a4)
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 		if escapeNever {
 			escapeSink = [...]any{a1, a2, a3, a4}
 		}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
@@ -532,8 +537,9 @@ func scalarFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, 
 }
 
 // leafFn5 is fn5 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf5), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, error) {
 	p := &f.sig.plan
 	var sa [5]scalarArg
@@ -542,14 +548,14 @@ func leafFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, er
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), scalarWord(sa[4], &a5), 0)
+			r1, f1, status := leaf5(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), scalarWord(sa[4], &a5))
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3, a4, a5}
 			}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -561,12 +567,12 @@ func leafFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, er
 		regs[sa[2].slot] = scalarWord(sa[2], &a3)
 		regs[sa[3].slot] = scalarWord(sa[3], &a4)
 		regs[sa[4].slot] = scalarWord(sa[4], &a5)
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 		if escapeNever {
 			escapeSink = [...]any{a1, a2, a3, a4, a5}
 		}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
@@ -643,8 +649,9 @@ func scalarFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, 
 }
 
 // leafFn6 is fn6 for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf6), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6) (R, error) {
 	p := &f.sig.plan
 	var sa [6]scalarArg
@@ -653,14 +660,14 @@ func leafFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5, a6 T6) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), scalarWord(sa[4], &a5), scalarWord(sa[5], &a6))
+			r1, f1, status := leaf6(fn, lib, scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), scalarWord(sa[2], &a3), scalarWord(sa[3], &a4), scalarWord(sa[4], &a5), scalarWord(sa[5], &a6))
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
 			}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -673,12 +680,12 @@ func leafFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, T6
 		regs[sa[3].slot] = scalarWord(sa[3], &a4)
 		regs[sa[4].slot] = scalarWord(sa[4], &a5)
 		regs[sa[5].slot] = scalarWord(sa[5], &a6)
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 		if escapeNever {
 			escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
 		}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}

@@ -153,9 +153,9 @@ type arity struct {
 	Sig    string   // "T1, T2"
 	VList  string   // "a1, a2"
 	Word   string   // "two"
-	// LeafInts is the six integer register words of leafInts:
-	// "scalarWord(sa[0], &a1), scalarWord(sa[1], &a2), 0, 0, 0, 0".
-	LeafInts string
+	// LeafArgs is the argument words of leafN after fn and lib:
+	// ", scalarWord(sa[0], &a1), scalarWord(sa[1], &a2)".
+	LeafArgs string
 }
 
 var words = []string{"no", "one", "two", "three", "four", "five", "six"}
@@ -172,14 +172,9 @@ func arities(max int) []arity {
 			a.TList += t + ", "
 		}
 		a.Params, a.VList, a.Sig = strings.Join(ps, ", "), strings.Join(a.Vals, ", "), strings.Join(a.Types, ", ")
-		words := make([]string, MaxArity)
-		for i := range words {
-			words[i] = "0"
-			if i < n {
-				words[i] = fmt.Sprintf("scalarWord(sa[%d], &a%d)", i, i+1)
-			}
+		for i := range n {
+			a.LeafArgs += fmt.Sprintf(", scalarWord(sa[%d], &a%d)", i, i+1)
 		}
-		a.LeafInts = strings.Join(words, ", ")
 		as = append(as, a)
 	}
 	return as
@@ -318,8 +313,9 @@ func scalarFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 }
 
 // leafFn{{.N}} is fn{{.N}} for a leaf function (leaf.go): the argument words go to
-// the leaf trampoline as they are, in registers when they are all integers,
-// else in one array; no frame, no in-flight count.
+// the leaf trampoline as they are, in registers when they are all integers
+// or all floats (leaf{{.N}}), else in one array; no frame, no in-flight count.
+// One status word says whether anything but a plain call happened.
 func leafFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 	p := &f.sig.plan
 	var sa [{{.N}}]scalarArg
@@ -328,16 +324,16 @@ func leafFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 	}
 	rc := scalarResOf(p)
 	fn, lib := f.ptr, uintptr(unsafe.Pointer(f.lib))
-	if leafIntRegs(sa[:]) {
+	if leafPosRegs(sa[:]) {
 		return func({{.Params}}) (R, error) {
-			r1, f1, refused, state := leafInts(fn, lib, {{.LeafInts}})
+			r1, f1, status := leaf{{.N}}(fn, lib{{.LeafArgs}})
 {{- if .N}}
 			if escapeNever {
 				escapeSink = [...]any{ {{- .VList -}} }
 			}
 {{- end}}
-			if refused|state != 0 {
-				return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+			if status != 0 {
+				return scalarValue[R](r1, f1, rc), f.leafDone(status)
 			}
 			return scalarValue[R](r1, f1, rc), nil
 		}
@@ -347,14 +343,14 @@ func leafFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 {{- range $i, $v := .Vals}}
 		regs[sa[{{$i}}].slot] = scalarWord(sa[{{$i}}], &{{$v}})
 {{- end}}
-		r1, f1, refused, state := leafRegs(fn, lib, &regs)
+		r1, f1, status := leafRegs(fn, lib, &regs)
 {{- if .N}}
 		if escapeNever {
 			escapeSink = [...]any{ {{- .VList -}} }
 		}
 {{- end}}
-		if refused|state != 0 {
-			return scalarValue[R](r1, f1, rc), f.leafDone(refused, state)
+		if status != 0 {
+			return scalarValue[R](r1, f1, rc), f.leafDone(status)
 		}
 		return scalarValue[R](r1, f1, rc), nil
 	}
