@@ -131,3 +131,59 @@ func (f *Func) callShards(fr *frame) bool {
 	}
 	return true
 }
+
+// directABI0 is the address of the direct trampoline (ffidirect,
+// call_amd64.s), entered from cgocall.
+var directABI0 uintptr
+
+// directOK reports whether direct calls (direct.go) are available: the
+// trampoline's view of the runtime checked out and calls may count
+// themselves in the thread slots.
+var directOK = fastOK && asymmetric
+
+// noLenders reports whether no actor lends its token for the length of a
+// native call (no ThreadSafe callback exists): then a direct call needs no
+// lookup of its actor.
+func noLenders() bool { return !execctx.AnyLenders() }
+
+// dcallLent makes a direct call when some actor may lend its token for the
+// length of a native call (a ThreadSafe callback exists): the calling
+// actor's token is lent if it lends on calls.
+//
+//go:noinline
+func (f *Func) dcallLent(fr *dframe) {
+	e := execctx.LendCurrent()
+	runtime_cgocall(directABI0, unsafe.Pointer(fr))
+	if e != nil {
+		// No defer: nothing between Lend and Reclaim can panic.
+		e.Reclaim()
+	}
+}
+
+// dcallEnd finishes a direct call that did not end the ordinary way (made, with its library still open):
+// made while its library was closed (the last call out unloads it), not
+// made because the library was closed (ErrClosed), or not made for want of
+// a thread slot (made now, counted in the library's shards).
+//
+//go:noinline
+func (f *Func) dcallEnd(fr *dframe) error {
+	switch fr.state {
+	case stateCalled:
+		f.lib.lastExit()
+		return nil
+	case stateClosed:
+		return f.callErr(ErrClosed)
+	}
+	if !slotsFull.Load() {
+		slotsFull.Store(true)
+	}
+	var full frame
+	full.fn = fr.fn
+	full.nflt = uintptr(f.sig.plan.nflt)
+	full.regs = fr.regs
+	if !f.callShards(&full) {
+		return f.callErr(ErrClosed)
+	}
+	fr.r1, fr.f1 = full.r1, full.f1
+	return nil
+}

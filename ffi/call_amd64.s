@@ -4,6 +4,39 @@
 #include "go_asm.h"
 #include "frame_amd64.h"
 
+// SLOT_FIND finds the calling thread's slot in tslots (inflight.go) and
+// leaves its address in S, or jumps to missing: it hashes the thread's g0
+// (the caller runs on it), probes linearly, and claims a free slot with a
+// compare-and-swap. It uses AX, CX, DX, R8 and R9, and defines the labels
+// slotprobe, slotnext and slotfound (once per function).
+#define SLOT_FIND(S, missing) \
+	MOVQ (TLS), CX; \
+	MOVQ CX, DX; \
+	MOVQ $0x9E3779B97F4A7C15, S; \
+	IMULQ S, DX; \
+	SHRQ $(64-const_tslotBits), DX; \
+	MOVQ $const_tslotProbes, R9; \
+	LEAQ ·tslots(SB), R8; \
+slotprobe: \
+	MOVQ DX, S; \
+	SHLQ $6, S; \
+	ADDQ R8, S; \
+	MOVQ tslot_key(S), AX; \
+	CMPQ AX, CX; \
+	JEQ slotfound; \
+	TESTQ AX, AX; \
+	JNZ slotnext; \
+	LOCK; \
+	CMPXCHGQ CX, tslot_key(S); \
+	JEQ slotfound; \
+slotnext: \
+	INCQ DX; \
+	ANDQ $((1<<const_tslotBits)-1), DX; \
+	DECQ R9; \
+	JNZ slotprobe; \
+	JMP missing; \
+slotfound:
+
 // func gstack() (gp, lo, hi uintptr)
 TEXT ·gstack(SB), NOSPLIT, $0-24
 	MOVQ (TLS), AX
@@ -16,6 +49,8 @@ TEXT ·gstack(SB), NOSPLIT, $0-24
 
 GLOBL ·trampABI0(SB), NOPTR|RODATA, $8
 DATA ·trampABI0(SB)/8, $ffitrampcgo(SB)
+GLOBL ·directABI0(SB), NOPTR|RODATA, $8
+DATA ·directABI0(SB)/8, $ffidirect(SB)
 GLOBL ·probeABI0(SB), NOPTR|RODATA, $8
 DATA ·probeABI0(SB)/8, $ffiprobe(SB)
 
@@ -46,6 +81,93 @@ TEXT ffitrampcgo(SB), NOSPLIT|NOFRAME, $0
 nostack:
 	MOVQ $0, frame_g(DI)
 	JMP ffitramp(SB)
+
+// ffidirect is the trampoline of direct calls (direct.go), entered from
+// runtime·asmcgocall on the g0 stack like ffitrampcgo, with DI pointing at
+// a dframe. It is ffitramp cut down to what a scalar call of a library's
+// function needs: no string copies, no errno, no AL, two result registers,
+// no frame of its own. Everything it must keep across the C call lives in
+// registers the C ABI preserves (R12 goroutine, R13 frame depth, R15 thread
+// slot); it does not restore them for its caller, because asmcgocall (Go
+// assembly, whose callers assume every register but SP and BP clobbered)
+// keeps nothing in them. Only runtime·asmcgocall may call it.
+//
+// It finds the calling thread's slot like ffitramp (hash of g0, linear
+// probe, a free slot claimed with a compare-and-swap), pushes the library,
+// loads its closed flag and either calls or pops again and sets
+// dframe.state: stateClosed, or stateNoSlot when the thread has no slot or
+// its slot is nested full (the Go side then counts the call in the shards).
+// A frame in the goroutine's stack is found again after the call from
+// g.stack.hi minus its depth, as in ffitramp.
+TEXT ffidirect(SB), NOSPLIT|NOFRAME, $0
+	MOVQ 16(SP), R12 // the calling goroutine (asmcgocall saved it), or 0
+	TESTQ R12, R12
+	JZ offstack
+	MOVQ 8(R12), R13 // g.stack.hi
+	CMPQ DI, R13
+	JAE offstack
+	CMPQ DI, 0(R12) // g.stack.lo
+	JB offstack
+	SUBQ DI, R13 // the frame's depth
+	JMP slot
+offstack:
+	XORL R12, R12
+	MOVQ DI, R13 // the frame does not move
+
+slot:
+	MOVQ dframe_lib(DI), R14
+	SLOT_FIND(R15, dnoslot)
+	MOVQ tslot_n(R15), R8
+	CMPQ R8, $const_tslotDepth
+	JAE dnoslot
+	MOVQ R14, tslot_libs(R15)(R8*8)
+	INCQ R8
+	MOVQ R8, tslot_n(R15)
+	// The push, then the load of closed (inflight.go).
+	MOVL Library_closed(R14), AX
+	TESTL AX, AX
+	JNZ dclosed
+
+	MOVQ dframe_fn(DI), R10
+	MOVQ (dframe_regs+6*8)(DI), X0
+	MOVQ (dframe_regs+7*8)(DI), X1
+	MOVQ (dframe_regs+8*8)(DI), X2
+	MOVQ (dframe_regs+9*8)(DI), X3
+	MOVQ (dframe_regs+10*8)(DI), X4
+	MOVQ (dframe_regs+11*8)(DI), X5
+	MOVQ (dframe_regs+12*8)(DI), X6
+	MOVQ (dframe_regs+13*8)(DI), X7
+	MOVQ (dframe_regs+1*8)(DI), SI
+	MOVQ (dframe_regs+2*8)(DI), DX
+	MOVQ (dframe_regs+3*8)(DI), CX
+	MOVQ (dframe_regs+4*8)(DI), R8
+	MOVQ (dframe_regs+5*8)(DI), R9
+	MOVQ (dframe_regs+0*8)(DI), DI
+	SUBQ $8, SP // SP was 8 below a 16-byte boundary: the C ABI's alignment
+	CALL R10
+	ADDQ $8, SP
+
+	MOVQ R13, DI
+	TESTQ R12, R12
+	JZ dstore
+	MOVQ 8(R12), DI // g.stack.hi now (the stack may have moved)
+	SUBQ R13, DI
+dstore:
+	MOVQ AX, dframe_r1(DI)
+	MOVQ X0, dframe_f1(DI)
+	DECQ tslot_n(R15) // the slot's only writer: no lock
+	XORL AX, AX
+	RET
+
+dclosed:
+	DECQ tslot_n(R15)
+	MOVQ $const_stateClosed, dframe_state(DI)
+	XORL AX, AX
+	RET
+dnoslot:
+	MOVQ $const_stateNoSlot, dframe_state(DI)
+	XORL AX, AX
+	RET
 
 // ffiprobe is entered like ffitrampcgo, with DI pointing at two words: it
 // stores the two words asmcgocall saved above the return address (depth,
@@ -94,35 +216,7 @@ TEXT ffitramp(SB), NOSPLIT, $48
 	TESTQ R10, R10
 	JZ errno
 
-	// Find this thread's slot: hash its g0 (we run on it), probe linearly.
-	MOVQ (TLS), CX
-	MOVQ CX, DX
-	MOVQ $0x9E3779B97F4A7C15, SI
-	IMULQ SI, DX
-	SHRQ $(64-const_tslotBits), DX
-	MOVQ $const_tslotProbes, R9
-probe:
-	MOVQ DX, SI
-	SHLQ $6, SI // tslot is 64 bytes
-	LEAQ ·tslots(SB), R8
-	ADDQ R8, SI
-	MOVQ tslot_key(SI), AX
-	CMPQ AX, CX
-	JEQ found
-	TESTQ AX, AX
-	JNZ next
-	LOCK
-	CMPXCHGQ CX, tslot_key(SI) // claim the free slot (AX is 0)
-	JEQ found
-next:
-	INCQ DX
-	ANDQ $((1<<const_tslotBits)-1), DX
-	DECQ R9
-	JNZ probe
-	MOVQ $const_stateNoSlot, frame_state(DI)
-	JMP done
-
-found:
+	SLOT_FIND(SI, noslot)
 	MOVQ tslot_n(SI), R8
 	CMPQ R8, $const_tslotDepth
 	JAE noslot

@@ -2,6 +2,8 @@
 
 package ffi
 
+import "unsafe"
+
 // Without the amd64 trampoline every call goes through purego.
 const fastArch = false
 
@@ -13,4 +15,22 @@ func callFrame(fr *frame) {
 
 func (f *Func) callCounted(fr *frame) bool {
 	panic("ffi: internal error: register trampoline used on an unsupported platform")
+}
+
+const directOK = false
+
+var directABI0 uintptr
+
+func noLenders() bool { return true }
+
+func runtime_cgocall(fn uintptr, arg unsafe.Pointer) int32 {
+	panic("ffi: internal error: direct call on an unsupported platform")
+}
+
+func (f *Func) dcallLent(fr *dframe) {
+	panic("ffi: internal error: direct call on an unsupported platform")
+}
+
+func (f *Func) dcallEnd(fr *dframe) error {
+	panic("ffi: internal error: direct call on an unsupported platform")
 }

@@ -35,6 +35,22 @@ type frame struct {
 	state uintptr
 }
 
+// dframe is the frame of a direct call (typed_scalar.go, direct.go): a
+// scalar-only call of a library's function without errno capture or a gate.
+// The direct trampoline (ffidirect, call_amd64.s) reads and writes it; its
+// layout is read through go_asm.h. Besides the C function and its argument
+// registers it holds the *Library the call is counted in, the two result
+// registers a scalar result can come back in, and the state the trampoline
+// sets when it did not call.
+type dframe struct {
+	fn    uintptr
+	lib   uintptr
+	regs  [numIntRegs + numFloatRegs]uint64
+	r1    uintptr // RAX
+	f1    uint64  // XMM0
+	state uintptr
+}
+
 const (
 	stateCalled = iota
 	stateClosed

@@ -35,6 +35,24 @@ func fn0[R any](f *Func) func() (R, error) {
 func scalarFn0[R any](f *Func) func() (R, error) {
 	p := &f.sig.plan
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func() (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func() (r R, err error) {
 		var fr frame
 		if f.admit != nil {
@@ -115,6 +133,28 @@ func scalarFn1[T1, R any](f *Func) func(T1) (R, error) {
 		sa[i] = scalarArgOf(p, i)
 	}
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func(a1 T1) (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if escapeNever {
+				escapeSink = [...]any{a1}
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func(a1 T1) (r R, err error) {
 		var fr frame
 		setScalar(&fr, sa[0], &a1)
@@ -208,6 +248,29 @@ func scalarFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 		sa[i] = scalarArgOf(p, i)
 	}
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func(a1 T1, a2 T2) (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
+			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if escapeNever {
+				escapeSink = [...]any{a1, a2}
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func(a1 T1, a2 T2) (r R, err error) {
 		var fr frame
 		setScalar(&fr, sa[0], &a1)
@@ -307,6 +370,30 @@ func scalarFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 		sa[i] = scalarArgOf(p, i)
 	}
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func(a1 T1, a2 T2, a3 T3) (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
+			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
+			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3}
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func(a1 T1, a2 T2, a3 T3) (r R, err error) {
 		var fr frame
 		setScalar(&fr, sa[0], &a1)
@@ -410,6 +497,31 @@ func scalarFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 		sa[i] = scalarArgOf(p, i)
 	}
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func(a1 T1, a2 T2, a3 T3, a4 T4) (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
+			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
+			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
+			fr.regs[sa[3].slot] = scalarWord(sa[3], &a4)
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3, a4}
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func(a1 T1, a2 T2, a3 T3, a4 T4) (r R, err error) {
 		var fr frame
 		setScalar(&fr, sa[0], &a1)
@@ -517,6 +629,32 @@ func scalarFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, 
 		sa[i] = scalarArgOf(p, i)
 	}
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5) (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
+			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
+			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
+			fr.regs[sa[3].slot] = scalarWord(sa[3], &a4)
+			fr.regs[sa[4].slot] = scalarWord(sa[4], &a5)
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3, a4, a5}
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5) (r R, err error) {
 		var fr frame
 		setScalar(&fr, sa[0], &a1)
@@ -628,6 +766,33 @@ func scalarFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, 
 		sa[i] = scalarArgOf(p, i)
 	}
 	rc := scalarResOf(p)
+	if f.direct() {
+		fn, lib := f.ptr, f.lib
+		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5, a6 T6) (R, error) {
+			var fr dframe
+			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
+			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
+			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
+			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
+			fr.regs[sa[3].slot] = scalarWord(sa[3], &a4)
+			fr.regs[sa[4].slot] = scalarWord(sa[4], &a5)
+			fr.regs[sa[5].slot] = scalarWord(sa[5], &a6)
+			if noLenders() {
+				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			} else {
+				f.dcallLent(&fr)
+			}
+			if escapeNever {
+				escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
+			}
+			if fr.state != stateCalled || lib.closed.Load() {
+				if err := f.dcallEnd(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
+			}
+			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
+		}
+	}
 	return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5, a6 T6) (r R, err error) {
 		var fr frame
 		setScalar(&fr, sa[0], &a1)
