@@ -187,3 +187,37 @@ func (f *Func) dcallEnd(fr *dframe) error {
 	fr.r1, fr.f1 = full.r1, full.f1
 	return nil
 }
+
+// dcallGated makes a direct call of a function whose gate has a first
+// phase, and returns its error: on the caller's stack when the gate admits
+// the call (finished by dcallEnd when it did not end the ordinary way),
+// otherwise through the gate's Call with a heap copy of the frame, as
+// scalarGated does for the general frame.
+//
+//go:noinline
+func (f *Func) dcallGated(fr *dframe) error {
+	admitted, locked := f.admit.Admit()
+	if !admitted {
+		h := new(frame)
+		h.fn = fr.fn
+		h.nflt = uintptr(f.sig.plan.nflt)
+		h.regs = fr.regs
+		if err := f.gated(execctx.Current(), func() { nativeFrame(h) }); err != nil {
+			return err
+		}
+		fr.r1, fr.f1 = h.r1, h.f1
+		return nil
+	}
+	if noLenders() {
+		runtime_cgocall(directABI0, unsafe.Pointer(fr))
+	} else {
+		f.dcallLent(fr)
+	}
+	if locked {
+		f.admit.Release()
+	}
+	if fr.state != stateCalled || f.lib.closed.Load() {
+		return f.dcallEnd(fr)
+	}
+	return nil
+}

@@ -34,3 +34,7 @@ func (f *Func) dcallLent(fr *dframe) {
 func (f *Func) dcallEnd(fr *dframe) error {
 	panic("ffi: internal error: direct call on an unsupported platform")
 }
+
+func (f *Func) dcallGated(fr *dframe) error {
+	panic("ffi: internal error: direct call on an unsupported platform")
+}

@@ -36,18 +36,24 @@ func scalarFn0[R any](f *Func) func() (R, error) {
 	p := &f.sig.plan
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func() (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
-			} else {
-				f.dcallLent(&fr)
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
 					return scalarValue[R](0, 0, rc), err
+				}
+			} else {
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
 				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
@@ -134,23 +140,29 @@ func scalarFn1[T1, R any](f *Func) func(T1) (R, error) {
 	}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func(a1 T1) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
 			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 			if escapeNever {
 				escapeSink = [...]any{a1}
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}
@@ -249,24 +261,30 @@ func scalarFn2[T1, T2, R any](f *Func) func(T1, T2) (R, error) {
 	}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func(a1 T1, a2 T2) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
 			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
 			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 			if escapeNever {
 				escapeSink = [...]any{a1, a2}
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}
@@ -371,25 +389,31 @@ func scalarFn3[T1, T2, T3, R any](f *Func) func(T1, T2, T3) (R, error) {
 	}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func(a1 T1, a2 T2, a3 T3) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
 			fr.regs[sa[0].slot] = scalarWord(sa[0], &a1)
 			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
 			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3}
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}
@@ -498,7 +522,7 @@ func scalarFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 	}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func(a1 T1, a2 T2, a3 T3, a4 T4) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
@@ -506,18 +530,24 @@ func scalarFn4[T1, T2, T3, T4, R any](f *Func) func(T1, T2, T3, T4) (R, error) {
 			fr.regs[sa[1].slot] = scalarWord(sa[1], &a2)
 			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
 			fr.regs[sa[3].slot] = scalarWord(sa[3], &a4)
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3, a4}
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}
@@ -630,7 +660,7 @@ func scalarFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, 
 	}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
@@ -639,18 +669,24 @@ func scalarFn5[T1, T2, T3, T4, T5, R any](f *Func) func(T1, T2, T3, T4, T5) (R, 
 			fr.regs[sa[2].slot] = scalarWord(sa[2], &a3)
 			fr.regs[sa[3].slot] = scalarWord(sa[3], &a4)
 			fr.regs[sa[4].slot] = scalarWord(sa[4], &a5)
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3, a4, a5}
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}
@@ -767,7 +803,7 @@ func scalarFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, 
 	}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func(a1 T1, a2 T2, a3 T3, a4 T4, a5 T5, a6 T6) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
@@ -777,18 +813,24 @@ func scalarFn6[T1, T2, T3, T4, T5, T6, R any](f *Func) func(T1, T2, T3, T4, T5, 
 			fr.regs[sa[3].slot] = scalarWord(sa[3], &a4)
 			fr.regs[sa[4].slot] = scalarWord(sa[4], &a5)
 			fr.regs[sa[5].slot] = scalarWord(sa[5], &a6)
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 			if escapeNever {
 				escapeSink = [...]any{a1, a2, a3, a4, a5, a6}
-			}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
 			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}

@@ -294,28 +294,34 @@ func scalarFn{{.N}}[{{.TList}}R any](f *Func) func({{.Sig}}) (R, error) {
 {{- end}}
 	rc := scalarResOf(p)
 	if f.direct() {
-		fn, lib := f.ptr, f.lib
+		fn, lib, gated := f.ptr, f.lib, f.admit != nil
 		return func({{.Params}}) (R, error) {
 			var fr dframe
 			fr.fn, fr.lib = fn, uintptr(unsafe.Pointer(lib))
 {{- range $i, $v := .Vals}}
 			fr.regs[sa[{{$i}}].slot] = scalarWord(sa[{{$i}}], &{{$v}})
 {{- end}}
-			if noLenders() {
-				runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+			if gated {
+				if err := f.dcallGated(&fr); err != nil {
+					return scalarValue[R](0, 0, rc), err
+				}
 			} else {
-				f.dcallLent(&fr)
+				if noLenders() {
+					runtime_cgocall(directABI0, unsafe.Pointer(&fr))
+				} else {
+					f.dcallLent(&fr)
+				}
+				if fr.state != stateCalled || lib.closed.Load() {
+					if err := f.dcallEnd(&fr); err != nil {
+						return scalarValue[R](0, 0, rc), err
+					}
+				}
 			}
 {{- if .N}}
 			if escapeNever {
 				escapeSink = [...]any{ {{- .VList -}} }
 			}
 {{- end}}
-			if fr.state != stateCalled || lib.closed.Load() {
-				if err := f.dcallEnd(&fr); err != nil {
-					return scalarValue[R](0, 0, rc), err
-				}
-			}
 			return scalarValue[R](uint64(fr.r1), fr.f1, rc), nil
 		}
 	}
