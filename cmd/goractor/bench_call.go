@@ -18,6 +18,9 @@ const (
 	figCallAddLeaf    = "goractor.call.add_leaf"
 	figCallNoopLeaf   = "goractor.call.noop_leaf"
 	figRatioAddLeafVs = "goractor.ratio.call_add_leaf_vs_cgo"
+	// figRatioAddVs is issue 4's name, with the leaf ratio measured paired
+	// by measureCgo (bench_measure.go).
+	figRatioAddVs = "goractor.ratio.call_add_vs_cgo"
 )
 
 // callMeasurements are the leaf call figures, measured like measureCalls.
@@ -27,9 +30,9 @@ func callMeasurements() []measurement {
 	}
 }
 
-func callRatios() []ratio {
-	return []ratio{{figRatioAddLeafVs, figCallAddLeaf, figCgoAdd}}
-}
+// callRatios: none of the ordinary kind; the ratios of add against cgo are
+// measured paired (measureCgo).
+func callRatios() []ratio { return nil }
 
 // measureLeafCalls: add and noop bound WithLeaf, called from an actor. Where
 // leaf calls are off (race detector, GORACTOR_FFI_LEAF=off, no amd64

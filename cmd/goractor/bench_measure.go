@@ -64,7 +64,7 @@ func measurements() []measurement {
 	}
 	ms = append(ms, callMeasurements()...)
 	if benchfix.HaveCgo {
-		ms = append(ms, measurement{[]string{figCgoAdd}, []string{"ns/call"}, measureCgo})
+		ms = append(ms, measurement{[]string{figCgoAdd, figRatioAddVs, figRatioAddLeafVs}, []string{"ns/call", "x", "x"}, measureCgo})
 	}
 	ms = append(ms,
 		measurement{[]string{figCallbackSync}, []string{"ns/callback"}, callbackMeasure(benchfix.CallbackSync, 1_000_000)},
@@ -98,7 +98,6 @@ func ratios() []ratio {
 	return append([]ratio{
 		{"goractor.ratio.call_add_vs_syscalln", figCallAdd, figSyscallNAdd},
 		{"goractor.ratio.call_add_vs_registerlibfunc", figCallAdd, figRegisterAdd},
-		{"goractor.ratio.call_add_vs_cgo", figCallAdd, figCgoAdd},
 		{"goractor.ratio.callback_foreign_vs_purego", figCallbackForeign, figRawCallbackFgn},
 		{"goractor.ratio.pingpong_pinned_vs_c_sem", figPingPinned, figCSem},
 		{"goractor.ratio.pingpong_unpinned_vs_protoactor", figPingUnpinned, figPingProto},
@@ -235,19 +234,58 @@ func measurePurego(c *benchConfig) ([]float64, error) {
 	return out, err
 }
 
-// measureCgo: add compiled into the binary, through cgo.
+// callPairBatch is the batch of measureCgo: cgo's add and goractor's
+// alternate in batches this long.
+const callPairBatch = 20_000
+
+// measureCgo measures add compiled into the binary, called through cgo, and
+// the ratios of goractor's add (ordinary, and bound WithLeaf) to it, paired:
+// in one actor, batches of cgo's calls, goractor's ordinary calls and its
+// leaf calls alternate, and each ratio is goractor's time over cgo's in the
+// same repetition. goractor.call.add and goractor.call.add_leaf are measured
+// on their own as before; a ratio of those medians, measured seconds apart
+// from cgo's, moved with whatever else the shared machine ran at the time.
 func measureCgo(c *benchConfig) ([]float64, error) {
-	var out float64
-	err := onLockedThread(func() error {
-		n := c.n(5_000_000, 1000)
-		start := time.Now()
-		for i := range n {
-			sinkI += benchfix.CgoAdd(int32(i), 1)
+	f, err := openFixture(c.lib)
+	if err != nil {
+		return nil, err
+	}
+	defer f.lib.Close()
+	var leaf func(int32, int32) (int32, error)
+	if err := f.lib.Bind(&leaf, "add", ffi.WithLeaf()); err != nil {
+		return nil, err
+	}
+	n := c.n(2_000_000, 1000)
+	var tc, to, tl time.Duration
+	err = inActor(func(*actor.Context) error {
+		if r, err := leaf(40, 2); err != nil || r != 42 || benchfix.CgoAdd(40, 2) != 42 {
+			return fmt.Errorf("leaf add(40, 2) = %d, %v: %w", r, err, errBadResult)
 		}
-		out = perOp(time.Since(start), n)
+		for left := n; left > 0; left -= callPairBatch {
+			k := min(left, callPairBatch)
+			t0 := time.Now()
+			for i := range k {
+				sinkI += benchfix.CgoAdd(int32(i), 1)
+			}
+			t1 := time.Now()
+			for i := range k {
+				r, _ := f.add(int32(i), 1)
+				sinkI += r
+			}
+			t2 := time.Now()
+			for i := range k {
+				r, _ := leaf(int32(i), 1)
+				sinkI += r
+			}
+			t3 := time.Now()
+			tc, to, tl = tc+t1.Sub(t0), to+t2.Sub(t1), tl+t3.Sub(t2)
+		}
 		return nil
 	})
-	return []float64{out}, err
+	if err != nil {
+		return nil, err
+	}
+	return []float64{perOp(tc, n), float64(to) / float64(tc), float64(tl) / float64(tc)}, nil
 }
 
 // callbackMeasure wraps internal/benchfix.MeasureCallback (the same code its
