@@ -170,7 +170,9 @@ func nativeFrame(fr *frame) {
 		if e := execctx.LendCurrent(); e != nil {
 			// No defer: nothing between Lend and Reclaim can panic.
 			callFrame(fr)
-			e.Reclaim()
+			if !e.ReclaimFast() {
+				e.Reclaim()
+			}
 			return
 		}
 	}

@@ -37,6 +37,12 @@
 //     by the locker or sees the locker queued and wakes it (see
 //     token.unlock).
 //
+// The native call's side runs inline: [LendCurrent] makes the outermost
+// lend itself after its goroutine lookup (no call to Lend), and
+// [Exec.ReclaimFast], small enough to inline into the caller, reclaims an
+// outermost fast lend that no taker began to steal, or reports that the
+// caller must call [Exec.Reclaim].
+//
 // The membarrier (a few microseconds: it interrupts every CPU running a
 // thread of the process) is paid only by a locker that is about to park
 // anyway, and by the first foreign taker of a fast lend. Taking the token

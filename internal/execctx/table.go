@@ -173,11 +173,21 @@ func LendCurrent() *Exec {
 	g := getg()
 	for p := bucketOf(g).Load(); p != nil; p = p.next {
 		if p.g == g {
-			if e := p.e; e.lendOnCall.Load() > 0 {
-				e.Lend()
+			e := p.e
+			if e.lendOnCall.Load() <= 0 {
+				return nil
+			}
+			if e.lendDepth == 0 && asymmetric && e.tok.state.Load() == heldBit {
+				// Lend's common case, inline: the outermost lend of a
+				// token the goroutine holds.
+				e.lendDepth = 1
+				if e.lendFast() {
+					e.tok.wakeOne()
+				}
 				return e
 			}
-			return nil
+			e.Lend()
+			return e
 		}
 	}
 	return nil
