@@ -170,9 +170,7 @@ func nativeFrame(fr *frame) {
 		if e := execctx.LendCurrent(); e != nil {
 			// No defer: nothing between Lend and Reclaim can panic.
 			callFrame(fr)
-			if !e.ReclaimFast() {
-				e.Reclaim()
-			}
+			e.Reclaim()
 			return
 		}
 	}

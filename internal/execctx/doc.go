@@ -37,11 +37,10 @@
 //     by the locker or sees the locker queued and wakes it (see
 //     token.unlock).
 //
-// The native call's side runs inline: [LendCurrent] makes the outermost
+// The native call's side is two calls: [LendCurrent] makes the outermost
 // lend itself after its goroutine lookup (no call to Lend), and
-// [Exec.ReclaimFast], small enough to inline into the caller, reclaims an
-// outermost fast lend that no taker began to steal, or reports that the
-// caller must call [Exec.Reclaim].
+// [Exec.Reclaim] reclaims an outermost fast lend that no taker began to
+// steal inline, before any other call.
 //
 // The membarrier (a few microseconds: it interrupts every CPU running a
 // thread of the process) is paid only by a locker that is about to park

@@ -182,17 +182,17 @@ func (e *Exec) lendFast() (wake bool) {
 // Reclaim takes the token back after a native call, waiting for a callback
 // that is running on a foreign thread to finish.
 func (e *Exec) Reclaim() {
-	if !e.ReclaimFast() {
+	if !e.reclaimFast() {
 		e.reclaimSlow()
 	}
 }
 
-// ReclaimFast is Reclaim's common case, small enough to inline into the
-// caller: the reclaim of an outermost fast lend that no taker began to
-// steal, one plain store and two loads. It reports whether it reclaimed
-// the token; when it did not, the caller must call Reclaim. (It may have
-// stored token.fast = 0 then: reclaimSlow stores the same value again.)
-func (e *Exec) ReclaimFast() bool {
+// reclaimFast is Reclaim's common case, inline in it: the reclaim of an
+// outermost fast lend that no taker began to steal, one plain store and
+// two loads. It reports whether it reclaimed the token; when it did not,
+// reclaimSlow does the rest (it may have stored token.fast = 0 already:
+// reclaimSlow stores the same value again).
+func (e *Exec) reclaimFast() bool {
 	if e.lendDepth != 1 || !e.fastLent {
 		return false
 	}

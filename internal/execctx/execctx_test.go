@@ -132,7 +132,7 @@ func BenchmarkLendCurrent(b *testing.B) {
 	defer e.Leave()
 	for b.Loop() {
 		if AnyLenders() {
-			if l := LendCurrent(); l != nil && !l.ReclaimFast() {
+			if l := LendCurrent(); l != nil {
 				l.Reclaim()
 			}
 		}

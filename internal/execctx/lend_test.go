@@ -103,7 +103,7 @@ func TestLend_Misuse(t *testing.T) {
 // atomic: under -race a broken exclusion is reported, and without it a lost
 // update shows in the final count. It runs twice: with Lend and Reclaim,
 // and with what package ffi's native call uses, LendCurrent (whose
-// outermost lend is inline) and ReclaimFast, then Reclaim when it says so.
+// outermost lend is inline) and Reclaim.
 func TestLend_HammerHandOver(t *testing.T) {
 	t.Run("Lend", func(t *testing.T) {
 		e := New("x", false, Hooks{})
@@ -116,12 +116,7 @@ func TestLend_HammerHandOver(t *testing.T) {
 				t.Fatal("LendCurrent did not lend the bound Exec's token")
 			}
 		}
-		reclaim := func() {
-			if !e.ReclaimFast() {
-				e.Reclaim()
-			}
-		}
-		hammerHandOver(t, e, lend, reclaim)
+		hammerHandOver(t, e, lend, e.Reclaim)
 	})
 }
 
