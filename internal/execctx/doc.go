@@ -37,11 +37,6 @@
 //     by the locker or sees the locker queued and wakes it (see
 //     token.unlock).
 //
-// The native call's side is two calls: [LendCurrent] makes the outermost
-// lend itself after its goroutine lookup (no call to Lend), and
-// [Exec.Reclaim] reclaims an outermost fast lend that no taker began to
-// steal inline, before any other call.
-//
 // The membarrier (a few microseconds: it interrupts every CPU running a
 // thread of the process) is paid only by a locker that is about to park
 // anyway, and by the first foreign taker of a fast lend. Taking the token

@@ -154,7 +154,11 @@ func (e *Exec) Lend() {
 		if e.tok.state.Load() != heldBit {
 			panic("execctx: Lend without holding the token")
 		}
-		if e.lendFast() {
+		e.fastLent = true
+		storeFast(&e.tok.fast, 1)
+		// A taker queued before the store either saw it (after its fence,
+		// see lockSlow) or is seen here and woken to see it.
+		if e.tok.waiters.Load() > 0 {
 			e.tok.wakeOne()
 		}
 		return
@@ -167,49 +171,9 @@ func (e *Exec) Lend() {
 	}
 }
 
-// lendFast is the outermost Lend with membarrier, once the caller has
-// checked that it holds the token and lends nothing else (lendDepth is
-// 1): the plain store of token.fast. It reports whether a taker is queued,
-// which the caller must then wake (wakeOne): a taker queued before the
-// store either saw it (after its fence, see lockSlow) or is seen here and
-// woken to see it. LendCurrent runs it inline, without the call to Lend.
-func (e *Exec) lendFast() (wake bool) {
-	e.fastLent = true
-	storeFast(&e.tok.fast, 1)
-	return e.tok.waiters.Load() > 0
-}
-
 // Reclaim takes the token back after a native call, waiting for a callback
 // that is running on a foreign thread to finish.
 func (e *Exec) Reclaim() {
-	if !e.reclaimFast() {
-		e.reclaimSlow()
-	}
-}
-
-// reclaimFast is Reclaim's common case, inline in it: the reclaim of an
-// outermost fast lend that no taker began to steal, one plain store and
-// two loads. It reports whether it reclaimed the token; when it did not,
-// reclaimSlow does the rest (it may have stored token.fast = 0 already:
-// reclaimSlow stores the same value again).
-func (e *Exec) reclaimFast() bool {
-	if e.lendDepth != 1 || !e.fastLent {
-		return false
-	}
-	storeFast(&e.tok.fast, 0)
-	// No taker began a steal before our store reached it (else we see
-	// stealing or its converted state): we still hold the token.
-	if e.tok.stealing.Load() != 0 || e.tok.state.Load() != heldBit {
-		return false
-	}
-	e.lendDepth = 0
-	e.fastLent = false
-	return true
-}
-
-// reclaimSlow is Reclaim of a nested, an ordinary or a stolen lend, and
-// the misuse check.
-func (e *Exec) reclaimSlow() {
 	e.lendDepth--
 	switch {
 	case e.lendDepth < 0:
@@ -221,6 +185,8 @@ func (e *Exec) reclaimSlow() {
 	case e.fastLent:
 		e.fastLent = false
 		storeFast(&e.tok.fast, 0)
+		// No taker began a steal before our store reached it (else we see
+		// stealing or its converted state): we still hold the token.
 		if e.tok.stealing.Load() != 0 || e.tok.state.Load() != heldBit {
 			e.tok.reclaimStolen()
 		}
@@ -472,10 +438,6 @@ func (t *token) unlock() {
 	}
 }
 
-// wakeOne is not inlined: its callers' fast paths (lendFast, unlock) only
-// test waiters.
-//
-//go:noinline
 func (t *token) wakeOne() {
 	t.mu.Lock()
 	if len(t.q) > 0 {

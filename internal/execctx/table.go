@@ -173,21 +173,11 @@ func LendCurrent() *Exec {
 	g := getg()
 	for p := bucketOf(g).Load(); p != nil; p = p.next {
 		if p.g == g {
-			e := p.e
-			if e.lendOnCall.Load() <= 0 {
-				return nil
-			}
-			if e.lendDepth == 0 && asymmetric && e.tok.state.Load() == heldBit {
-				// Lend's common case, inline: the outermost lend of a
-				// token the goroutine holds.
-				e.lendDepth = 1
-				if e.lendFast() {
-					e.tok.wakeOne()
-				}
+			if e := p.e; e.lendOnCall.Load() > 0 {
+				e.Lend()
 				return e
 			}
-			e.Lend()
-			return e
+			return nil
 		}
 	}
 	return nil
