@@ -123,6 +123,22 @@ func BenchmarkLendReclaim(b *testing.B) {
 	}
 }
 
+// BenchmarkLendCurrent is what a native call of an actor that owns a
+// thread-safe callback adds (package ffi's nativeFrame): the lookup and the
+// lend, then the reclaim.
+func BenchmarkLendCurrent(b *testing.B) {
+	e := boundLender(b)
+	e.Enter()
+	defer e.Leave()
+	for b.Loop() {
+		if AnyLenders() {
+			if l := LendCurrent(); l != nil {
+				l.Reclaim()
+			}
+		}
+	}
+}
+
 func BenchmarkCurrent(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -101,10 +101,43 @@ func TestLend_Misuse(t *testing.T) {
 // lost wakeup shows as a wait that never ends, bounded here. Meanwhile
 // hammer goroutines take the token whenever they can. counter is not
 // atomic: under -race a broken exclusion is reported, and without it a lost
-// update shows in the final count.
+// update shows in the final count. It runs twice: with Lend and Reclaim,
+// and with what package ffi's native call uses, LendCurrent (whose
+// outermost lend is inline) and Reclaim.
 func TestLend_HammerHandOver(t *testing.T) {
-	const rounds, hammers, perHammer = 3000, 3, 3000
+	t.Run("Lend", func(t *testing.T) {
+		e := New("x", false, Hooks{})
+		hammerHandOver(t, e, e.Lend, e.Reclaim)
+	})
+	t.Run("LendCurrent", func(t *testing.T) {
+		e := boundLender(t)
+		lend := func() {
+			if LendCurrent() != e {
+				t.Fatal("LendCurrent did not lend the bound Exec's token")
+			}
+		}
+		hammerHandOver(t, e, lend, e.Reclaim)
+	})
+}
+
+// boundLender returns an Exec bound to the calling goroutine, locked to
+// its thread, with a thread-safe callback counted (RetainLend): what
+// LendCurrent lends. The test's cleanup undoes it all.
+func boundLender(tb testing.TB) *Exec {
+	runtime.LockOSThread()
 	e := New("x", false, Hooks{})
+	unbind := Bind(e)
+	e.RetainLend()
+	tb.Cleanup(func() {
+		e.ReleaseLend()
+		unbind()
+		runtime.UnlockOSThread()
+	})
+	return e
+}
+
+func hammerHandOver(t *testing.T, e *Exec, lend, reclaim func()) {
+	const rounds, hammers, perHammer = 3000, 3, 3000
 	counter := 0 // guarded by the token
 	ctx := bounded(t, 20*time.Second)
 
@@ -137,7 +170,7 @@ func TestLend_HammerHandOver(t *testing.T) {
 		if wait && i%4 == 0 {
 			taker <- struct{}{} // the taker arrives while the owner holds the token
 		}
-		e.Lend()
+		lend()
 		if wait {
 			if i%4 != 0 {
 				taker <- struct{}{} // it arrives during the lent call
@@ -164,7 +197,7 @@ func TestLend_HammerHandOver(t *testing.T) {
 			e.Reclaim()
 			e.Release()
 		}
-		e.Reclaim()
+		reclaim()
 		if !e.Held() || e.Lent() {
 			t.Fatalf("round %d: after Reclaim Held %v Lent %v", i, e.Held(), e.Lent())
 		}
