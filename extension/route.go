@@ -60,21 +60,40 @@ func (g *gate) first(caller *execctx.Exec) firstRoute {
 	return firstHandoff
 }
 
-// enter runs the first phase for the calling goroutine and takes the
-// Serialize lock when the route needs it. It returns firstSerial only when it
-// took the lock (release it with g.x.serial.unlock); a re-entry from a callback of the
-// caller's own serialized call runs without it, as firstDirect.
-func (g *gate) enter() firstRoute {
-	// The main actor's own goroutine is found without the goroutine table.
-	c := execctx.Main()
-	if !c.OnOwnGoroutine() {
-		c = execctx.Current()
+// caller returns the calling goroutine's Exec (nil outside every actor). The
+// main actor's own goroutine is found without the goroutine table, with one
+// read of the goroutine pointer (execctx.OwnMain).
+func caller() *execctx.Exec {
+	if c := execctx.OwnMain(); c != nil {
+		return c
 	}
-	r := g.first(c)
-	if r == firstSerial && !g.x.serial.lock(c) {
-		return firstDirect
+	return execctx.Current()
+}
+
+// admit is the first phase for the calling goroutine, as ffi asks it
+// (Admit): admitted when the call runs on that goroutine now, locked when
+// admit took the Serialize lock for it (release it with g.x.serial.unlock).
+// A re-entry from a callback of the caller's own serialized call is admitted
+// without the lock. The common routes (the main actor calling a main-only
+// function, a Serialize call) read the mode and the goroutine pointer (one
+// getg) before the lock.
+func (g *gate) admit() (admitted, locked bool) {
+	switch g.mode {
+	case modeMainOnly:
+		if execctx.OwnMain() != nil {
+			return true, false
+		}
+		// Also the main actor: a callback of its on a thread C created.
+		return execctx.Current().IsMain(), false
+	case modeSerialize:
+		return true, g.x.serial.lock(caller())
+	case modeMainThread:
+		return g.first(caller()) == firstDirect, false
+	case modeParallel:
+		return true, false
 	}
-	return r
+	// modeDedicated: do decides (see first).
+	return false, false
 }
 
 // serialLock is the per-extension lock of the Serialize policy. Its word is
