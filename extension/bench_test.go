@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkGate measures the call gate against an ungated (parallel-safe)
-// call of the same trivial C function, from a main-actor goroutine.
+// call of the same trivial C function, from the main actor's goroutine.
 func BenchmarkGate(b *testing.B) {
 	path := testlib.SharedLib(b, []string{"testdata/counter.c"})
 	for _, tc := range []struct {
@@ -33,8 +33,11 @@ func BenchmarkGate(b *testing.B) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				unbind := execctx.Bind(execctx.New("main", true, execctx.Hooks{}))
+				// Bound and recorded as the main actor, as actor.Run does.
+				main := execctx.New("main", true, execctx.Hooks{})
+				unbind := execctx.Bind(main)
 				defer unbind()
+				defer execctx.SetMain(main)()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					id(int32(i))

@@ -362,13 +362,7 @@ func (g *gate) Admit() (admitted, locked bool) {
 	if g.recorded {
 		return false, false
 	}
-	switch g.enter() {
-	case firstDirect:
-		return true, false
-	case firstSerial:
-		return true, true
-	}
-	return false, false
+	return g.admit()
 }
 
 // Release implements ffi.Admitter: it releases the Serialize lock Admit took.

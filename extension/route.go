@@ -60,27 +60,59 @@ func (g *gate) first(caller *execctx.Exec) firstRoute {
 	return firstHandoff
 }
 
-// enter runs the first phase for the calling goroutine and takes the
-// Serialize lock when the route needs it. It returns firstSerial only when it
-// took the lock (release it with g.x.serial.unlock); a re-entry from a callback of the
-// caller's own serialized call runs without it, as firstDirect.
-func (g *gate) enter() firstRoute {
-	// The main actor's own goroutine is found without the goroutine table.
-	c := execctx.Main()
-	if !c.OnOwnGoroutine() {
-		c = execctx.Current()
+// caller returns the calling goroutine's Exec (nil outside every actor). The
+// main actor's own goroutine is found without the goroutine table, with one
+// read of the goroutine pointer (execctx.OwnMain).
+func caller() *execctx.Exec {
+	if c := execctx.OwnMain(); c != nil {
+		return c
 	}
-	r := g.first(c)
-	if r == firstSerial && !g.x.serial.lock(c) {
-		return firstDirect
+	return execctx.Current()
+}
+
+// admit is the first phase for the calling goroutine, as ffi asks it
+// (Admit): admitted when the call runs on that goroutine now, locked when
+// admit took the Serialize lock for it (release it with g.x.serial.unlock).
+// A re-entry from a callback of the caller's own serialized call is admitted
+// without the lock. The common routes (the main actor calling a main-only
+// function, a Serialize call) read the mode and the goroutine pointer (one
+// getg) before the lock.
+func (g *gate) admit() (admitted, locked bool) {
+	switch g.mode {
+	case modeMainOnly:
+		if execctx.OwnMain() != nil {
+			return true, false
+		}
+		// Also the main actor: a callback of its on a thread C created.
+		return execctx.Current().IsMain(), false
+	case modeSerialize:
+		return true, g.x.serial.lock(caller())
+	case modeMainThread:
+		return g.first(caller()) == firstDirect, false
+	case modeParallel:
+		return true, false
 	}
-	return r
+	// modeDedicated: do decides (see first).
+	return false, false
 }
 
 // serialLock is the per-extension lock of the Serialize policy. Its word is
 // the holder's Exec, so taking it also records who holds it (what the
-// re-entry check reads): one locked instruction to take it, one to release
-// it. Contended, waiters sleep on cond.
+// re-entry check reads): one locked instruction (a CAS) to take it and, with
+// membarrier on amd64, none to release it (execctx.ReleaseOwner: a plain
+// store, then a load of waiters). Contended, waiters sleep on cond.
+//
+// The release's plain store may pass its load of waiters (a store buffer):
+// the releaser could read no waiter while a waiter, counted meanwhile, still
+// sees the lock held and sleeps, never signalled. lockSlow closes that window
+// with execctx.FenceReleases between counting itself and its first
+// CompareAndSwap (Dekker's protocol, the releaser's barrier supplied by the
+// waiter's membarrier, as execctx's token does): a releaser whose load came
+// before the fence had its store drained by it, so the swap sees the
+// release; a releaser whose load came after it sees the waiter and signals.
+// Later retries need no fence: a swap that fails read the word of a holder
+// that took the lock after the waiter's count (a locked instruction, ordered
+// before that swap), so that holder's release reads the count.
 type serialLock struct {
 	owner   atomic.Pointer[execctx.Exec] // the holder; outsider for a caller outside actors; nil when free
 	waiters atomic.Int32                 // goroutines in lockSlow
@@ -114,10 +146,11 @@ func (s *serialLock) lock(caller *execctx.Exec) bool {
 func (s *serialLock) lockSlow(caller *execctx.Exec) {
 	s.mu.Lock()
 	s.waiters.Add(1)
-	// unlock stores nil before it reads waiters, and this goroutine counted
-	// itself before its CompareAndSwap: either the swap sees the release, or
-	// the releaser sees the waiter and signals once this goroutine waits
-	// (it needs mu for that).
+	// The fence (see serialLock) makes the swap below see every release
+	// that could have missed the count. Then: either a swap sees the lock
+	// free, or the holder it read sees the waiter when it releases and
+	// signals once this goroutine waits (it needs mu for that).
+	execctx.FenceReleases()
 	for !s.owner.CompareAndSwap(nil, caller) {
 		s.cond.Wait()
 	}
@@ -126,7 +159,7 @@ func (s *serialLock) lockSlow(caller *execctx.Exec) {
 }
 
 func (s *serialLock) unlock() {
-	s.owner.Store(nil)
+	execctx.ReleaseOwner(&s.owner, nil)
 	if s.waiters.Load() > 0 {
 		s.mu.Lock()
 		s.cond.Signal()

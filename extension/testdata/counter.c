@@ -39,3 +39,17 @@ void fx_reset(void) {
 }
 
 int fx_id(int x) { return x; }
+
+// A plain (not atomic) counter: fx_inc reads it, waits a little and writes
+// it back, so two calls inside at once lose an increment.
+static volatile long plain;
+
+void fx_inc(void) {
+	long v = plain;
+	for (volatile int i = 0; i < 200; i++) {
+	}
+	plain = v + 1;
+}
+
+long fx_plain(void) { return plain; }
+void fx_plain_reset(void) { plain = 0; }

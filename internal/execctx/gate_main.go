@@ -1,0 +1,19 @@
+package execctx
+
+// The functions in the gate_*.go files serve the call gate's first phase
+// (package extension, route.go): the hot path of every gated call.
+
+// OwnMain returns the main actor's Exec when the calling goroutine is the main
+// actor's own goroutine (the one bound by Bind), and nil otherwise. It is
+// Main().OnOwnGoroutine() with one read of the goroutine pointer instead of
+// two.
+func OwnMain() *Exec {
+	e := mainExec.Load()
+	if e == nil {
+		return nil
+	}
+	if g := getg(); g == 0 || e.g.Load() != g {
+		return nil
+	}
+	return e
+}
