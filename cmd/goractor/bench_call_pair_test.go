@@ -33,9 +33,15 @@ func TestBench_CallRatiosPaired(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no measurement yields %s", figCgoAdd)
 	}
-	want := []string{figCgoAdd, figRatioAddVs, figRatioAddLeafVs}
-	if !slices.Equal(m.names, want) || !slices.Equal(m.units, []string{"ns/call", "x", "x"}) {
-		t.Fatalf("measurement yields %v in %v; want %v in ns/call, x, x", m.names, m.units, want)
+	checkPaired(t, m, []string{figCgoAdd, figRatioAddVs, figRatioAddLeafVs}, []string{"ns/call", "x", "x"})
+}
+
+// checkPaired checks that m, a measurement with paired ratios, yields the
+// figures names in units, and that one tiny run gives each a positive value.
+func checkPaired(t *testing.T, m *measurement, names, units []string) {
+	t.Helper()
+	if !slices.Equal(m.names, names) || !slices.Equal(m.units, units) {
+		t.Fatalf("measurement yields %v in %v; want %v in %v", m.names, m.units, names, units)
 	}
 	vals, err := m.run(tinyConfig(benchFixture(t)))
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/goractor/goractor/internal/benchfix"
@@ -28,18 +27,6 @@ func TestBench_CallbackRatiosPaired(t *testing.T) {
 	if len(ms) != 1 {
 		t.Fatalf("%d cgo callback measurements; want 1", len(ms))
 	}
-	m := ms[0]
-	want := []string{figCgoCallbackSync, figCgoCallbackFgn, figRatioCallbackSync, figRatioCallbackFgn}
-	if !slices.Equal(m.names, want) || !slices.Equal(m.units, []string{"ns/callback", "ns/callback", "x", "x"}) {
-		t.Fatalf("measurement yields %v in %v; want %v in ns/callback, ns/callback, x, x", m.names, m.units, want)
-	}
-	vals, err := m.run(tinyConfig(benchFixture(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, v := range vals {
-		if !(v > 0) {
-			t.Errorf("%s = %v; want a positive value", m.names[i], v)
-		}
-	}
+	checkPaired(t, &ms[0], []string{figCgoCallbackSync, figCgoCallbackFgn, figRatioCallbackSync, figRatioCallbackFgn},
+		[]string{"ns/callback", "ns/callback", "x", "x"})
 }
