@@ -72,7 +72,7 @@ func (e *Exec) IsMain() bool { return e != nil && e.main }
 func (e *Exec) Hooks() Hooks { return e.hooks }
 
 // OnOwnGoroutine reports whether the caller is the goroutine bound to e.
-func (e *Exec) OnOwnGoroutine() bool { return e != nil && e.g.Load() == getg() && getg() != 0 }
+func (e *Exec) OnOwnGoroutine() bool { return e != nil && e.OwnG(getg()) }
 
 // Enter takes the token for the actor's own goroutine before it runs the
 // actor's Go code, waiting while a foreign callback holds it.

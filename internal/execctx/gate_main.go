@@ -8,12 +8,8 @@ package execctx
 // Main().OnOwnGoroutine() with one read of the goroutine pointer instead of
 // two.
 func OwnMain() *Exec {
-	e := mainExec.Load()
-	if e == nil {
-		return nil
+	if e := mainExec.Load(); e != nil && e.OwnG(getg()) {
+		return e
 	}
-	if g := getg(); g == 0 || e.g.Load() != g {
-		return nil
-	}
-	return e
+	return nil
 }
