@@ -160,10 +160,11 @@ func (f *Func) dcallLent(fr *dframe) {
 	}
 }
 
-// dcallEnd finishes a direct call that did not end the ordinary way (made, with its library still open):
-// made while its library was closed (the last call out unloads it), not
-// made because the library was closed (ErrClosed), or not made for want of
-// a thread slot (made now, counted in the library's shards).
+// dcallEnd finishes a direct call that did not end the ordinary way (made,
+// with its library still open): made while its library was closed (the
+// last call out unloads it), not made because the library was closed
+// (ErrClosed), or not made for want of a thread slot (made now, counted in
+// the library's shards).
 //
 //go:noinline
 func (f *Func) dcallEnd(fr *dframe) error {
@@ -177,11 +178,8 @@ func (f *Func) dcallEnd(fr *dframe) error {
 	if !slotsFull.Load() {
 		slotsFull.Store(true)
 	}
-	var full frame
-	full.fn = fr.fn
-	full.nflt = uintptr(f.sig.plan.nflt)
-	full.regs = fr.regs
-	if !f.callShards(&full) {
+	full := f.generalFrame(fr)
+	if !f.callShards(full) {
 		return f.callErr(ErrClosed)
 	}
 	fr.r1, fr.f1 = full.r1, full.f1
@@ -198,10 +196,7 @@ func (f *Func) dcallEnd(fr *dframe) error {
 func (f *Func) dcallGated(fr *dframe) error {
 	admitted, locked := f.admit.Admit()
 	if !admitted {
-		h := new(frame)
-		h.fn = fr.fn
-		h.nflt = uintptr(f.sig.plan.nflt)
-		h.regs = fr.regs
+		h := f.generalFrame(fr)
 		if err := f.gated(execctx.Current(), func() { nativeFrame(h) }); err != nil {
 			return err
 		}
@@ -220,4 +215,11 @@ func (f *Func) dcallGated(fr *dframe) error {
 		return f.dcallEnd(fr)
 	}
 	return nil
+}
+
+// generalFrame returns the general frame of the direct call set up in fr,
+// for the paths that make it through ffitramp (the shards, the gate's Call).
+// It is on the heap: the gate's Call may run it on another thread.
+func (f *Func) generalFrame(fr *dframe) *frame {
+	return &frame{fn: fr.fn, regs: fr.regs, nflt: uintptr(f.sig.plan.nflt)}
 }

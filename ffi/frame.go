@@ -35,8 +35,9 @@ type frame struct {
 	state uintptr
 }
 
-// dframe is the frame of a direct call (typed_scalar.go, direct.go): a
-// scalar-only call of a library's function without errno capture or a gate.
+// dframe is the frame of a direct call (direct.go): a scalar-only call of a
+// library's function without errno capture, ungated or admitted by its
+// gate's first phase.
 // The direct trampoline (ffidirect, call_amd64.s) reads and writes it; its
 // layout is read through go_asm.h. Besides the C function and its argument
 // registers it holds the *Library the call is counted in, the two result
