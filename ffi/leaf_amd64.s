@@ -9,8 +9,8 @@
 #define m_g0 0
 
 // The leaf area at the top of the system stack, below g0.sched.sp rounded
-// down to 16 bytes: saved goroutine SP, g, a spare word, the magic word that tells
-// a callback trampoline it was entered during a leaf call, and the Handle of
+// down to 16 bytes: three reserved words, the magic word that tells a
+// callback trampoline it was entered during a leaf call, and the Handle of
 // the last callback refused there. internal/callback/tramp_amd64.s finds it
 // the same way (TestLeaf_CallbackRefused fails if the two disagree).
 #define leafAreaSize 48
@@ -58,7 +58,7 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 // goroutine keeps its P. With g = g0 the runtime treats signals arriving in
 // the C function as arriving in system code: no preemption, and a fault is
 // reported as a fatal error with Go's crash report. It writes the leaf area
-// (goroutine SP and g, the magic word, no refused callback yet) and then
+// (the magic word, no refused callback yet) and then
 // reads the library's closed flag (R11: *Library or 0) on the system stack,
 // jumping to closed when it is set: Close's stop the world waits for this
 // call if it is already past this check. It uses AX, BX, R12 and R13 and
@@ -70,8 +70,9 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 // on a chain that runs from one leaf call into the next (the restored SP
 // and g feed the next call's loads of g, g.m, m.g0 and g0.sched.sp), and
 // that chain, not the instruction count, was the largest cost of a leaf
-// call (docs/performance.md, ninth session). The area keeps both words for
-// its layout (internal/callback reads the words after them).
+// call (docs/performance.md, ninth session). Nothing stores them in the
+// area: its first three words are reserved, so that the layout
+// internal/callback reads (the words after them) stays as it was.
 #define LEAF_ENTER \
 	MOVQ (TLS), R12; \
 	MOVQ g_m(R12), R13; \
@@ -82,8 +83,6 @@ TEXT ·leafProbe(SB), NOSPLIT, $0-56
 	MOVQ g_sched_sp(R13), SP; \
 	SUBQ $leafAreaSize, SP; \
 	ANDQ $~15, SP; \
-	MOVQ BX, 0(SP); \
-	MOVQ R12, 8(SP); \
 	MOVQ $leafMagic, AX; \
 	MOVQ AX, leafAreaMagic(SP); \
 	MOVQ $0, leafAreaRefused(SP); \

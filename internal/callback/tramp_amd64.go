@@ -92,9 +92,9 @@ const usesPurego = false
 // ffi's leaf calls (ffi/leaf_amd64.s): tramp1 finds it there and calls
 // leafRefuse instead of entering Go.
 type leafArea struct {
-	sp, g, _ uintptr // the goroutine's SP and g, a spare word
-	magic    uintptr // leafMagic while the leaf call runs
-	refused  uintptr // the Handle of the last callback refused during the call
+	_       [3]uintptr // reserved
+	magic   uintptr    // leafMagic while the leaf call runs
+	refused uintptr    // the Handle of the last callback refused during the call
 }
 
 // leafRefuse is what a callback made during a leaf call gets: not the
