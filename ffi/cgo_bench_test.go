@@ -3,6 +3,7 @@
 package ffi_test
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -71,16 +72,6 @@ func BenchmarkCallPaired(b *testing.B) {
 	lHyp, _ := bind[func(float64, float64) (float64, error)](l, "hypot2", ffi.WithLeaf())
 	lNoop, _ := bind[func() error](l, "noop", ffi.WithLeaf())
 	type pair struct{ ours, cgo func(n int) }
-	addOf := func(f func(int32, int32) (int32, error)) func(n int) {
-		return func(n int) {
-			s := int32(0)
-			for i := 0; i < n; i++ {
-				r, _ := f(int32(i), 1)
-				s += r
-			}
-			sink32 = s
-		}
-	}
 	hypOf := func(f func(float64, float64) (float64, error)) func(n int) {
 		return func(n int) {
 			for i := 0; i < n; i++ {
@@ -88,28 +79,9 @@ func BenchmarkCallPaired(b *testing.B) {
 			}
 		}
 	}
-	noopOf := func(f func() error) func(n int) {
-		return func(n int) {
-			for i := 0; i < n; i++ {
-				_ = f()
-			}
-		}
-	}
-	cgoAdd := func(n int) {
-		s := int32(0)
-		for i := 0; i < n; i++ {
-			s += benchfix.CgoAdd(int32(i), 1)
-		}
-		sink32 = s
-	}
 	cgoHyp := func(n int) {
 		for i := 0; i < n; i++ {
 			sinkF = benchfix.CgoHypot2(3, 4)
-		}
-	}
-	cgoNoop := func(n int) {
-		for i := 0; i < n; i++ {
-			benchfix.CgoNoop()
 		}
 	}
 	for _, op := range []struct {
@@ -150,4 +122,117 @@ func BenchmarkCallPaired(b *testing.B) {
 func reportMedian(b *testing.B, xs []float64, unit string) {
 	slices.Sort(xs)
 	b.ReportMetric(xs[len(xs)/2], unit)
+}
+
+// depthSteps is the number of stack depths BenchmarkCallDepths measures:
+// 16 steps of atDepth's frame (56 bytes, 7 words, on amd64 with Go 1.26)
+// visit every 8-byte alignment of the calling frame in a 64-byte cache line
+// twice.
+const depthSteps = 16
+
+// BenchmarkCallDepths is BenchmarkCallPaired's add, noop and lending add
+// made from depthSteps stack depths, one small frame deeper each step: the
+// call's time relative to cgo's moves with the alignment of the caller's
+// stack (on the AMD EPYC VM of docs/performance.md, 1.07–1.30 from one
+// step to the next), so a benchmark at one depth can read 0.2 better or
+// worse than one at another. It reports the ratio of the means over depths
+// of goractor's and cgo's ns/call (x_cgo_mean), the lowest and highest
+// per-depth ratios, and goractor's mean ns/call; each depth's figure is the
+// fastest of its paired batches.
+//
+//	go test -run '^$' -bench CallDepths -benchtime 3200000x ./ffi/
+func BenchmarkCallDepths(b *testing.B) {
+	l := fixture(b)
+	add, err := bind[func(int32, int32) (int32, error)](l, "add")
+	if err != nil {
+		b.Fatal(err)
+	}
+	noop, _ := bind[func() error](l, "noop")
+	ours := map[string]func(n int){"add": addOf(add), "noop": noopOf(noop)}
+	cgo := map[string]func(n int){"add": cgoAdd, "noop": cgoNoop}
+	for _, op := range []struct {
+		name, fn string
+		lend     bool
+	}{{"add", "add", false}, {"noop", "noop", false}, {"add-lending", "add", true}} {
+		b.Run(op.name, func(b *testing.B) {
+			b.ReportAllocs()
+			per := max(1, b.N/depthSteps)
+			var og, oc, lo, hi float64
+			lo = math.Inf(1)
+			asActorLending(b, op.lend, func() {
+				atDepth(4*depthSteps, func() {}) // grow the stack once, before timing
+				for d := range depthSteps {
+					g, c := math.Inf(1), math.Inf(1)
+					atDepth(d, func() {
+						for left := per; left > 0; left -= callPairBatch {
+							n := min(left, callPairBatch)
+							start := time.Now()
+							ours[op.fn](n)
+							g = min(g, float64(time.Since(start).Nanoseconds())/float64(n))
+							start = time.Now()
+							cgo[op.fn](n)
+							c = min(c, float64(time.Since(start).Nanoseconds())/float64(n))
+						}
+					})
+					og, oc = og+g, oc+c
+					lo, hi = min(lo, g/c), max(hi, g/c)
+				}
+			})
+			b.ReportMetric(og/oc, "x_cgo_mean")
+			b.ReportMetric(lo, "x_cgo_min")
+			b.ReportMetric(hi, "x_cgo_max")
+			b.ReportMetric(og/depthSteps, "ns/call")
+		})
+	}
+}
+
+// atDepth calls fn d frames deeper than its caller.
+//
+//go:noinline
+func atDepth(d int, fn func()) {
+	var pad [3]uintptr
+	if d > 0 {
+		atDepth(d-1, fn)
+	} else {
+		fn()
+	}
+	sinkU = pad[0]
+}
+
+var sinkU uintptr
+
+// addOf, noopOf, cgoAdd and cgoNoop are the paired benchmarks' loops: n
+// calls of goractor's add (summed, as the loop checks nothing) or noop, or
+// of cgo's.
+func addOf(f func(int32, int32) (int32, error)) func(n int) {
+	return func(n int) {
+		s := int32(0)
+		for i := 0; i < n; i++ {
+			r, _ := f(int32(i), 1)
+			s += r
+		}
+		sink32 = s
+	}
+}
+
+func noopOf(f func() error) func(n int) {
+	return func(n int) {
+		for i := 0; i < n; i++ {
+			_ = f()
+		}
+	}
+}
+
+func cgoAdd(n int) {
+	s := int32(0)
+	for i := 0; i < n; i++ {
+		s += benchfix.CgoAdd(int32(i), 1)
+	}
+	sink32 = s
+}
+
+func cgoNoop(n int) {
+	for i := 0; i < n; i++ {
+		benchfix.CgoNoop()
+	}
 }
