@@ -124,18 +124,11 @@ func reportMedian(b *testing.B, xs []float64, unit string) {
 	b.ReportMetric(xs[len(xs)/2], unit)
 }
 
-// depthSteps is the number of stack depths BenchmarkCallDepths measures:
-// 16 steps of atDepth's frame (56 bytes, 7 words, on amd64 with Go 1.26)
-// visit every 8-byte alignment of the calling frame in a 64-byte cache line
-// twice.
-const depthSteps = 16
-
 // BenchmarkCallDepths is BenchmarkCallPaired's add, noop and lending add
-// made from depthSteps stack depths, one small frame deeper each step: the
-// call's time relative to cgo's moves with the alignment of the caller's
-// stack (on the AMD EPYC VM of docs/performance.md, 1.07–1.30 from one
-// step to the next), so a benchmark at one depth can read 0.2 better or
-// worse than one at another. It reports the ratio of the means over depths
+// made from benchfix.Depths stack depths, one small frame deeper each step
+// (benchfix.AtDepth): the call's time relative to cgo's moves with the
+// alignment of the caller's stack, so a benchmark at one depth can read 0.2
+// better or worse than one at another. It reports the ratio of the means over depths
 // of goractor's and cgo's ns/call (x_cgo_mean), the lowest and highest
 // per-depth ratios, and goractor's mean ns/call; each depth's figure is the
 // fastest of its paired batches.
@@ -156,14 +149,14 @@ func BenchmarkCallDepths(b *testing.B) {
 	}{{"add", "add", false}, {"noop", "noop", false}, {"add-lending", "add", true}} {
 		b.Run(op.name, func(b *testing.B) {
 			b.ReportAllocs()
-			per := max(1, b.N/depthSteps)
+			per := max(1, b.N/benchfix.Depths)
 			var og, oc, lo, hi float64
 			lo = math.Inf(1)
 			asActorLending(b, op.lend, func() {
-				atDepth(4*depthSteps, func() {}) // grow the stack once, before timing
-				for d := range depthSteps {
+				benchfix.AtDepth(4*benchfix.Depths, func() {}) // grow the stack once, before timing
+				for d := range benchfix.Depths {
 					g, c := math.Inf(1), math.Inf(1)
-					atDepth(d, func() {
+					benchfix.AtDepth(d, func() {
 						for left := per; left > 0; left -= callPairBatch {
 							n := min(left, callPairBatch)
 							start := time.Now()
@@ -181,25 +174,10 @@ func BenchmarkCallDepths(b *testing.B) {
 			b.ReportMetric(og/oc, "x_cgo_mean")
 			b.ReportMetric(lo, "x_cgo_min")
 			b.ReportMetric(hi, "x_cgo_max")
-			b.ReportMetric(og/depthSteps, "ns/call")
+			b.ReportMetric(og/benchfix.Depths, "ns/call")
 		})
 	}
 }
-
-// atDepth calls fn d frames deeper than its caller.
-//
-//go:noinline
-func atDepth(d int, fn func()) {
-	var pad [3]uintptr
-	if d > 0 {
-		atDepth(d-1, fn)
-	} else {
-		fn()
-	}
-	sinkU = pad[0]
-}
-
-var sinkU uintptr
 
 // addOf, noopOf, cgoAdd and cgoNoop are the paired benchmarks' loops: n
 // calls of goractor's add (summed, as the loop checks nothing) or noop, or

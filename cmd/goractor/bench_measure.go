@@ -245,6 +245,9 @@ const callPairBatch = 20_000
 // same repetition. goractor.call.add and goractor.call.add_leaf are measured
 // on their own as before; a ratio of those medians, measured seconds apart
 // from cgo's, moved with whatever else the shared machine ran at the time.
+// The batches are spread evenly over benchfix.Depths depths of the actor's
+// stack, so each ratio is the ratio of the means over depths (ffi's
+// BenchmarkCallDepths does the same; see benchfix.AtDepth for why).
 func measureCgo(c *benchConfig) ([]float64, error) {
 	f, err := openFixture(c.lib)
 	if err != nil {
@@ -255,37 +258,42 @@ func measureCgo(c *benchConfig) ([]float64, error) {
 	if err := f.lib.Bind(&leaf, "add", ffi.WithLeaf()); err != nil {
 		return nil, err
 	}
-	n := c.n(2_000_000, 1000)
+	per := max(1, c.n(2_000_000, 1000)/benchfix.Depths)
 	var tc, to, tl time.Duration
 	err = inActor(func(*actor.Context) error {
 		if r, err := leaf(40, 2); err != nil || r != 42 || benchfix.CgoAdd(40, 2) != 42 {
 			return fmt.Errorf("leaf add(40, 2) = %d, %v: %w", r, err, errBadResult)
 		}
-		for left := n; left > 0; left -= callPairBatch {
-			k := min(left, callPairBatch)
-			t0 := time.Now()
-			for i := range k {
-				sinkI += benchfix.CgoAdd(int32(i), 1)
-			}
-			t1 := time.Now()
-			for i := range k {
-				r, _ := f.add(int32(i), 1)
-				sinkI += r
-			}
-			t2 := time.Now()
-			for i := range k {
-				r, _ := leaf(int32(i), 1)
-				sinkI += r
-			}
-			t3 := time.Now()
-			tc, to, tl = tc+t1.Sub(t0), to+t2.Sub(t1), tl+t3.Sub(t2)
+		benchfix.AtDepth(4*benchfix.Depths, func() {}) // grow the stack once, before timing
+		for d := range benchfix.Depths {
+			benchfix.AtDepth(d, func() {
+				for left := per; left > 0; left -= callPairBatch {
+					k := min(left, callPairBatch)
+					t0 := time.Now()
+					for i := range k {
+						sinkI += benchfix.CgoAdd(int32(i), 1)
+					}
+					t1 := time.Now()
+					for i := range k {
+						r, _ := f.add(int32(i), 1)
+						sinkI += r
+					}
+					t2 := time.Now()
+					for i := range k {
+						r, _ := leaf(int32(i), 1)
+						sinkI += r
+					}
+					t3 := time.Now()
+					tc, to, tl = tc+t1.Sub(t0), to+t2.Sub(t1), tl+t3.Sub(t2)
+				}
+			})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return []float64{perOp(tc, n), float64(to) / float64(tc), float64(tl) / float64(tc)}, nil
+	return []float64{perOp(tc, per*benchfix.Depths), float64(to) / float64(tc), float64(tl) / float64(tc)}, nil
 }
 
 // callbackMeasure wraps internal/benchfix.MeasureCallback (the same code its
