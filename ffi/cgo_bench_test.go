@@ -128,10 +128,10 @@ func reportMedian(b *testing.B, xs []float64, unit string) {
 // made from benchfix.Depths stack depths, one small frame deeper each step
 // (benchfix.AtDepth): the call's time relative to cgo's moves with the
 // alignment of the caller's stack, so a benchmark at one depth can read 0.2
-// better or worse than one at another. It reports the ratio of the means over depths
-// of goractor's and cgo's ns/call (x_cgo_mean), the lowest and highest
-// per-depth ratios, and goractor's mean ns/call; each depth's figure is the
-// fastest of its paired batches.
+// better or worse than one at another. It reports the ratio of the means
+// over depths of goractor's and cgo's ns/call (x_cgo_mean), the lowest and
+// highest per-depth ratios, and goractor's mean ns/call; each depth's
+// figure is the fastest of its paired batches.
 //
 //	go test -run '^$' -bench CallDepths -benchtime 3200000x ./ffi/
 func BenchmarkCallDepths(b *testing.B) {
@@ -180,8 +180,8 @@ func BenchmarkCallDepths(b *testing.B) {
 }
 
 // addOf, noopOf, cgoAdd and cgoNoop are the paired benchmarks' loops: n
-// calls of goractor's add (summed, as the loop checks nothing) or noop, or
-// of cgo's.
+// calls of goractor's add or noop, or of cgo's (add's results summed into a
+// sink, so that the calls stay).
 func addOf(f func(int32, int32) (int32, error)) func(n int) {
 	return func(n int) {
 		s := int32(0)
